@@ -1,0 +1,110 @@
+/**
+ * Where desired state comes from, for every command that takes it:
+ * - `--desired <file>`: a plain desired-state JSON document (no TypeScript needed);
+ * - `--app "<command>"`, or the `app` in cdktf.json: run the program as the
+ *   cdktf CLI would, then read the Terraform JSON it synthesized.
+ * Either way the document is validated; every problem is reported at once.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { UserError } from "../diagnostics/errors.js";
+import { validateDesiredState } from "../model/validate.js";
+import type { CanonicalDesiredState } from "../model/normalize.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { readSynthOutput } from "../synth/read.js";
+
+export interface DesiredOptions {
+  readonly desired?: string;
+  readonly app?: string;
+  readonly stack?: string;
+  /** Where the app writes its output; default cdktf.out (cdktf.json "output"). */
+  readonly output?: string;
+}
+
+export interface LoadedDesired {
+  readonly state: CanonicalDesiredState;
+  /** The file the document was read from, for messages. */
+  readonly source: string;
+  /** Warnings from validation. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface CdktfJson {
+  readonly app?: string;
+  readonly output?: string;
+}
+
+function readCdktfJson(cwd: string): CdktfJson {
+  const file = resolve(cwd, "cdktf.json");
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as CdktfJson;
+  } catch (e) {
+    throw new UserError(`cdktf.json: not valid JSON: ${(e as Error).message}`, "bad_cdktf_json");
+  }
+}
+
+/** Read a JSON file; a missing file or bad JSON is a UserError naming the file. */
+export function readJsonFile(file: string, what: string): unknown {
+  if (!existsSync(file)) throw new UserError(`${file}: no such file (expected ${what})`, "file_not_found");
+  const text = readFileSync(file, "utf8");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON: ${(e as Error).message}`, "bad_json");
+  }
+}
+
+/** Validate a document or throw every diagnostic as one UserError. */
+export function validatedOrThrow(doc: unknown, source: string): LoadedDesired {
+  const result = validateDesiredState(doc, source);
+  if (!result.state) throw new UserError(result.diagnostics);
+  return { state: result.state, source, diagnostics: result.diagnostics };
+}
+
+/** Run the app (synth), returning the output folder. */
+export function runApp(app: string, outdir: string, cwd: string): void {
+  const child = spawnSync(app, {
+    cwd,
+    shell: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: process.env["CDKTF_CONTEXT_JSON"] ?? "{}" },
+    encoding: "utf8",
+  });
+  if (child.error) throw new UserError(`app "${app}": could not start: ${child.error.message}`, "app_failed");
+  if (child.status !== 0) {
+    const lines = `${child.stderr ?? ""}`.trim().split("\n").filter(Boolean);
+    const diagnostics: Diagnostic[] = lines.length
+      ? lines.map((line) => ({ severity: "error" as const, code: "app_failed", target: "", location: `app "${app}"`, message: line.replace(/^error:\s*/, "") }))
+      : [{ severity: "error", code: "app_failed", target: "", location: `app "${app}"`, message: `exited with status ${child.status}` }];
+    throw new UserError(diagnostics);
+  }
+}
+
+export function loadDesired(options: DesiredOptions, cwd = process.cwd()): LoadedDesired {
+  if (options.desired !== undefined) {
+    const file = resolve(cwd, options.desired);
+    return validatedOrThrow(readJsonFile(file, "a desired-state JSON document"), options.desired);
+  }
+  const config = readCdktfJson(cwd);
+  const app = options.app ?? config.app;
+  if (!app) {
+    throw new UserError('no desired state: pass --desired <file>, --app "<command>", or set "app" in cdktf.json', "no_desired_state");
+  }
+  const outdir = resolve(cwd, options.output ?? config.output ?? "cdktf.out");
+  runApp(app, outdir, cwd);
+  const stacks = readSynthOutput(outdir);
+  const chosen = options.stack !== undefined ? stacks.filter((s) => s.stack === options.stack) : stacks;
+  if (chosen.length !== 1) {
+    const names = stacks.map((s) => s.stack).join(", ") || "none";
+    throw new UserError(
+      options.stack !== undefined
+        ? `stack "${options.stack}" was not synthesized (stacks: ${names})`
+        : `the app synthesized ${stacks.length} stacks (${names}); pick one with --stack`,
+      "stack_selection",
+    );
+  }
+  const only = chosen[0]!;
+  return validatedOrThrow(only.document, only.file);
+}

@@ -1,0 +1,66 @@
+/**
+ * The exoform command line: argv in, exit code out. The single place that
+ * catches errors: UserError -> its diagnostics and exit 1; anything else ->
+ * a one-line internal error (the stack only with --debug) and exit 1.
+ *
+ * Each command lives in lib/cli/commands/<name>.ts and exports
+ * `register(program)`; the list below is the whole CLI.
+ */
+import { Command, CommanderError } from "commander";
+import { UserError } from "../diagnostics/errors.js";
+import { ProviderError } from "../provider/errors.js";
+import { EXIT } from "./exit.js";
+import { printDiagnostics } from "./output.js";
+// commands (one import per command module)
+import { register as registerSynth } from "./commands/synth.js";
+import { register as registerValidate } from "./commands/validate.js";
+
+const COMMANDS: Array<(program: Command) => void> = [registerSynth, registerValidate];
+
+/** Set by a command to its exit code when it is not plain success. */
+export interface CommandResult {
+  exitCode: number;
+}
+
+export function buildProgram(): Command {
+  const program = new Command("exoform")
+    .description("Plan and apply Exchange Online shared mailboxes, their members and permission grants, as code")
+    .option("--debug", "print stack traces and internal detail on errors")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    return handleError(e, debug);
+  }
+}
+
+function handleError(e: unknown, debug: boolean): number {
+  if (e instanceof CommanderError) {
+    // help and version exit 0; usage errors were already printed by commander
+    return e.exitCode === 0 ? EXIT.ok : EXIT.error;
+  }
+  if (UserError.is(e)) {
+    printDiagnostics(e.diagnostics);
+    if (debug) process.stderr.write(`${e.stack ?? ""}\n`);
+    return EXIT.error;
+  }
+  if (ProviderError.is(e)) {
+    process.stderr.write(`error: ${e.target}: ${e.operation} failed: ${e.code}: ${e.message}\n`);
+    if (debug) process.stderr.write(`${e.stack ?? ""}\n`);
+    return EXIT.error;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`error: internal: ${err.message}${debug ? "" : " (run with --debug for the stack trace)"}\n`);
+  if (debug) process.stderr.write(`${err.stack ?? ""}\n`);
+  return EXIT.error;
+}

@@ -1,0 +1,134 @@
+/**
+ * The plan document (formatVersion 1): the contract between the planner and
+ * every consumer, human or pipeline. Renderers read only this; apply executes
+ * only this; schema/plan.schema.json describes it for everyone else.
+ *
+ * The action vocabulary is closed: adding an action type bumps formatVersion.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Right } from "../provider/observed.js";
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type ActionType =
+  | "user.restore"
+  | "user.assignLicense"
+  | "user.removeLicense"
+  | "user.resetPassword"
+  | "user.blockSignIn"
+  | "user.allowSignIn"
+  | "mailbox.create"
+  | "mailbox.convert"
+  | "mailbox.update"
+  | "mailbox.wait"
+  | "mailbox.delete"
+  | "permission.grant"
+  | "permission.revoke";
+
+export const ACTION_TYPES: readonly ActionType[] = [
+  "user.restore",
+  "user.assignLicense",
+  "user.removeLicense",
+  "user.resetPassword",
+  "user.blockSignIn",
+  "user.allowSignIn",
+  "mailbox.create",
+  "mailbox.convert",
+  "mailbox.update",
+  "mailbox.wait",
+  "mailbox.delete",
+  "permission.grant",
+  "permission.revoke",
+];
+
+/** Who gains or loses which right on which mailbox: the first thing a reviewer reads. */
+export interface AccessChange {
+  readonly mailbox: string;
+  readonly principal: string;
+  readonly right: Right;
+  readonly change: "gain" | "lose";
+}
+
+/** Params per action type. All values JSON. */
+export interface ActionParams {
+  /** user.*: the user's object id when it matters (user.restore: the deleted object's id). */
+  readonly userId?: string;
+  /** user.assignLicense / user.removeLicense: SKU part number. */
+  readonly sku?: string;
+  /** user.assignLicense: why the seat is only temporary (removed after conversion). */
+  readonly temporary?: boolean;
+  /** mailbox.create: the new mailbox. */
+  readonly displayName?: string;
+  readonly alias?: string;
+  /** mailbox.convert. */
+  readonly to?: "shared" | "regular";
+  /** mailbox.update: field -> { from, to }. */
+  readonly changes?: Readonly<Record<string, { readonly from: unknown; readonly to: unknown }>>;
+  /** mailbox.wait. */
+  readonly for?: "provisioned" | "recreated" | "propagated";
+  readonly minutes?: number;
+  /** permission.*. */
+  readonly right?: Right;
+  readonly trustee?: string;
+  readonly autoMapping?: boolean;
+}
+
+export interface PlanAction {
+  /** Stable, unique, readable: derived from type, target and params, never from position. */
+  readonly id: string;
+  readonly type: ActionType;
+  /** The mailbox address or UPN acted on. */
+  readonly target: string;
+  readonly params: ActionParams;
+  /** Ids of actions that must complete before this one starts; all appear earlier in actions[]. */
+  readonly dependsOn: readonly string[];
+  /** Stable snake_case code: why this step is there (e.g. "license_required_for_conversion"). */
+  readonly reason: string;
+  /** One plain sentence a reviewer can read. */
+  readonly description: string;
+  /** Loses data or access that cannot be given back by re-applying (mailbox.delete, revokes). */
+  readonly destructive: boolean;
+  /** Who gains or loses which right through this action (grants, revokes, conversions). */
+  readonly access: readonly AccessChange[];
+}
+
+/**
+ * Fingerprints of the tenant objects the plan's actions depend on, so that
+ * apply can refuse a plan the tenant has moved away from. Keys are
+ * "mailbox:<address>", "user:<upn>", "grants:<address>", "sku:<part>".
+ */
+export interface PlanFingerprint {
+  readonly algorithm: "sha256";
+  readonly objects: Readonly<Record<string, string>>;
+}
+
+export interface PlanSummary {
+  readonly actions: number;
+  readonly create: number;
+  readonly update: number;
+  readonly destroy: number;
+  readonly destructive: number;
+  readonly accessGained: number;
+  readonly accessLost: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export interface PlanDocument {
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+  readonly stack: string;
+  readonly tenantId: string;
+  /** The tenant clock when it was observed (the plan's only time). */
+  readonly observedAt: string;
+  /** "sha256:<hex>" of the canonical desired-state document. */
+  readonly desiredDigest: string;
+  readonly fingerprint: PlanFingerprint;
+  /** Mailboxes the plan was restricted to with --target; absent: all. */
+  readonly targets?: readonly string[];
+  /** In a valid execution order: every dependsOn id appears earlier. */
+  readonly actions: readonly PlanAction[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly summary: PlanSummary;
+  /** "sha256:<hex>" of this document with contentDigest removed: apply refuses a modified plan. */
+  readonly contentDigest: string;
+}

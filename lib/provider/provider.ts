@@ -1,0 +1,174 @@
+/**
+ * ITenantProvider: the one contract every tenant implementation fulfils, the
+ * embedded simulated tenant today and a Microsoft Graph + Exchange admin API
+ * provider later. Nothing outside providers/ knows which one it talks to.
+ *
+ * Reads are bulk and coarse: one call per kind of object, because the real
+ * APIs punish per-mailbox reads (Get-MailboxPermission per mailbox is what
+ * makes other tools take days). Writes mirror the real operations one to one,
+ * so that an action in a plan is exactly one service call.
+ *
+ * Errors: every method rejects only with ProviderError (lib/provider/errors.ts).
+ * - "throttled" / "transient": retryable; the caller backs off (honouring
+ *   retryAfterMs) and calls again with the same arguments.
+ * - "precondition": the service refused because one of its rules is not met;
+ *   retrying the same call will fail again until the tenant changes.
+ * - "notFound": the mailbox, user, or grant named does not exist.
+ * - "conflict": the object to create already exists, or collides.
+ * - "forbidden": the caller lacks the role.
+ *
+ * Idempotency: writes are NOT idempotent, as in the real service. Adding a
+ * grant that exists is a conflict; removing one that is absent is notFound.
+ * A caller that may have half-run a write (crash, timeout) reads first and
+ * decides (see lib/apply). This keeps the contract honest for the real APIs,
+ * whose duplicate-write behaviour is unconfirmed.
+ *
+ * Example (what apply does for one grant):
+ *
+ *   const mbx = await provider.getMailbox("support@contoso.com");
+ *   if (mbx && mbx.readyAt === null)
+ *     await provider.addMailboxPermission("support@contoso.com", "ann@contoso.com", { autoMapping: true });
+ */
+import type {
+  ObservedGrant,
+  ObservedMailbox,
+  ObservedSku,
+  ObservedTenantInfo,
+  ObservedUser,
+} from "./observed.js";
+
+/** The tenant's clock. Virtual in the simulated tenant (sleep advances it instantly). */
+export interface TenantClock {
+  /** The tenant's current time. */
+  now(): Promise<Date>;
+  /** Wait `ms` milliseconds of tenant time. */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface CreateSharedMailboxInput {
+  /** Primary SMTP address (New-Mailbox -PrimarySmtpAddress). */
+  readonly address: string;
+  /** New-Mailbox -Name / -DisplayName. */
+  readonly displayName: string;
+  /** New-Mailbox -Alias; defaults to the local part of the address. */
+  readonly alias?: string;
+}
+
+/** Set-Mailbox fields exoform manages. Omitted fields are left as they are. */
+export interface UpdateMailboxInput {
+  readonly displayName?: string;
+  readonly alias?: string;
+  /** Set-Mailbox -LitigationHoldEnabled. Needs Plan 2 or Plan 1 + archiving add-on. */
+  readonly litigationHold?: boolean;
+  /** Enable-Mailbox -Archive / Disable-Mailbox -Archive. Same license rule as holds. */
+  readonly archive?: boolean;
+  /** Set-Mailbox -CustomAttribute15; null clears it. */
+  readonly managementTag?: string | null;
+}
+
+export interface ITenantProvider {
+  /** A short name for logs and the lock record, e.g. "simulated:.exoform/tenant.db". */
+  readonly name: string;
+
+  /** The tenant's clock: apply's waits and backoff run on it. */
+  readonly clock: TenantClock;
+
+  // ---------------------------------------------------------------- bulk reads
+  // Each returns every object of its kind, sorted by natural key, lower-cased
+  // identities. Called once per plan/drift/verify. Never a partial answer: a read
+  // that cannot complete rejects (drift must never read "absent" from a hiccup).
+
+  /** The tenant's id, accepted domains and hybrid flag. */
+  readTenant(): Promise<ObservedTenantInfo>;
+  /** GET /subscribedSkus. */
+  listSkus(): Promise<ObservedSku[]>;
+  /** GET /users plus GET /directory/deletedItems/microsoft.graph.user (deletedAt set). */
+  listUsers(): Promise<ObservedUser[]>;
+  /** Get-EXOMailbox -ResultSize Unlimited (+ soft-deleted, + statistics); user and shared mailboxes. */
+  listMailboxes(): Promise<ObservedMailbox[]>;
+  /** Every direct FullAccess, SendAs and SendOnBehalf grant in the tenant, bookkeeping entries removed. */
+  listGrants(): Promise<ObservedGrant[]>;
+
+  // ---------------------------------------------------------------- point reads
+  // Used by apply to re-check a precondition right before a write, to poll
+  // readiness, and to settle a write that may have half-run.
+
+  /** Get-Mailbox -Identity; null when there is no such (live or soft-deleted) mailbox. */
+  getMailbox(address: string): Promise<ObservedMailbox | null>;
+  /** GET /users/{upn}; the live user, or null. Soft-deleted users are not returned. */
+  getUser(userPrincipalName: string): Promise<ObservedUser | null>;
+  /** The direct grants on one mailbox. */
+  getGrants(address: string): Promise<ObservedGrant[]>;
+
+  // ---------------------------------------------------------------- mailbox writes (Exchange)
+
+  /**
+   * New-Mailbox -Shared. Creates the anchor user (sign-in ENABLED, no license,
+   * as the service does) and the mailbox, which accepts grants only once ready.
+   * conflict: the address is already a proxy address of another recipient.
+   */
+  createSharedMailbox(input: CreateSharedMailboxInput): Promise<ObservedMailbox>;
+
+  /**
+   * Set-Mailbox -Type Shared|Regular.
+   * precondition: to shared without an Exchange license; the anchor is directory-synced;
+   * the mailbox is not ready yet (just restored). notFound: no such mailbox.
+   */
+  setMailboxType(address: string, type: "shared" | "regular"): Promise<ObservedMailbox>;
+
+  /** Set-Mailbox with the given fields. precondition: hold or archive without the license they need. */
+  updateMailbox(address: string, input: UpdateMailboxInput): Promise<ObservedMailbox>;
+
+  /**
+   * Remove-Mailbox: soft-deletes the mailbox AND its anchor user for 30 days
+   * (restorable with restoreUser). exoform calls it only for mailboxes whose
+   * removalPolicy is "delete".
+   */
+  removeMailbox(address: string): Promise<void>;
+
+  // ---------------------------------------------------------------- grant writes (Exchange)
+
+  /**
+   * Add-MailboxPermission -AccessRights FullAccess -InheritanceType All [-AutoMapping].
+   * precondition: trustee outside the tenant, deleted, unknown; mailbox not ready; 500 ACEs.
+   * conflict: the trustee already holds FullAccess (to change autoMapping, remove then add).
+   */
+  addMailboxPermission(address: string, trustee: string, options: { readonly autoMapping: boolean }): Promise<void>;
+  /** Remove-MailboxPermission -AccessRights FullAccess. notFound: "the ACE doesn't exist on the object". */
+  removeMailboxPermission(address: string, trustee: string): Promise<void>;
+
+  /** Add-RecipientPermission -AccessRights SendAs. Same errors as addMailboxPermission. */
+  addRecipientPermission(address: string, trustee: string): Promise<void>;
+  /** Remove-RecipientPermission -AccessRights SendAs. notFound when absent. */
+  removeRecipientPermission(address: string, trustee: string): Promise<void>;
+
+  /**
+   * Set-Mailbox -GrantSendOnBehalfTo @{Add=...; Remove=...} (incremental, never
+   * the full-list form, which breaks on orphaned entries).
+   * notFound: a trustee to remove is not on the list. conflict: one to add already is.
+   */
+  setSendOnBehalf(address: string, change: { readonly add: readonly string[]; readonly remove: readonly string[] }): Promise<void>;
+
+  // ---------------------------------------------------------------- user writes (Graph)
+
+  /**
+   * POST /users/{id}/assignLicense with addLicenses and removeLicenses (SKU part numbers).
+   * precondition codes: "CountViolation" (no free seat), "InvalidUsageLocation",
+   * "MutuallyExclusiveViolation", "DependencyViolation"; removing the license
+   * of a shared mailbox that needs it (over 50 GB, hold, archive) is refused.
+   */
+  assignLicense(userPrincipalName: string, change: { readonly add: readonly string[]; readonly remove: readonly string[] }): Promise<ObservedUser>;
+
+  /** PATCH /users/{id} {accountEnabled}. precondition: directory-synced user (Request_BadRequest). */
+  setAccountEnabled(userPrincipalName: string, enabled: boolean): Promise<ObservedUser>;
+
+  /** Reset the password to a random one nobody knows (the value is never returned). */
+  resetPassword(userPrincipalName: string): Promise<void>;
+
+  /**
+   * POST /directory/deletedItems/{id}/restore. Restores the user and its
+   * mailbox; the mailbox is re-created over 20-30 minutes (readyAt).
+   * notFound: not in the recycle bin (purged after 30 days). conflict: UPN taken by a live user.
+   */
+  restoreUser(userId: string): Promise<ObservedUser>;
+}
