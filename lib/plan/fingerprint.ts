@@ -1,0 +1,95 @@
+/**
+ * Fingerprints of tenant objects, so that apply can tell whether the tenant
+ * has moved since a plan was made. The planner records the fingerprint of
+ * every object its actions depend on; apply recomputes them from a fresh
+ * read and refuses the plan when any differs ("stale plan: plan again").
+ *
+ * Keys:
+ *   mailbox:<address>  the mailbox (live or soft-deleted) at that address
+ *   grants:<address>   all direct grants on that mailbox
+ *   user:<upn>         every user object with that UPN (live and soft-deleted)
+ *   sku:<part>         the SKU's identity and service plans (seat counts are
+ *                      re-checked per action instead: they move with every
+ *                      unrelated license change in a large tenant)
+ * A missing object fingerprints as "absent", so "was absent, now exists" is
+ * detected too.
+ */
+import type { ObservedState } from "../provider/observed.js";
+import { canonicalJson, sha256Hex } from "../private/canonical-json.js";
+
+export const ABSENT = "absent";
+
+/** An index over one observation, built once, for fingerprinting many keys. */
+export class FingerprintIndex {
+  private readonly mailboxes = new Map<string, unknown>();
+  private readonly grants = new Map<string, unknown[]>();
+  private readonly users = new Map<string, unknown[]>();
+  private readonly skus = new Map<string, unknown>();
+
+  constructor(observed: ObservedState) {
+    for (const m of observed.mailboxes) this.mailboxes.set(m.address, m);
+    for (const g of observed.grants) {
+      const list = this.grants.get(g.mailbox);
+      if (list) list.push(g);
+      else this.grants.set(g.mailbox, [g]);
+    }
+    for (const u of observed.users) {
+      const list = this.users.get(u.userPrincipalName);
+      if (list) list.push(u);
+      else this.users.set(u.userPrincipalName, [u]);
+    }
+    for (const s of observed.skus) {
+      this.skus.set(s.skuPartNumber, { skuId: s.skuId, skuPartNumber: s.skuPartNumber, servicePlans: s.servicePlans });
+    }
+  }
+
+  /** The fingerprint of one key: 16 hex characters of sha256, or "absent". */
+  of(key: string): string {
+    const colon = key.indexOf(":");
+    const kind = key.slice(0, colon);
+    const id = key.slice(colon + 1);
+    let value: unknown;
+    switch (kind) {
+      case "mailbox":
+        value = this.mailboxes.get(id);
+        break;
+      case "grants": {
+        const list = this.grants.get(id);
+        value = list ? sortedByJson(list) : undefined;
+        break;
+      }
+      case "user": {
+        const list = this.users.get(id);
+        value = list ? sortedByJson(list) : undefined;
+        break;
+      }
+      case "sku":
+        value = this.skus.get(id);
+        break;
+      default:
+        throw new Error(`unknown fingerprint key kind "${kind}" in "${key}"`);
+    }
+    return value === undefined ? ABSENT : sha256Hex(canonicalJson(value)).slice(0, 16);
+  }
+
+  /** Fingerprints of `keys`, as a key-sorted record. */
+  ofAll(keys: Iterable<string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const key of [...new Set(keys)].sort()) out[key] = this.of(key);
+    return out;
+  }
+}
+
+function sortedByJson(list: readonly unknown[]): unknown[] {
+  return list
+    .map((v) => [canonicalJson(v), v] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, v]) => v);
+}
+
+/** Keys whose fingerprint differs between what the plan recorded and `current`. */
+export function staleKeys(recorded: Readonly<Record<string, string>>, current: FingerprintIndex): string[] {
+  return Object.keys(recorded)
+    .sort()
+    .filter((key) => recorded[key] !== current.of(key));
+}
