@@ -132,3 +132,9 @@ export interface PlanDocument {
   /** "sha256:<hex>" of this document with contentDigest removed: apply refuses a modified plan. */
   readonly contentDigest: string;
 }
+
+/** What the caller can ask of the planner (the CLI's flags). */
+export interface PlanOptions {
+  /** --target: plan only these mailboxes (addresses, any case) and the users they touch. */
+  readonly targets?: readonly string[];
+}

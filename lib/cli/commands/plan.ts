@@ -1,0 +1,117 @@
+/**
+ * `exoform plan`: load the desired state, observe the tenant, plan, and show
+ * the plan (text, markdown or json); --out saves the plan document for
+ * `exoform apply`. Exit 1 when the plan has errors (it then has no actions
+ * and is not saved); with --detailed-exitcode, 0 means no changes and 2
+ * means changes are present.
+ */
+import type { Command } from "commander";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { UserError } from "../../diagnostics/errors.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { CanonicalDesiredState } from "../../model/normalize.js";
+import { plan } from "../../plan/planner.js";
+import type { PlanDocument } from "../../plan/types.js";
+import { canonicalJson } from "../../private/canonical-json.js";
+import { ProviderError } from "../../provider/errors.js";
+import { observe } from "../../provider/observe.js";
+import type { ITenantProvider } from "../../provider/provider.js";
+import { renderPlan, type RenderFormat } from "../../render/index.js";
+import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
+import { loadDesired } from "../desired.js";
+import { EXIT } from "../exit.js";
+import { isTty, printDiagnostics } from "../output.js";
+
+const FORMATS: readonly RenderFormat[] = ["text", "markdown", "json"];
+
+interface PlanCliOptions {
+  readonly app?: string;
+  readonly desired?: string;
+  readonly stack?: string;
+  readonly tenant?: string;
+  readonly out?: string;
+  readonly format: string;
+  readonly detailedExitcode?: boolean;
+  readonly target: string[];
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command("plan")
+    .description("show what apply would change in the tenant (exit 1 on errors; with --detailed-exitcode 0: no changes, 2: changes)")
+    .option("--desired <file>", "a desired-state JSON document")
+    .option("--app <command>", 'the program that synthesizes the stacks (default: "app" in cdktf.json)')
+    .option("--stack <name>", "the stack to plan, when the app synthesizes several")
+    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--out <file>", "save the plan document (canonical JSON) for exoform apply")
+    .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "text")
+    .option("--detailed-exitcode", "exit 0 when there are no changes and 2 when there are")
+    .option("--target <address>", "plan only this mailbox (and the accounts it touches); repeatable", collect, [])
+    .action(async (options: PlanCliOptions) => {
+      const format = parseFormat(options.format);
+      const loaded = loadDesired({
+        ...(options.desired !== undefined ? { desired: options.desired } : {}),
+        ...(options.app !== undefined ? { app: options.app } : {}),
+        ...(options.stack !== undefined ? { stack: options.stack } : {}),
+      });
+      printDiagnostics(loaded.diagnostics);
+      const tenant = SimulatedTenant.open(resolveTenantPath(options.tenant), { clock: resolveClockMode() });
+      let doc: PlanDocument;
+      try {
+        doc = await planAgainst(tenant, loaded.state, options.target.length > 0 ? options.target : undefined);
+      } finally {
+        tenant.close();
+      }
+      const failed = doc.diagnostics.filter((d) => d.severity === "error");
+      if (failed.length > 0) {
+        // A pipeline asking for json still gets the document (with its diagnostics); nothing is saved.
+        if (format === "json") process.stdout.write(renderPlan(doc, "json", { color: false }));
+        throw new UserError(doc.diagnostics);
+      }
+      if (options.out !== undefined) {
+        const file = resolve(options.out);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, `${canonicalJson(doc, 2)}\n`);
+      }
+      process.stdout.write(renderPlan(doc, format, { color: format === "text" && isTty() }));
+      if (options.out !== undefined && format !== "json") process.stdout.write(`\nplan saved to ${options.out}; run: exoform apply ${options.out}\n`);
+      if (options.detailedExitcode === true && doc.actions.length > 0) process.exitCode = EXIT.changes;
+    });
+}
+
+function parseFormat(value: string): RenderFormat {
+  if ((FORMATS as readonly string[]).includes(value)) return value as RenderFormat;
+  throw new UserError(`--format ${value} is not a plan format; use one of ${FORMATS.join(", ")}`, "usage");
+}
+
+/** Observe `provider` and plan `desired` against it. A failed read is an error: nothing is planned from a partial picture. */
+export async function planAgainst(
+  provider: ITenantProvider,
+  desired: CanonicalDesiredState,
+  targets?: readonly string[],
+): Promise<PlanDocument> {
+  let observed;
+  try {
+    observed = await observe(provider);
+  } catch (e) {
+    if (!ProviderError.is(e)) throw e;
+    const d: Diagnostic = {
+      severity: "error",
+      code: "tenant_read_failed",
+      target: e.target,
+      location: provider.name,
+      message: `reading the tenant failed (${e.operation}: ${e.code}: ${e.message}); nothing was planned; run plan again${e.retryable ? " (the error is transient)" : ""}`,
+    };
+    throw new UserError([d]);
+  }
+  if (observed.tenant.id !== desired.tenant.id) {
+    throw new UserError(
+      `the desired state is for tenant "${desired.tenant.id}" but the tenant read is "${observed.tenant.id}"; point --tenant at the right tenant`,
+      "tenant_mismatch",
+    );
+  }
+  return plan(desired, observed, targets !== undefined ? { targets } : {});
+}

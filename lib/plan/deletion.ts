@@ -1,0 +1,38 @@
+/**
+ * Mailboxes the code no longer declares. Only a shared mailbox whose
+ * management tag names this stack with removal=delete is deleted (soft, with
+ * its anchor, restorable for 30 days, R2.3); everything else is retained and
+ * left alone. Converted-from-a-person mailboxes are never tagged (validation
+ * forbids removalPolicy "delete" with origin "convert"), so they are never
+ * deleted; a user account alone is never deleted (no action type exists).
+ */
+import { formatBytes } from "../model/licensing.js";
+import { parseManagementTag } from "../model/management-tag.js";
+import type { ObservedMailbox } from "../provider/observed.js";
+import type { PlanContext } from "./context.js";
+import type { AccessChange } from "./types.js";
+
+/** Whether `m` is a live shared mailbox this stack created with removalPolicy "delete". */
+export function isDeletable(ctx: PlanContext, m: ObservedMailbox): boolean {
+  if (m.deletedAt !== null || m.type !== "shared") return false;
+  const tag = parseManagementTag(m.managementTag);
+  return tag !== null && tag.stack === ctx.desired.stack && tag.removal === "delete";
+}
+
+export function planDeletion(ctx: PlanContext, m: ObservedMailbox): void {
+  const access: AccessChange[] = (ctx.ix.grants.get(m.address) ?? []).map((g) => ({
+    mailbox: m.address,
+    principal: g.trustee,
+    right: g.right,
+    change: "lose" as const,
+  }));
+  ctx.add({
+    type: "mailbox.delete",
+    target: m.address,
+    reason: "removed_from_code_with_delete_policy",
+    description: `Delete shared mailbox ${m.address} ("${m.displayName}", ${formatBytes(m.sizeBytes)}) and its account: it left the code and was declared with removalPolicy "delete"; restorable for 30 days`,
+    destructive: true,
+    access,
+    fingerprint: [`mailbox:${m.address}`, `grants:${m.address}`, `user:${ctx.ix.usersById.get(m.userId)?.userPrincipalName ?? m.address}`],
+  });
+}

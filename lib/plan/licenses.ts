@@ -1,0 +1,182 @@
+/**
+ * Licence steps of a plan (R1.2-R1.6, R2.4, R7.1, R7.2): which SKUs to assign
+ * before a mailbox changes, which to remove after, the temporary seat a
+ * conversion needs, and the errors that stop a plan from leaving a mailbox
+ * without the licence its content or holds require.
+ */
+import { licenseShortfall, type MailboxNeeds } from "../model/licensing.js";
+import { compareStrings } from "../private/canonical-json.js";
+import type { PlanContext } from "./context.js";
+
+/** Temporary conversion seats are taken from these SKUs first, then from any other Exchange SKU by name. */
+export const TEMPORARY_SKU_PREFERENCE: readonly string[] = ["EXCHANGESTANDARD", "EXCHANGEENTERPRISE"];
+
+/** The tenant's SKUs that carry an Exchange mailbox plan, in temporary-seat preference order. */
+export function exchangeSkusByPreference(ctx: PlanContext): string[] {
+  const rank = (sku: string) => {
+    const i = TEMPORARY_SKU_PREFERENCE.indexOf(sku);
+    return i === -1 ? TEMPORARY_SKU_PREFERENCE.length : i;
+  };
+  return [...ctx.ix.skus.keys()]
+    .filter((sku) => ctx.capabilities([sku]).exchange)
+    .sort((a, b) => rank(a) - rank(b) || compareStrings(a, b));
+}
+
+/** The tenant's SKU part numbers, for messages. */
+export function skuList(ctx: PlanContext): string {
+  return [...ctx.ix.skus.keys()].sort(compareStrings).join(", ") || "none";
+}
+
+/** Whether `license` ("none" or a part number) is one of the tenant's SKUs; an error naming them if not. */
+export function checkSkuExists(ctx: PlanContext, address: string, license: string): boolean {
+  if (license === "none" || ctx.ix.skus.has(license)) return true;
+  ctx.error(
+    "license_not_in_tenant",
+    address,
+    `mailbox "${address}" declares license "${license}", which the tenant does not subscribe to; use one of its SKUs (${skuList(ctx)}) or "none"`,
+  );
+  return false;
+}
+
+export interface LicenseInput {
+  /** The mailbox, for messages. */
+  readonly address: string;
+  /** The anchor account's UPN: the target of licence actions. */
+  readonly upn: string;
+  /** SKUs the anchor holds when the licence steps start (after a restore: none, R2.4). */
+  readonly current: readonly string[];
+  /** "none" or a SKU part number. */
+  readonly desired: string;
+  /** What the mailbox will need once converged (size, hold, archive). */
+  readonly needs: MailboxNeeds;
+  /** A conversion to shared follows: the anchor must hold an Exchange licence first (R1.2). */
+  readonly conversion: boolean;
+  /** null: the user cannot be licensed (R7.1). undefined: not known yet (a new anchor). */
+  readonly usageLocation: string | null | undefined;
+  /** Actions every assignment waits for (a restore, a create). */
+  readonly after: readonly string[];
+}
+
+export interface LicenseSteps {
+  readonly ok: boolean;
+  /** Ids of the assignments: conversions, hold changes and removals wait for them. */
+  readonly assigns: readonly string[];
+  /** SKUs to remove once the mailbox no longer needs them (after conversion and settings). */
+  readonly removals: ReadonlyArray<{ readonly sku: string; readonly temporary: boolean }>;
+}
+
+/**
+ * Plan the assignments a mailbox needs and work out the removals that follow.
+ * Assign before remove, always: a mailbox on hold is never unlicensed, not even
+ * for a moment between two calls.
+ */
+export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): LicenseSteps {
+  const { address, upn, desired } = input;
+  if (!checkSkuExists(ctx, address, desired)) return { ok: false, assigns: [], removals: [] };
+  const final = desired === "none" ? [] : [desired];
+  if (!checkFinalLicense(ctx, address, desired, input.needs)) return { ok: false, assigns: [], removals: [] };
+
+  const held = new Set(input.current);
+  const toAssign: Array<{ sku: string; temporary: boolean }> = final.filter((s) => !held.has(s)).map((sku) => ({ sku, temporary: false }));
+  if (input.conversion && !ctx.capabilities([...input.current, ...final]).exchange) {
+    // A seat free now first; only then one an earlier removal in this plan frees (which serialises the two).
+    const candidates = exchangeSkusByPreference(ctx);
+    const temp = candidates.find((sku) => ctx.seats.free(sku) > 0) ?? candidates.find((sku) => ctx.seats.available(sku));
+    if (temp === undefined) {
+      const skus = candidates;
+      ctx.error(
+        "no_seat_for_conversion",
+        address,
+        `mailbox "${address}" must hold an Exchange Online license to be converted to shared, and no Exchange SKU has a free seat (${skus.map((s) => ctx.seats.describe(s)).join("; ") || "the tenant has no Exchange SKU"}); free or buy a seat, then plan again`,
+      );
+      return { ok: false, assigns: [], removals: [] };
+    }
+    toAssign.push({ sku: temp, temporary: true });
+  }
+
+  let ok = true;
+  if (toAssign.length > 0 && input.usageLocation === null) {
+    ctx.error(
+      "usage_location_missing",
+      address,
+      `mailbox "${address}" needs a license (${toAssign.map((a) => a.sku).join(", ")}) but its account ${upn} has no usage location, which Microsoft 365 requires before licensing; set one (Update-MgUser -UserId ${upn} -UsageLocation US) and plan again`,
+    );
+    ok = false;
+  }
+  const assigns: string[] = [];
+  for (const { sku, temporary } of toAssign) {
+    const freedBy = ctx.seats.take(sku);
+    if (freedBy === null) {
+      ctx.error(
+        "no_free_seat",
+        address,
+        `mailbox "${address}" needs a ${sku} license and ${sku} has no free seat: ${ctx.seats.describe(sku)}; free or buy a seat, or declare another license, then plan again`,
+      );
+      ok = false;
+      continue;
+    }
+    assigns.push(
+      ctx.add({
+        type: "user.assignLicense",
+        target: upn,
+        params: temporary ? { sku, temporary: true } : { sku },
+        dependsOn: [...input.after, ...freedBy],
+        reason: temporary ? "license_required_for_conversion" : "declared_license_missing",
+        description: temporary
+          ? `Assign a temporary ${sku} license to ${upn}: a mailbox must be licensed to be converted to shared (R1.2); it is removed again after the conversion`
+          : `Assign ${sku} to ${upn}, the license the code declares for ${address}`,
+        fingerprint: [`user:${upn}`, `sku:${sku}`],
+      }),
+    );
+  }
+  const finalSet = new Set(final);
+  const removals = [
+    ...input.current.filter((s) => !finalSet.has(s)).map((sku) => ({ sku, temporary: false })),
+    ...toAssign.filter((a) => a.temporary),
+  ];
+  return { ok, assigns, removals };
+}
+
+/** Remove the licences `steps` found unneeded, once `after` (conversion, settings, assignments) is done. */
+export function planLicenseRemovals(
+  ctx: PlanContext,
+  input: { readonly address: string; readonly upn: string; readonly desired: string },
+  steps: LicenseSteps,
+  after: readonly string[],
+): void {
+  for (const { sku, temporary } of steps.removals) {
+    const id = ctx.add({
+      type: "user.removeLicense",
+      target: input.upn,
+      params: temporary ? { sku, temporary: true } : { sku },
+      dependsOn: [...after, ...steps.assigns],
+      reason: temporary ? "temporary_license_removed" : "license_not_declared",
+      description: temporary
+        ? `Remove the temporary ${sku} license from ${input.upn} now that ${input.address} is shared; the seat returns to the pool`
+        : `Remove ${sku} from ${input.upn}: the code declares license "${input.desired}" for ${input.address}`,
+      fingerprint: [`user:${input.upn}`, `sku:${sku}`],
+    });
+    ctx.seats.release(sku, id);
+  }
+}
+
+/** The declared licence must cover what the mailbox needs (R1.4-R1.6); an error spelling out the fix if not. */
+function checkFinalLicense(ctx: PlanContext, address: string, desired: string, needs: MailboxNeeds): boolean {
+  const shortfall = licenseShortfall(needs, ctx.capabilities(desired === "none" ? [] : [desired]));
+  if (shortfall === null) return true;
+  const fits = [...ctx.ix.skus.keys()]
+    .filter((sku) => licenseShortfall(needs, ctx.capabilities([sku])) === null)
+    .sort((a, b) => compareStrings(a, b));
+  const preferred = fits.includes("EXCHANGEENTERPRISE") ? "EXCHANGEENTERPRISE" : fits[0];
+  const others = fits.filter((s) => s !== preferred);
+  const alternatives: string[] = [];
+  if (needs.litigationHold) alternatives.push("turn litigationHold off");
+  if (needs.archive) alternatives.push("turn archive off");
+  if (needs.sizeBytes > 50 * 1024 ** 3) alternatives.push("reduce the mailbox below 50 GB");
+  const fix = preferred
+    ? `set license: "${preferred}" on ${address}${others.length ? ` (or one of ${others.join(", ")})` : ""}${alternatives.length ? `, or ${alternatives.join(" and ")}` : ""}`
+    : `the tenant has no SKU that allows it (${skuList(ctx)}); buy Exchange Online Plan 2${alternatives.length ? `, or ${alternatives.join(" and ")}` : ""}`;
+  const what = desired === "none" ? `declares license "none"` : `declares license "${desired}", which does not allow that`;
+  ctx.error("license_insufficient", address, `mailbox "${address}" ${shortfall}, but the code ${what}; ${fix}`);
+  return false;
+}

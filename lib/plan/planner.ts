@@ -1,0 +1,65 @@
+/**
+ * plan(desired, observed, options): the pure heart of exoform. Reads no
+ * clock (its only time is observed.observedAt), does no I/O and draws no
+ * random numbers: the same inputs always give a byte-identical document.
+ *
+ * Mailboxes are planned in address order (the seat pool is drawn down in that
+ * order), actions are then put in dependency order, and a plan with any error
+ * carries no actions at all: every error is reported, none is half-applied.
+ */
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import type { CanonicalDesiredState } from "../model/normalize.js";
+import { compareStrings } from "../private/canonical-json.js";
+import type { ObservedState } from "../provider/observed.js";
+import { PlanContext } from "./context.js";
+import { isDeletable, planDeletion } from "./deletion.js";
+import { buildDocument } from "./document.js";
+import { topologicalOrder } from "./graph.js";
+import { planSharedMailbox } from "./shared-mailbox.js";
+import type { PlanDocument, PlanOptions } from "./types.js";
+import { planUserMailbox } from "./user-mailbox.js";
+
+export function plan(desired: CanonicalDesiredState, observed: ObservedState, options: PlanOptions = {}): PlanDocument {
+  const ctx = new PlanContext(desired, observed);
+  const targets = options.targets !== undefined ? [...new Set(options.targets.map((t) => t.toLowerCase()))].sort(compareStrings) : undefined;
+  const inScope = targets !== undefined ? ((set: Set<string>) => (a: string) => set.has(a))(new Set(targets)) : () => true;
+
+  // Declared mailboxes, shared and user alike, in one address order (seats are taken in this order).
+  type Item = { readonly address: string; readonly run: () => void };
+  const items: Item[] = [];
+  const declared = new Set<string>();
+  for (const spec of desired.sharedMailboxes) {
+    declared.add(spec.address);
+    if (inScope(spec.address)) items.push({ address: spec.address, run: () => planSharedMailbox(ctx, spec) });
+  }
+  for (const spec of desired.userMailboxes) {
+    declared.add(spec.address);
+    if (inScope(spec.address)) items.push({ address: spec.address, run: () => planUserMailbox(ctx, spec) });
+  }
+  for (const m of observed.mailboxes) {
+    if (!declared.has(m.address) && inScope(m.address) && isDeletable(ctx, m)) {
+      items.push({ address: m.address, run: () => planDeletion(ctx, m) });
+    }
+  }
+  items.sort((a, b) => compareStrings(a.address, b.address));
+  for (const item of items) item.run();
+
+  if (targets !== undefined) {
+    for (const t of targets) {
+      if (!declared.has(t) && !ctx.ix.mailboxes.has(t)) {
+        ctx.error("unknown_target", t, `--target "${t}" is neither declared in the code nor a mailbox in the tenant; check the address`);
+      }
+    }
+  }
+
+  const failed = hasErrors(ctx.diagnostics);
+  const actions = failed ? [] : topologicalOrder(ctx.actions);
+  return buildDocument({
+    desired,
+    observed,
+    actions,
+    fingerprintKeys: failed ? [] : ctx.fingerprintKeys,
+    diagnostics: ctx.diagnostics,
+    ...(targets !== undefined ? { targets } : {}),
+  });
+}

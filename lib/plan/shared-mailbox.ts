@@ -1,0 +1,333 @@
+/**
+ * One declared shared mailbox, in each of the states the tenant may hold it
+ * in: already shared (converge), a user mailbox to convert (R1.1-R1.3,
+ * R1.13), a soft-deleted user to restore and convert (R2.5), or absent (create,
+ * R4.2, R5.1). Every path ends in the same tail: licences, settings, grants.
+ */
+import type { MailboxNeeds } from "../model/licensing.js";
+import { formatManagementTag } from "../model/management-tag.js";
+import type { CanonicalSharedMailbox } from "../model/normalize.js";
+import type { ObservedGrant, ObservedMailbox, ObservedUser } from "../provider/observed.js";
+import type { PlanContext } from "./context.js";
+import { planGrants } from "./grants.js";
+import { planLicenseAssignments, planLicenseRemovals } from "./licenses.js";
+import { hybridConvertMessage, hybridSignInMessage, planMailboxUpdate, type MailboxFields } from "./mailbox-common.js";
+
+/** Soft-deleted users and their mailboxes are restorable for 30 days (R2.3, R7.3). */
+export const RESTORE_WINDOW_DAYS = 30;
+/** A restored user's mailbox is re-created within 20-30 minutes (R2.5). */
+export const RECREATE_MINUTES = 30;
+/** A new mailbox accepts members after "a few minutes" (R3.4). */
+export const PROVISION_MINUTES = 5;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
+  const live = ctx.ix.mailboxes.get(spec.address);
+  if (live === undefined) {
+    if (spec.origin === "convert") planRestore(ctx, spec);
+    else planNew(ctx, spec);
+    return;
+  }
+  const anchor = ctx.ix.usersById.get(live.userId);
+  if (anchor === undefined) {
+    ctx.error(
+      "anchor_missing",
+      spec.address,
+      `mailbox "${spec.address}" has no anchor account in the directory (user id ${live.userId}); the tenant is inconsistent, so exoform will not change it: check the account in the Microsoft 365 admin center`,
+    );
+    return;
+  }
+  if (live.type === "user") {
+    if (spec.origin !== "convert") {
+      ctx.error(
+        "user_mailbox_at_new_address",
+        spec.address,
+        `mailbox "${spec.address}" is a person's user mailbox, but the code declares it as a new shared mailbox (origin "new"), so exoform will not convert it; set origin: "convert" if turning this mailbox into a shared one is intended, or choose another address`,
+      );
+      return;
+    }
+    planConversion(ctx, spec, live, anchor);
+    return;
+  }
+  // Already shared: whatever the origin, only converge settings, licences and grants.
+  if (anchor.accountEnabled) {
+    if (anchor.onPremisesSyncEnabled) ctx.error("hybrid_sign_in", spec.address, hybridSignInMessage(spec.address, anchor.userPrincipalName));
+    else {
+      ctx.add({
+        type: "user.blockSignIn",
+        target: anchor.userPrincipalName,
+        reason: "sign_in_enabled_on_shared_mailbox",
+        description: `Block sign-in for ${anchor.userPrincipalName}, the account behind shared mailbox ${spec.address}: nobody should sign in to a shared mailbox (R4.1)`,
+        fingerprint: [`user:${anchor.userPrincipalName}`],
+      });
+    }
+  }
+  convergeTail(ctx, spec, {
+    upn: anchor.userPrincipalName,
+    licenses: anchor.licenses,
+    usageLocation: anchor.usageLocation,
+    after: [],
+    fields: fieldsOf(live),
+    grants: ctx.ix.grants.get(spec.address) ?? [],
+    ready: waitIfNotReady(ctx, live),
+  });
+}
+
+// ------------------------------------------------------------------ paths
+
+function planConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, mbx: ObservedMailbox, anchor: ObservedUser): void {
+  if (anchor.onPremisesSyncEnabled) {
+    ctx.error("hybrid_conversion", spec.address, hybridConvertMessage(spec.address, "Shared"));
+    return;
+  }
+  const wait = waitIfNotReady(ctx, mbx);
+  let convert = "";
+  convergeTail(ctx, spec, {
+    upn: anchor.userPrincipalName,
+    licenses: anchor.licenses,
+    usageLocation: anchor.usageLocation,
+    after: [],
+    fields: fieldsOf(mbx),
+    grants: ctx.ix.grants.get(spec.address) ?? [],
+    ready: () => [convert],
+    convert: (assigns) => {
+      convert = addConvert(ctx, spec, anchor.userPrincipalName, [...assigns, ...wait()], mbx.displayName);
+      if (anchor.accountEnabled) addBlockAfterConversion(ctx, anchor.userPrincipalName, spec.address, convert);
+      return convert;
+    },
+  });
+}
+
+/** R2.5: restore the account, license it, reset its password, wait for the mailbox, convert, unlicense, add members. */
+function planRestore(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
+  const address = spec.address;
+  const liveUser = ctx.ix.users.get(address);
+  if (liveUser !== undefined) {
+    ctx.error(
+      "nothing_to_convert",
+      address,
+      `mailbox "${address}" is declared with origin "convert", but the user ${address} has no mailbox to convert (an unlicensed user's mailbox is disconnected after 30 days, R1.12); license the user so the mailbox reconnects, or declare it with origin "new" under another address`,
+    );
+    return;
+  }
+  const deleted = [...(ctx.ix.deletedUsers.get(address) ?? [])].sort(
+    (a, b) => Date.parse(b.deletedAt ?? "") - Date.parse(a.deletedAt ?? "") || (a.id < b.id ? -1 : 1),
+  );
+  const user = deleted[0];
+  if (user === undefined) {
+    ctx.error(
+      "nothing_to_convert",
+      address,
+      `mailbox "${address}" is declared with origin "convert", but no mailbox, user or deleted user has this address; use origin "new" to create a shared mailbox, or fix the address`,
+    );
+    return;
+  }
+  const deletedDays = (ctx.now - Date.parse(user.deletedAt ?? "")) / DAY_MS;
+  if (deletedDays > RESTORE_WINDOW_DAYS) {
+    ctx.error(
+      "deleted_user_purged",
+      address,
+      `mailbox "${address}" is declared with origin "convert", but its user was deleted on ${user.deletedAt} (${Math.floor(deletedDays)} days ago), past the ${RESTORE_WINDOW_DAYS}-day recycle bin window (R2.3), so the mailbox cannot be recovered; declare it with origin "new" to start an empty shared mailbox`,
+    );
+    return;
+  }
+  if (user.onPremisesSyncEnabled) {
+    ctx.error("hybrid_conversion", address, `${hybridConvertMessage(address, "Shared")}; restore the account on premises first (the cloud recycle bin cannot restore a synced user)`);
+    return;
+  }
+  const upn = user.userPrincipalName;
+  const mbx = (ctx.ix.deletedMailboxes.get(address) ?? []).find((m) => m.userId === user.id);
+  const restore = ctx.add({
+    type: "user.restore",
+    target: upn,
+    params: { userId: user.id },
+    reason: "deleted_user_mailbox_to_convert",
+    description: `Restore ${upn} (deleted ${user.deletedAt}) from the recycle bin with its mailbox, so the mailbox can become shared (R2.5)`,
+    fingerprint: [`user:${upn}`, `mailbox:${address}`],
+  });
+  let convert = "";
+  convergeTail(ctx, spec, {
+    upn,
+    licenses: [], // a restore does not bring licences back (R2.4)
+    usageLocation: user.usageLocation,
+    after: [restore],
+    fields: mbx ? fieldsOf(mbx) : { displayName: user.displayName, alias: address.slice(0, address.indexOf("@")), litigationHold: false, archive: false, managementTag: null, sizeBytes: 0 },
+    grants: ctx.ix.grants.get(address) ?? [],
+    ready: () => [convert],
+    convert: (assigns) => {
+      const reset = ctx.add({
+        type: "user.resetPassword",
+        target: upn,
+        dependsOn: [restore, ...assigns],
+        reason: "restored_account_password",
+        description: `Reset the password of ${upn} to a random one nobody knows, so the restored account's old credentials stop working`,
+        fingerprint: [`user:${upn}`],
+      });
+      const wait = ctx.add({
+        type: "mailbox.wait",
+        target: address,
+        params: { for: "recreated", minutes: RECREATE_MINUTES },
+        dependsOn: [reset],
+        reason: "mailbox_recreated_after_restore",
+        description: `Wait up to ${RECREATE_MINUTES} minutes for ${address} to be re-created after the restore (R2.5)`,
+        fingerprint: [`mailbox:${address}`],
+      });
+      convert = addConvert(ctx, spec, upn, [wait, ...assigns], mbx?.displayName ?? user.displayName);
+      if (user.accountEnabled) addBlockAfterConversion(ctx, upn, address, convert);
+      return convert;
+    },
+  });
+}
+
+function planNew(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
+  const address = spec.address;
+  const holder = ctx.ix.users.get(address);
+  if (holder !== undefined) {
+    ctx.error(
+      "address_in_use",
+      address,
+      `mailbox "${address}" is declared as new, but the address is already the sign-in name of user "${holder.displayName}" (R5.2: addresses are unique); choose another address, or set origin: "convert" if that user's mailbox should become shared`,
+    );
+    return;
+  }
+  const create = ctx.add({
+    type: "mailbox.create",
+    target: address,
+    params: { displayName: spec.displayName, ...(spec.alias !== undefined ? { alias: spec.alias } : {}) },
+    reason: "mailbox_declared",
+    description: `Create shared mailbox ${address} ("${spec.displayName}")`,
+    fingerprint: [`mailbox:${address}`, `user:${address}`],
+  });
+  const wait = ctx.add({
+    type: "mailbox.wait",
+    target: address,
+    params: { for: "provisioned", minutes: PROVISION_MINUTES },
+    dependsOn: [create],
+    reason: "new_mailbox_provisioning",
+    description: `Wait a few minutes for the new mailbox ${address} to accept members and settings (R3.4)`,
+    fingerprint: [`mailbox:${address}`],
+  });
+  ctx.add({
+    type: "user.blockSignIn",
+    target: address,
+    dependsOn: [create],
+    reason: "new_anchor_sign_in_enabled",
+    description: `Block sign-in for ${address}, the new mailbox's account: the service creates it enabled (R4.2)`,
+    fingerprint: [`user:${address}`],
+  });
+  convergeTail(ctx, spec, {
+    upn: address,
+    licenses: [],
+    usageLocation: undefined,
+    after: [create],
+    fields: {
+      displayName: spec.displayName,
+      alias: spec.alias ?? address.slice(0, address.indexOf("@")),
+      litigationHold: false,
+      archive: false,
+      managementTag: null,
+      sizeBytes: 0,
+    },
+    grants: [],
+    ready: () => [wait],
+  });
+}
+
+// ------------------------------------------------------------------ shared tail
+
+interface TailInput {
+  readonly upn: string;
+  readonly licenses: readonly string[];
+  readonly usageLocation: string | null | undefined;
+  /** Actions licence assignments wait for. */
+  readonly after: readonly string[];
+  readonly fields: MailboxFields;
+  readonly grants: readonly ObservedGrant[];
+  /** The actions writes to the mailbox must wait for (create+wait, conversion, a readiness wait). */
+  readonly ready: () => readonly string[];
+  /** For conversions: adds the conversion once the licence assignments are known; returns its id. */
+  readonly convert?: (assigns: readonly string[]) => string;
+}
+
+function convergeTail(ctx: PlanContext, spec: CanonicalSharedMailbox, input: TailInput): void {
+  const needs: MailboxNeeds = { sizeBytes: input.fields.sizeBytes, litigationHold: spec.litigationHold, archive: spec.archive };
+  const steps = planLicenseAssignments(ctx, {
+    address: spec.address,
+    upn: input.upn,
+    current: input.licenses,
+    desired: spec.license,
+    needs,
+    conversion: input.convert !== undefined,
+    usageLocation: input.usageLocation,
+    after: input.after,
+  });
+  const convert = input.convert?.(steps.assigns);
+  const update = planMailboxUpdate(ctx, spec.address, input.fields, {
+    displayName: spec.displayName,
+    ...(spec.alias !== undefined ? { alias: spec.alias } : {}),
+    litigationHold: spec.litigationHold,
+    archive: spec.archive,
+    managementTag: spec.removalPolicy === "delete" ? formatManagementTag({ stack: ctx.desired.stack, removal: "delete" }) : null,
+  }, [...input.ready(), ...steps.assigns]);
+  planLicenseRemovals(ctx, { address: spec.address, upn: input.upn, desired: spec.license }, steps, [
+    ...(convert !== undefined ? [convert] : []),
+    ...(update !== undefined ? [update] : []),
+  ]);
+  planGrants(ctx, spec, input.grants, input.ready);
+}
+
+// ------------------------------------------------------------------ helpers
+
+function fieldsOf(m: ObservedMailbox): MailboxFields {
+  return {
+    displayName: m.displayName,
+    alias: m.alias,
+    litigationHold: m.litigationHold,
+    archive: m.archive,
+    managementTag: m.managementTag,
+    sizeBytes: m.sizeBytes,
+  };
+}
+
+/** A mailbox still being provisioned (readyAt after observedAt) gets a wait before the first write to it. */
+export function waitIfNotReady(ctx: PlanContext, m: ObservedMailbox): () => readonly string[] {
+  let id: string | undefined;
+  return () => {
+    if (m.readyAt === null) return [];
+    const ms = Date.parse(m.readyAt) - ctx.now;
+    if (!(ms > 0)) return [];
+    id ??= ctx.add({
+      type: "mailbox.wait",
+      target: m.address,
+      params: { for: "provisioned", minutes: Math.max(1, Math.ceil(ms / 60_000)) },
+      reason: "mailbox_not_ready",
+      description: `Wait for ${m.address} to finish provisioning (ready at ${m.readyAt}) before changing it`,
+      fingerprint: [`mailbox:${m.address}`],
+    });
+    return [id];
+  };
+}
+
+function addConvert(ctx: PlanContext, spec: CanonicalSharedMailbox, upn: string, dependsOn: readonly string[], displayName: string): string {
+  return ctx.add({
+    type: "mailbox.convert",
+    target: spec.address,
+    params: { to: "shared" },
+    dependsOn,
+    reason: "origin_convert",
+    description: `Convert ${spec.address} ("${displayName}") from a user mailbox to a shared mailbox; its mail, calendar and rules are kept (R1.1)`,
+    fingerprint: [`mailbox:${spec.address}`, `user:${upn}`],
+  });
+}
+
+function addBlockAfterConversion(ctx: PlanContext, upn: string, address: string, convert: string): void {
+  ctx.add({
+    type: "user.blockSignIn",
+    target: upn,
+    dependsOn: [convert],
+    reason: "sign_in_blocked_after_conversion",
+    description: `Block sign-in for ${upn} now that ${address} is shared: the old credentials would otherwise still work (R1.13, R4.1)`,
+    fingerprint: [`user:${upn}`],
+  });
+}
