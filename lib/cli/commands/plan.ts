@@ -9,17 +9,25 @@ import type { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../../diagnostics/errors.js";
-import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { plan } from "../../plan/planner.js";
 import type { PlanDocument } from "../../plan/types.js";
 import { canonicalJson } from "../../private/canonical-json.js";
-import { ProviderError } from "../../provider/errors.js";
-import { observe } from "../../provider/observe.js";
+import type { ObservedState } from "../../provider/observed.js";
+import {
+  evaluatePolicy,
+  loadPolicy,
+  mandatoryFailed,
+  policyContextFromObserved,
+  policyDiagnostics,
+  renderPolicyResults,
+  type PolicyResult,
+} from "../../policy/index.js";
 import type { ITenantProvider } from "../../provider/provider.js";
 import { renderPlan, type RenderFormat } from "../../render/index.js";
 import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
 import { loadDesired } from "../desired.js";
+import { observeFor } from "../tenant.js";
 import { EXIT } from "../exit.js";
 import { isTty, printDiagnostics } from "../output.js";
 
@@ -34,6 +42,7 @@ interface PlanCliOptions {
   readonly format: string;
   readonly detailedExitcode?: boolean;
   readonly target: string[];
+  readonly policy?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -50,6 +59,7 @@ export function register(program: Command): void {
     .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "text")
     .option("--detailed-exitcode", "exit 0 when there are no changes and 2 when there are")
     .option("--target <address>", "plan only this mailbox (and the accounts it touches); repeatable", collect, [])
+    .option("--policy <file>", "check the plan against a policy file (schema/policy.schema.json); a failed mandatory rule exits 1 and saves nothing")
     .action(async (options: PlanCliOptions) => {
       const format = parseFormat(options.format);
       const loaded = loadDesired({
@@ -58,10 +68,12 @@ export function register(program: Command): void {
         ...(options.stack !== undefined ? { stack: options.stack } : {}),
       });
       printDiagnostics(loaded.diagnostics);
+      const policy = options.policy !== undefined ? loadPolicy(resolve(options.policy)) : undefined;
       const tenant = SimulatedTenant.open(resolveTenantPath(options.tenant), { clock: resolveClockMode() });
       let doc: PlanDocument;
+      let observed: ObservedState;
       try {
-        doc = await planAgainst(tenant, loaded.state, options.target.length > 0 ? options.target : undefined);
+        ({ doc, observed } = await planAgainst(tenant, loaded.state, options.target.length > 0 ? options.target : undefined));
       } finally {
         tenant.close();
       }
@@ -71,12 +83,22 @@ export function register(program: Command): void {
         if (format === "json") process.stdout.write(renderPlan(doc, "json", { color: false }));
         throw new UserError(doc.diagnostics);
       }
-      if (options.out !== undefined) {
+      const results: PolicyResult[] = policy ? evaluatePolicy(doc, policy, policyContextFromObserved(observed)) : [];
+      const refused = mandatoryFailed(results);
+      printDiagnostics(policyDiagnostics(results)); // stderr: visible whatever the --format
+      if (options.out !== undefined && !refused) {
         const file = resolve(options.out);
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, `${canonicalJson(doc, 2)}\n`);
       }
       process.stdout.write(renderPlan(doc, format, { color: format === "text" && isTty() }));
+      if (results.length > 0 && format !== "json") {
+        process.stdout.write(`\n${renderPolicyResults(results, format, { color: format === "text" && isTty() })}`);
+      }
+      if (refused) {
+        process.exitCode = EXIT.error;
+        return;
+      }
       if (options.out !== undefined && format !== "json") process.stdout.write(`\nplan saved to ${options.out}; run: exoform apply ${options.out}\n`);
       if (options.detailedExitcode === true && doc.actions.length > 0) process.exitCode = EXIT.changes;
     });
@@ -92,26 +114,7 @@ export async function planAgainst(
   provider: ITenantProvider,
   desired: CanonicalDesiredState,
   targets?: readonly string[],
-): Promise<PlanDocument> {
-  let observed;
-  try {
-    observed = await observe(provider);
-  } catch (e) {
-    if (!ProviderError.is(e)) throw e;
-    const d: Diagnostic = {
-      severity: "error",
-      code: "tenant_read_failed",
-      target: e.target,
-      location: provider.name,
-      message: `reading the tenant failed (${e.operation}: ${e.code}: ${e.message}); nothing was planned; run plan again${e.retryable ? " (the error is transient)" : ""}`,
-    };
-    throw new UserError([d]);
-  }
-  if (observed.tenant.id !== desired.tenant.id) {
-    throw new UserError(
-      `the desired state is for tenant "${desired.tenant.id}" but the tenant read is "${observed.tenant.id}"; point --tenant at the right tenant`,
-      "tenant_mismatch",
-    );
-  }
-  return plan(desired, observed, targets !== undefined ? { targets } : {});
+): Promise<{ doc: PlanDocument; observed: ObservedState }> {
+  const observed = await observeFor(provider, desired, "nothing was planned", "plan");
+  return { doc: plan(desired, observed, targets !== undefined ? { targets } : {}), observed };
 }

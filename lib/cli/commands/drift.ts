@@ -1,0 +1,95 @@
+/**
+ * `exoform drift`: read the tenant, compare it with the desired state, and
+ * report what moved. Exit 0: no drift; 2: drift found; 1: an error, and
+ * then NOTHING is concluded. A failed read is an error, never "absent":
+ * observe() rejects on any failed bulk read, so a hiccup can never make
+ * mailboxes or grants look deleted (M365DSC#6770, #6771, #6774).
+ */
+import type { Command } from "commander";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { UserError } from "../../diagnostics/errors.js";
+import { detectDrift } from "../../drift/detect.js";
+import { parseIgnoreRules, unknownIgnoreFields } from "../../drift/ignore.js";
+import { DRIFT_FORMATS, driftSummaryLine, renderDrift, type DriftFormat } from "../../drift/render.js";
+import type { DriftReport } from "../../drift/types.js";
+import type { CanonicalDesiredState } from "../../model/normalize.js";
+import type { ITenantProvider } from "../../provider/provider.js";
+import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
+import { observeFor } from "../tenant.js";
+import { loadDesired } from "../desired.js";
+import { EXIT } from "../exit.js";
+import { isTty, printDiagnostics } from "../output.js";
+
+interface DriftCliOptions {
+  readonly app?: string;
+  readonly desired?: string;
+  readonly stack?: string;
+  readonly tenant?: string;
+  readonly format: string;
+  readonly ignore: string[];
+  readonly out?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command("drift")
+    .description("compare the tenant with the desired state and report drift (exit 0: none, 2: drift, 1: error)")
+    .option("--desired <file>", "a desired-state JSON document")
+    .option("--app <command>", 'the program that synthesizes the stacks (default: "app" in cdktf.json)')
+    .option("--stack <name>", "the stack to check, when the app synthesizes several")
+    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--format <format>", `report format: ${DRIFT_FORMATS.join(", ")}`, "text")
+    .option("--ignore <rule>", "do not report <mailbox|*>[:<field>]; repeatable", collect, [])
+    .option("--out <file>", "write the report to this file instead of stdout (a one-line summary goes to stdout)")
+    .action(async (options: DriftCliOptions) => {
+      const format = parseFormat(options.format);
+      const { rules, diagnostics } = parseIgnoreRules(options.ignore);
+      if (diagnostics.length > 0) throw new UserError(diagnostics);
+      const loaded = loadDesired({
+        ...(options.desired !== undefined ? { desired: options.desired } : {}),
+        ...(options.app !== undefined ? { app: options.app } : {}),
+        ...(options.stack !== undefined ? { stack: options.stack } : {}),
+      });
+      printDiagnostics([...loaded.diagnostics, ...unknownIgnoreFields(loaded.state.ignore ?? [], loaded.source)]);
+      const tenant = SimulatedTenant.open(resolveTenantPath(options.tenant), { clock: resolveClockMode() });
+      let report: DriftReport;
+      try {
+        report = await checkDrift(tenant, loaded.state, { ignore: rules });
+      } finally {
+        tenant.close();
+      }
+      const color = format === "text" && options.out === undefined && isTty();
+      const rendered = renderDrift(report, format, { color });
+      if (options.out !== undefined) {
+        writeFileSync(resolve(options.out), rendered);
+        process.stdout.write(`${driftSummaryLine(report)} (report written to ${options.out})\n`);
+      } else process.stdout.write(rendered);
+      if (report.drifted) process.exitCode = EXIT.changes;
+    });
+}
+
+function parseFormat(value: string): DriftFormat {
+  if ((DRIFT_FORMATS as readonly string[]).includes(value)) return value as DriftFormat;
+  throw new UserError(`--format ${value} is not a drift report format; use one of ${DRIFT_FORMATS.join(", ")}`, "usage");
+}
+
+/**
+ * Observe the tenant and detect drift. Any failed read becomes a UserError
+ * that says so: drift was not checked, and nothing is reported absent.
+ */
+export async function checkDrift(
+  provider: ITenantProvider,
+  desired: CanonicalDesiredState,
+  options: Parameters<typeof detectDrift>[2] = {},
+): Promise<DriftReport> {
+  const observed = await observeFor(
+    provider,
+    desired,
+    "drift was NOT checked and nothing is concluded: no mailbox or grant is reported missing on a failed read",
+    "drift",
+  );
+  return detectDrift(desired, observed, options);
+}

@@ -1,0 +1,45 @@
+/**
+ * The tenant side of every command: open the provider, and read it whole.
+ * A failed read is an error that says nothing was concluded; it is never
+ * taken to mean "absent" (the false-drift trap other tools fall into).
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { UserError } from "../diagnostics/errors.js";
+import type { CanonicalDesiredState } from "../model/normalize.js";
+import { ProviderError } from "../provider/errors.js";
+import { observe } from "../provider/observe.js";
+import type { ObservedState } from "../provider/observed.js";
+import type { ITenantProvider } from "../provider/provider.js";
+
+/**
+ * Observe `provider` for `desired`. `consequence` finishes the sentence
+ * "reading the tenant failed (...); <consequence>", e.g. "nothing was planned".
+ */
+export async function observeFor(
+  provider: ITenantProvider,
+  desired: CanonicalDesiredState,
+  consequence: string,
+  again: string,
+): Promise<ObservedState> {
+  let observed: ObservedState;
+  try {
+    observed = await observe(provider);
+  } catch (e) {
+    if (!ProviderError.is(e)) throw e;
+    const d: Diagnostic = {
+      severity: "error",
+      code: "tenant_read_failed",
+      target: e.target,
+      location: provider.name,
+      message: `reading the tenant failed (${e.operation}: ${e.code}: ${e.message}); ${consequence}; run ${again} again${e.retryable ? " (the error is transient)" : ""}`,
+    };
+    throw new UserError([d]);
+  }
+  if (observed.tenant.id !== desired.tenant.id) {
+    throw new UserError(
+      `the desired state is for tenant "${desired.tenant.id}" but the tenant read is "${observed.tenant.id}"; point --tenant at the right tenant`,
+      "tenant_mismatch",
+    );
+  }
+  return observed;
+}
