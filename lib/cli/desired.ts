@@ -6,13 +6,13 @@
  * Either way the document is validated; every problem is reported at once.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { UserError } from "../diagnostics/errors.js";
 import { validateDesiredState } from "../model/validate.js";
 import type { CanonicalDesiredState } from "../model/normalize.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { readSynthOutput } from "../synth/read.js";
+import { readSynthOutput, type SynthesizedStack } from "../synth/read.js";
 
 export interface DesiredOptions {
   readonly desired?: string;
@@ -63,30 +63,68 @@ export function validatedOrThrow(doc: unknown, source: string): LoadedDesired {
   return { state: result.state, source, diagnostics: result.diagnostics };
 }
 
-/** Run the app (synth), returning the output folder. */
+/** Run the app (synth) as the cdktf CLI would, writing to `outdir`. */
 export function runApp(app: string, outdir: string, cwd: string): void {
+  // cdktf's App creates its outdir with a non-recursive mkdir: create the parents first.
+  mkdirSync(dirname(outdir), { recursive: true });
   const child = spawnSync(app, {
     cwd,
     shell: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: process.env["CDKTF_CONTEXT_JSON"] ?? "{}" },
+    env: {
+      ...process.env,
+      CDKTF_OUTDIR: outdir,
+      CDKTF_CONTEXT_JSON: process.env["CDKTF_CONTEXT_JSON"] ?? "{}",
+      // exoform reads cdk.tf.json; HCL output would leave nothing to read
+      SYNTH_HCL_OUTPUT: "false",
+    },
     encoding: "utf8",
   });
   if (child.error) throw new UserError(`app "${app}": could not start: ${child.error.message}`, "app_failed");
   if (child.status !== 0) {
-    const lines = `${child.stderr ?? ""}`.trim().split("\n").filter(Boolean);
-    const diagnostics: Diagnostic[] = lines.length
-      ? lines.map((line) => ({ severity: "error" as const, code: "app_failed", target: "", location: `app "${app}"`, message: line.replace(/^error:\s*/, "") }))
+    const messages = appErrors(`${child.stderr ?? ""}`);
+    const diagnostics: Diagnostic[] = messages.length
+      ? messages.map((m): Diagnostic =>
+          // exoform's own lines already name the construct and mailbox
+          m.code !== undefined
+            ? { severity: "error", code: m.code, target: "", message: m.message }
+            : { severity: "error", code: "app_failed", target: "", location: `app "${app}"`, message: m.message },
+        )
       : [{ severity: "error", code: "app_failed", target: "", location: `app "${app}"`, message: `exited with status ${child.status}` }];
     throw new UserError(diagnostics);
   }
 }
 
-export function loadDesired(options: DesiredOptions, cwd = process.cwd()): LoadedDesired {
-  if (options.desired !== undefined) {
-    const file = resolve(cwd, options.desired);
-    return validatedOrThrow(readJsonFile(file, "a desired-state JSON document"), options.desired);
+/**
+ * The problems in a failed app's stderr. exoform's constructs and stack
+ * validation print one `error: <where>: <message> [code]` line per problem
+ * (wrapped in cdktf's or Node's error text): those lines when present;
+ * otherwise the error's message lines without Node's source excerpt and stack.
+ */
+export function appErrors(stderr: string): Array<{ message: string; code?: string }> {
+  const lines = stderr.split("\n").map((l) => l.trimEnd());
+  const ours: Array<{ message: string; code?: string }> = [];
+  for (const line of lines) {
+    const m = /^\s*(?:\[[^\]]*\]\s*)?(?:\w*Error:\s*)?error: (.*?)(?: \[([a-z0-9_]+)\])?$/.exec(line);
+    if (m) ours.push(m[2] !== undefined ? { message: m[1]!, code: m[2] } : { message: m[1]! });
   }
+  if (ours.length > 0) return ours;
+  const start = lines.findIndex((l) => /^\w*Error\b.*?:/.test(l));
+  const picked = start >= 0 ? lines.slice(start) : lines;
+  const end = picked.findIndex((l) => /^\s+at /.test(l));
+  return (end >= 0 ? picked.slice(0, end) : picked)
+    .filter((l) => l.trim() !== "" && !/^Node\.js v/.test(l))
+    .map((l) => ({ message: l.trim().replace(/^error:\s*/, "") }));
+}
+
+export interface SynthResult {
+  /** The absolute output folder. */
+  readonly outdir: string;
+  readonly stacks: readonly SynthesizedStack[];
+}
+
+/** Run the app named by `options.app` or cdktf.json, then read every stack it synthesized. */
+export function synthApp(options: Pick<DesiredOptions, "app" | "output">, cwd = process.cwd()): SynthResult {
   const config = readCdktfJson(cwd);
   const app = options.app ?? config.app;
   if (!app) {
@@ -94,7 +132,15 @@ export function loadDesired(options: DesiredOptions, cwd = process.cwd()): Loade
   }
   const outdir = resolve(cwd, options.output ?? config.output ?? "cdktf.out");
   runApp(app, outdir, cwd);
-  const stacks = readSynthOutput(outdir);
+  return { outdir, stacks: readSynthOutput(outdir, cwd) };
+}
+
+export function loadDesired(options: DesiredOptions, cwd = process.cwd()): LoadedDesired {
+  if (options.desired !== undefined) {
+    const file = resolve(cwd, options.desired);
+    return validatedOrThrow(readJsonFile(file, "a desired-state JSON document"), options.desired);
+  }
+  const { stacks } = synthApp(options, cwd);
   const chosen = options.stack !== undefined ? stacks.filter((s) => s.stack === options.stack) : stacks;
   if (chosen.length !== 1) {
     const names = stacks.map((s) => s.stack).join(", ") || "none";

@@ -3,17 +3,31 @@
  * shape, then the semantic rules a schema cannot express. Every problem comes
  * back in one list, each naming the file, the mailbox and the rule; nothing
  * stops at the first.
+ *
+ * The per-mailbox checks are exported too (checkSharedMailboxSpec,
+ * checkUserMailboxSpec, trusteeProblems), so the constructs reject misuse in
+ * their constructors with exactly the rules and words `exoform validate` uses.
  */
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import schema from "../../schema/desired-state.schema.json" with { type: "json" };
 import type { DesiredState } from "./generated/desired-state.js";
 import { canonicalize, domainOf, lower, type CanonicalDesiredState } from "./normalize.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 
-let compiled: ReturnType<Ajv["compile"]> | undefined;
-function schemaValidator(): ReturnType<Ajv["compile"]> {
-  compiled ??= new Ajv({ allErrors: true, strict: true, useDefaults: false }).compile(schema);
-  return compiled;
+type Part = "" | "SharedMailboxSpec" | "UserMailboxSpec";
+const validators = new Map<Part, ValidateFunction>();
+let ajv: Ajv | undefined;
+
+/** The compiled validator for the whole document ("") or one definition. */
+function schemaValidator(part: Part): ValidateFunction {
+  let v = validators.get(part);
+  if (v === undefined) {
+    ajv ??= new Ajv({ allErrors: true, strict: true, useDefaults: false });
+    if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema);
+    v = ajv.getSchema(part === "" ? schema.$id : `${schema.$id}#/definitions/${part}`)!;
+    validators.set(part, v);
+  }
+  return v;
 }
 
 export interface ValidationResult {
@@ -27,33 +41,56 @@ export interface ValidationResult {
  * canonical document when there are no errors, and every diagnostic found.
  */
 export function validateDesiredState(doc: unknown, source: string): ValidationResult {
-  const validate = schemaValidator();
-  if (!validate(doc)) {
-    return { diagnostics: sortDiagnostics(schemaDiagnostics(doc, validate.errors ?? [], source)) };
-  }
-  const typed = doc as DesiredState;
-  const diagnostics = semanticDiagnostics(typed, source);
-  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics: sortDiagnostics(diagnostics) };
-  return { state: canonicalize(typed), diagnostics: sortDiagnostics(diagnostics) };
+  const validate = schemaValidator("");
+  const valid = validate(doc);
+  const diagnostics = valid ? [] : schemaDiagnostics(doc, validate.errors ?? [], source, (p) => mailboxAt(doc, p));
+  // The semantic rules run on a schema-invalid document too (they skip what
+  // they cannot read), so one pass reports every problem.
+  diagnostics.push(...semanticDiagnostics(doc, source));
+  const sorted = sortDiagnostics(diagnostics);
+  if (!valid || sorted.some((d) => d.severity === "error")) return { diagnostics: sorted };
+  return { state: canonicalize(doc as DesiredState), diagnostics: sorted };
+}
+
+/**
+ * Every problem with one shared mailbox spec on its own (schema and the
+ * per-mailbox semantic rules), for a tenant owning `domains`. Cross-mailbox
+ * rules (duplicate addresses) need the whole document: validateDesiredState.
+ */
+export function checkSharedMailboxSpec(spec: unknown, domains: readonly string[], source: string): Diagnostic[] {
+  return checkPart("SharedMailboxSpec", spec, domains, source, (m, ctx, emit) => sharedMailboxRules(m as Record<string, unknown>, ctx, "", emit));
+}
+
+/** Every problem with one user mailbox spec on its own. */
+export function checkUserMailboxSpec(spec: unknown, domains: readonly string[], source: string): Diagnostic[] {
+  return checkPart("UserMailboxSpec", spec, domains, source, (m, ctx, emit) => userMailboxRules(m as Record<string, unknown>, ctx, "", emit));
+}
+
+function checkPart(part: Part, spec: unknown, domains: readonly string[], source: string, rules: (spec: unknown, ctx: TenantDomains | null, emit: Emit) => void): Diagnostic[] {
+  const validate = schemaValidator(part);
+  const target = addressOf(spec) ?? "";
+  const out = validate(spec) ? [] : schemaDiagnostics(spec, validate.errors ?? [], source, () => target);
+  if (isRecord(spec)) rules(spec, tenantDomains(domains), emitter(out, source));
+  return sortDiagnostics(out);
 }
 
 // ------------------------------------------------------------------ schema errors
 
-function schemaDiagnostics(doc: unknown, errors: readonly ErrorObject[], source: string): Diagnostic[] {
+function schemaDiagnostics(doc: unknown, errors: readonly ErrorObject[], source: string, targetAt: (path: string) => string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
     // ajv reports each failing branch of a schema; "if" wrappers add noise.
     if (e.keyword === "if") continue;
     const path = e.instancePath;
-    const message = schemaMessage(e);
+    const message = schemaMessage(e, valueAt(doc, path));
     const key = `${path}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({
       severity: "error",
       code: `schema_${e.keyword}`,
-      target: mailboxAt(doc, path),
+      target: targetAt(path),
       location: `${source}#${path || "/"}`,
       message,
     });
@@ -61,40 +98,71 @@ function schemaDiagnostics(doc: unknown, errors: readonly ErrorObject[], source:
   return out;
 }
 
-function schemaMessage(e: ErrorObject): string {
-  const field = e.instancePath.split("/").pop() || "document";
+function schemaMessage(e: ErrorObject, value: unknown): string {
+  const field = fieldName(e.instancePath);
+  const got = describe(value);
   switch (e.keyword) {
     case "required":
       return `missing required field "${(e.params as { missingProperty: string }).missingProperty}"`;
     case "additionalProperties":
       return `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"; check its spelling against schema/desired-state.schema.json`;
     case "enum":
-      return `"${field}" must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
+      return `${field} is ${got}; it must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
     case "const":
-      return `"${field}" must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+      return `${field} is ${got}; it must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
     case "pattern":
-      return `"${field}" is not valid: ${patternHint(e)}`;
+      return `${field} ${got} is not valid: ${patternHint(e)}`;
     case "maxLength":
-      return `"${field}" is longer than ${(e.params as { limit: number }).limit} characters`;
+      return `${field} is ${String(value).length} characters long; at most ${(e.params as { limit: number }).limit} are allowed`;
     case "minLength":
-      return `"${field}" must not be empty`;
+      return `${field} must not be empty`;
     case "type":
-      return `"${field}" must be ${(e.params as { type: string }).type}`;
+      return `${field} is ${got}; it must be ${(e.params as { type: string }).type}`;
     case "minItems":
-      return `"${field}" needs at least ${(e.params as { limit: number }).limit} item`;
+      return `${field} needs at least ${(e.params as { limit: number }).limit} item`;
     default:
-      return `"${field}" ${e.message ?? "is invalid"}`;
+      return `${field} ${e.message ?? "is invalid"}`;
   }
 }
 
+/** `"license"`, or `fullAccess[0].trustee` for nested fields, or "the document". */
+function fieldName(instancePath: string): string {
+  const parts = instancePath.split("/").slice(1);
+  // drop the mailbox list and index: the target already names the mailbox
+  if ((parts[0] === "sharedMailboxes" || parts[0] === "userMailboxes") && parts.length > 2) parts.splice(0, 2);
+  if (parts.length === 0) return "the document";
+  const name = parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
+  return `"${name}"`;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "missing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(doc: unknown, pointer: string): unknown {
+  let cur: unknown = doc;
+  for (const raw of pointer.split("/").slice(1)) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[raw.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return cur;
+}
+
+/** What each pattern in the schema means, in words (matched on the pattern itself: ajv's schemaPath loses the definition name across $ref). */
+const PATTERN_HINTS = new Map<string, string>([
+  [schema.definitions.Alias.pattern, "an alias has at most 64 letters, digits and !#%*+-/=?^_~, with periods only between other characters"],
+  [schema.definitions.Address.pattern, "expected an address like name@contoso.com"],
+  [schema.definitions.License.pattern, 'expected "none" or a SKU part number such as EXCHANGEENTERPRISE (upper case, digits and _)'],
+  [schema.definitions.UserMailboxSpec.properties.license.pattern, "expected a SKU part number such as EXCHANGESTANDARD; a user mailbox needs a license"],
+  [schema.properties.stack.pattern, "a stack name has letters, digits, - and _, at most 64, and starts with a letter or digit"],
+  [schema.definitions.Tenant.properties.domains.items.pattern, "expected a domain name such as contoso.com"],
+]);
+
 function patternHint(e: ErrorObject): string {
-  const path = e.schemaPath;
-  if (path.includes("Alias")) return "an alias has at most 64 letters, digits and !#%*+-/=?^_~, with periods only between other characters";
-  if (path.includes("Address")) return "expected an address like name@contoso.com";
-  if (path.includes("License") || path.includes("license")) return 'expected "none" or a SKU part number such as EXCHANGEENTERPRISE';
-  if (path.includes("stack")) return "a stack name has letters, digits, - and _, at most 64";
-  if (path.includes("domains")) return "expected a domain name such as contoso.com";
-  return `does not match ${(e.params as { pattern: string }).pattern}`;
+  const pattern = (e.params as { pattern: string }).pattern;
+  return PATTERN_HINTS.get(pattern) ?? `does not match ${pattern}`;
 }
 
 /** The address of the mailbox an instance path points into, or "". */
@@ -103,79 +171,172 @@ function mailboxAt(doc: unknown, path: string): string {
   if (!m || typeof doc !== "object" || doc === null) return "";
   const list = (doc as Record<string, unknown>)[m[1]!];
   if (!Array.isArray(list)) return "";
-  const item = list[Number(m[2])] as { address?: unknown } | undefined;
-  return typeof item?.address === "string" ? item.address.toLowerCase() : `${m[1]}[${m[2]}]`;
+  return addressOf(list[Number(m[2])]) ?? `${m[1]}[${m[2]}]`;
 }
 
 // ------------------------------------------------------------------ semantic rules
+//
+// These read the document defensively: a field the schema already rejected
+// (wrong type, malformed address) is skipped, not reported twice.
 
-function semanticDiagnostics(doc: DesiredState, source: string): Diagnostic[] {
+const ADDRESS = new RegExp(schema.definitions.Address.pattern);
+
+type Emit = (code: string, target: string, location: string, message: string) => void;
+
+function emitter(out: Diagnostic[], source: string): Emit {
+  return (code, target, location, message) =>
+    out.push({ severity: "error", code, target, location: `${source}#${location || "/"}`, message });
+}
+
+interface TenantDomains {
+  readonly set: ReadonlySet<string>;
+  /** "contoso.com, contoso.onmicrosoft.com", for messages. */
+  readonly list: string;
+}
+
+function tenantDomains(domains: readonly string[]): TenantDomains {
+  const set = new Set(domains.map(lower));
+  return { set, list: [...set].sort().join(", ") };
+}
+
+export type GrantList = "fullAccess" | "sendAs" | "sendOnBehalf";
+
+export interface Problem {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * What is wrong with granting `list` on `mailbox` to `trustee` on its own
+ * (self grant, trustee outside the tenant: R3.8). Duplicates need the list.
+ */
+export function trusteeProblems(mailbox: string, list: GrantList, trustee: string, domains: readonly string[]): Problem[] {
+  return trusteeRules(lower(mailbox), list, lower(trustee), tenantDomains(domains));
+}
+
+function trusteeRules(address: string, list: GrantList, trustee: string, domains: TenantDomains | null): Problem[] {
+  const out: Problem[] = [];
+  if (trustee === address) {
+    out.push({ code: "self_grant", message: `mailbox "${address}" grants ${list} to itself; a mailbox cannot be its own trustee, remove it from ${list}` });
+  }
+  if (!ADDRESS.test(trustee)) {
+    out.push({ code: "bad_trustee", message: `mailbox "${address}" grants ${list} to "${trustee}", which is not an address; expected a UPN like name@contoso.com` });
+  } else if (domains !== null && !domains.set.has(domainOf(trustee))) {
+    out.push({
+      code: "trustee_outside_tenant",
+      message: `mailbox "${address}" grants ${list} to "${trustee}", who is not in a domain the tenant owns (${domains.list}); Exchange Online grants access only to people inside the tenant (R3.8)`,
+    });
+  }
+  return out;
+}
+
+function addressRule(address: string, at: string, domains: TenantDomains | null, emit: Emit): void {
+  if (domains !== null && ADDRESS.test(address) && !domains.set.has(domainOf(address))) {
+    emit("address_outside_tenant", address, `${at}/address`, `mailbox address "${address}" is not in a domain the tenant owns (${domains.list}); add the domain to tenant.domains or fix the address`);
+  }
+}
+
+function sharedMailboxRules(m: Record<string, unknown>, domains: TenantDomains | null, at: string, emit: Emit): void {
+  const address = addressOf(m);
+  if (address === undefined) return;
+  addressRule(address, at, domains, emit);
+  if (m["origin"] === "convert" && m["removalPolicy"] === "delete") {
+    emit("delete_converted_mailbox", address, `${at}/removalPolicy`, `mailbox "${address}" is converted from a person's mailbox and may not have removalPolicy "delete": its anchor account holds that person's mail; use "retain"`);
+  }
+  if ((m["license"] ?? "none") === "none") {
+    // R1.6: hold and archive need Plan 2, or Plan 1 + the archiving add-on; "none" has neither.
+    if (m["litigationHold"] === true) {
+      emit("litigation_hold_needs_license", address, `${at}/litigationHold`, `mailbox "${address}" is on litigation hold but has license "none"; a hold needs Exchange Online Plan 2 (or Plan 1 with the archiving add-on): set license, e.g. "EXCHANGEENTERPRISE" (R1.6)`);
+    }
+    if (m["archive"] === true) {
+      emit("archive_needs_license", address, `${at}/archive`, `mailbox "${address}" has an archive but license "none"; an archive needs Exchange Online Plan 2 (or Plan 1 with the archiving add-on): set license, e.g. "EXCHANGEENTERPRISE" (R1.6)`);
+    }
+  }
+  const lists: Array<[GrantList, ReadonlyArray<string | undefined>]> = [
+    ["fullAccess", records(m["fullAccess"]).map((g) => (typeof g?.["trustee"] === "string" ? g["trustee"] : undefined))],
+    ["sendAs", strings(m["sendAs"])],
+    ["sendOnBehalf", strings(m["sendOnBehalf"])],
+  ];
+  for (const [list, trustees] of lists) {
+    const seen = new Set<string>();
+    trustees.forEach((raw, j) => {
+      if (raw === undefined) return;
+      const trustee = lower(raw);
+      const loc = `${at}/${list}/${j}`;
+      if (seen.has(trustee)) {
+        emit("duplicate_trustee", address, loc, `mailbox "${address}" lists "${trustee}" twice in ${list}; list each trustee once`);
+      }
+      seen.add(trustee);
+      for (const p of trusteeRules(address, list, trustee, domains)) {
+        // a malformed trustee is the schema's to report
+        if (p.code !== "bad_trustee") emit(p.code, address, loc, p.message);
+      }
+    });
+  }
+}
+
+function userMailboxRules(m: Record<string, unknown>, domains: TenantDomains | null, at: string, emit: Emit): void {
+  const address = addressOf(m);
+  if (address !== undefined) addressRule(address, at, domains, emit);
+}
+
+function semanticDiagnostics(doc: unknown, source: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const domains = new Set(doc.tenant.domains.map(lower));
-  const domainList = [...domains].sort().join(", ");
-  const err = (code: string, target: string, location: string, message: string) =>
-    out.push({ severity: "error", code, target, location: `${source}#${location}`, message });
+  if (!isRecord(doc)) return out;
+  const emit = emitter(out, source);
+  const tenant = doc["tenant"];
+  const domainList = isRecord(tenant) && Array.isArray(tenant["domains"]) ? strings(tenant["domains"]).filter((d) => d !== undefined) : [];
+  // without readable domains, no address can be judged in or out of the tenant
+  const domains = domainList.length > 0 ? tenantDomains(domainList) : null;
+  const shared = records(doc["sharedMailboxes"]);
+  const users = records(doc["userMailboxes"]);
 
   const firstSeen = new Map<string, string>();
-  const noteAddress = (address: string, location: string) => {
-    const key = lower(address);
-    const prior = firstSeen.get(key);
+  const noteAddress = (address: string, at: string) => {
+    const prior = firstSeen.get(address);
     if (prior !== undefined) {
-      err(
-        "duplicate_address",
-        key,
-        location,
-        `mailbox "${key}" is declared more than once (also at ${prior}); each address may appear once`,
-      );
-    } else firstSeen.set(key, location);
+      emit("duplicate_address", address, at, `mailbox "${address}" is declared more than once (also at ${source}#${prior}); each address may appear once`);
+    } else firstSeen.set(address, at);
   };
 
-  doc.sharedMailboxes.forEach((m, i) => {
+  shared.forEach((m, i) => {
+    if (m === undefined) return;
     const at = `/sharedMailboxes/${i}`;
-    const address = lower(m.address);
-    noteAddress(address, at);
-    if (!domains.has(domainOf(address))) {
-      err("address_outside_tenant", address, `${at}/address`, `mailbox address "${address}" is not in a domain the tenant owns (${domainList}); add the domain to tenant.domains or fix the address`);
-    }
-    if ((m.origin ?? "new") === "convert" && (m.removalPolicy ?? "retain") === "delete") {
-      err("delete_converted_mailbox", address, `${at}/removalPolicy`, `mailbox "${address}" is converted from a person's mailbox and may not have removalPolicy "delete": its anchor account holds that person's mail; use "retain"`);
-    }
-    const lists: Array<[string, readonly string[]]> = [
-      ["fullAccess", (m.fullAccess ?? []).map((g) => g.trustee)],
-      ["sendAs", m.sendAs ?? []],
-      ["sendOnBehalf", m.sendOnBehalf ?? []],
-    ];
-    for (const [list, trustees] of lists) {
-      const seen = new Set<string>();
-      trustees.forEach((raw, j) => {
-        const trustee = lower(raw);
-        const loc = `${at}/${list}/${j}`;
-        if (seen.has(trustee)) {
-          err("duplicate_trustee", address, loc, `mailbox "${address}" lists "${trustee}" twice in ${list}; list each trustee once`);
-        }
-        seen.add(trustee);
-        if (trustee === address) {
-          err("self_grant", address, loc, `mailbox "${address}" grants ${list} to itself; a mailbox cannot be its own trustee`);
-        }
-        if (!domains.has(domainOf(trustee))) {
-          err("trustee_outside_tenant", address, loc, `mailbox "${address}" grants ${list} to "${trustee}", who is not in a domain the tenant owns (${domainList}); Exchange Online grants access only to people inside the tenant`);
-        }
-      });
-    }
+    const address = addressOf(m);
+    if (address !== undefined) noteAddress(address, at);
+    sharedMailboxRules(m, domains, at, emit);
   });
 
-  const sharedAddresses = new Set(doc.sharedMailboxes.map((m) => lower(m.address)));
-  doc.userMailboxes.forEach((m, i) => {
+  const sharedAddresses = new Set(shared.map((m) => (m === undefined ? undefined : addressOf(m))));
+  users.forEach((m, i) => {
+    if (m === undefined) return;
     const at = `/userMailboxes/${i}`;
-    const address = lower(m.address);
-    if (sharedAddresses.has(address)) {
-      err("listed_as_shared_and_user", address, at, `mailbox "${address}" is listed both as a shared mailbox and as a user mailbox; keep it in one list`);
+    const address = addressOf(m);
+    if (address !== undefined && sharedAddresses.has(address)) {
+      emit("listed_as_shared_and_user", address, at, `mailbox "${address}" is listed both as a shared mailbox and as a user mailbox; keep it in one list`);
       return;
     }
-    noteAddress(address, at);
-    if (!domains.has(domainOf(address))) {
-      err("address_outside_tenant", address, `${at}/address`, `mailbox address "${address}" is not in a domain the tenant owns (${domainList})`);
-    }
+    if (address !== undefined) noteAddress(address, at);
+    userMailboxRules(m, domains, at, emit);
   });
   return out;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** The lower-cased address of a mailbox-like object, or undefined. */
+function addressOf(x: unknown): string | undefined {
+  return isRecord(x) && typeof x["address"] === "string" ? lower(x["address"]) : undefined;
+}
+
+/** The items of an array, with undefined for each item that is not an object (indexes kept). */
+function records(x: unknown): Array<Record<string, unknown> | undefined> {
+  return Array.isArray(x) ? x.map((v) => (isRecord(v) ? v : undefined)) : [];
+}
+
+/** The items of an array, with undefined for each item that is not a string (indexes kept). */
+function strings(x: unknown): Array<string | undefined> {
+  return Array.isArray(x) ? x.map((v) => (typeof v === "string" ? v : undefined)) : [];
 }

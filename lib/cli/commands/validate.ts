@@ -1,0 +1,86 @@
+/**
+ * `exoform validate`: check a desired-state document (--desired <file>) or
+ * what the app synthesizes (--app, or cdktf.json) against the schema and the
+ * semantic rules, and report every problem at once.
+ */
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { UserError } from "../../diagnostics/errors.js";
+import { hasErrors, type Diagnostic } from "../../diagnostics/diagnostic.js";
+import { validateDesiredState } from "../../model/validate.js";
+import { readJsonFile, synthApp } from "../desired.js";
+import { EXIT } from "../exit.js";
+import { printDiagnostics, printJson } from "../output.js";
+import { jsonOnError } from "./synth.js";
+
+interface ValidateOptions {
+  readonly app?: string;
+  readonly desired?: string;
+  readonly output?: string;
+  readonly stack?: string;
+  readonly json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("validate")
+    .description("check desired state against the schema and the rules, reporting every problem")
+    .option("--desired <file>", "a desired-state JSON document")
+    .option("--app <command>", 'the program that synthesizes the stacks (default: "app" in cdktf.json)')
+    .option("--output <dir>", 'where the app writes its output (default: "output" in cdktf.json, or cdktf.out)')
+    .option("--stack <name>", "validate only this stack of the app")
+    .option("--json", "print the result as JSON on stdout, diagnostics included")
+    .action((options: ValidateOptions) => jsonOnError(options.json === true, () => validate(options)));
+}
+
+/** One document checked. */
+export interface ValidatedDocument {
+  readonly source: string;
+  readonly stack?: string;
+  readonly sharedMailboxes: number;
+  readonly userMailboxes: number;
+}
+
+function validate(options: ValidateOptions, cwd = process.cwd()): void {
+  if (options.desired !== undefined && options.app !== undefined) {
+    throw new UserError("pass either --desired <file> or --app <command>, not both", "usage");
+  }
+  const inputs: Array<{ source: string; stack?: string; document: unknown }> = [];
+  if (options.desired !== undefined) {
+    inputs.push({ source: options.desired, document: readJsonFile(resolve(cwd, options.desired), "a desired-state JSON document") });
+  } else {
+    const { stacks } = synthApp(options, cwd);
+    const chosen = options.stack !== undefined ? stacks.filter((s) => s.stack === options.stack) : stacks;
+    if (options.stack !== undefined && chosen.length === 0) {
+      throw new UserError(`stack "${options.stack}" was not synthesized (stacks: ${stacks.map((s) => s.stack).join(", ") || "none"})`, "stack_selection");
+    }
+    for (const s of chosen) inputs.push({ source: s.file, stack: s.stack, document: s.document });
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  const documents: ValidatedDocument[] = [];
+  for (const input of inputs) {
+    const result = validateDesiredState(input.document, input.source);
+    diagnostics.push(...result.diagnostics);
+    if (result.state) {
+      documents.push({
+        source: input.source,
+        ...(input.stack !== undefined ? { stack: input.stack } : {}),
+        sharedMailboxes: result.state.sharedMailboxes.length,
+        userMailboxes: result.state.userMailboxes.length,
+      });
+    }
+  }
+  const ok = !hasErrors(diagnostics);
+  if (options.json === true) {
+    printJson({ ok, documents, diagnostics });
+    if (!ok) process.exitCode = EXIT.error;
+    return;
+  }
+  if (!ok) throw new UserError(diagnostics);
+  printDiagnostics(diagnostics);
+  for (const d of documents) {
+    const counts = `ok: ${d.sharedMailboxes} shared mailboxes, ${d.userMailboxes} user mailboxes`;
+    process.stdout.write(documents.length > 1 ? `${counts} (stack ${d.stack ?? d.source})\n` : `${counts}\n`);
+  }
+}

@@ -1,0 +1,93 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../lib/cli/main.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The real command, as people run it. */
+function exoformProcess(args: string[]) {
+  const run = spawnSync(process.execPath, [join(root, "bin/exoform.js"), ...args], { cwd: root, encoding: "utf8" });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The same command in this process (fast), output captured. */
+async function exoform(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
+  process.exitCode = undefined;
+  try {
+    const status = await main(["node", "exoform", ...args]);
+    return { status, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+function tempJson(name: string, value: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), "exoform-validate-")), name);
+  writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
+  return file;
+}
+
+const faulty = {
+  formatVersion: 1,
+  stack: "contoso",
+  tenant: { id: "contoso", domains: ["contoso.com"] },
+  sharedMailboxes: [
+    { address: "support@contoso.com", displayName: "Support", sendAs: ["bob@gmail.com"], origin: "convert", removalPolicy: "delete" },
+    { address: "support@contoso.com", displayName: "Again", alias: ".again" },
+  ],
+  userMailboxes: [],
+};
+
+describe("exoform validate", () => {
+  it("lists every fault of a document on stderr and exits 1, without a stack trace", () => {
+    const file = tempJson("bad.json", faulty);
+    const { status, stdout, stderr } = exoformProcess(["validate", "--desired", file]);
+    expect(status).toBe(1);
+    expect(stdout).toBe("");
+    const lines = stderr.trim().split("\n");
+    expect(lines).toHaveLength(4);
+    for (const code of ["schema_pattern", "duplicate_address", "trustee_outside_tenant", "delete_converted_mailbox"]) {
+      expect(lines.some((l) => l.startsWith(`error: ${file}#/sharedMailboxes/`) && l.includes("support@contoso.com") && l.endsWith(`[${code}]`)), code).toBe(true);
+    }
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("prints the counts for a valid document", async () => {
+    const { status, stdout } = await exoform(["validate", "--desired", "examples/contoso/desired-state.json"]);
+    expect(status).toBe(0);
+    expect(stdout).toBe("ok: 7 shared mailboxes, 1 user mailboxes\n");
+  });
+
+  it("prints JSON with every diagnostic when asked, still exiting 1", async () => {
+    const { status, stdout, stderr } = await exoform(["validate", "--desired", tempJson("bad.json", faulty), "--json"]);
+    expect(status).toBe(1);
+    expect(stderr).toBe("");
+    const report = JSON.parse(stdout);
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics.map((d: { code: string }) => d.code).sort()).toEqual(["delete_converted_mailbox", "duplicate_address", "schema_pattern", "trustee_outside_tenant"]);
+  });
+
+  it("reports a file that is not JSON as JSON too, naming the file", async () => {
+    const file = tempJson("broken.json", "{ nope");
+    const { status, stdout } = await exoform(["validate", "--desired", file, "--json"]);
+    expect(status).toBe(1);
+    expect(JSON.parse(stdout)).toEqual({ ok: false, diagnostics: [expect.objectContaining({ code: "bad_json", message: expect.stringContaining(`${file}: not valid JSON`) })] });
+  });
+
+  it("refuses --desired and --app together", async () => {
+    const { status, stderr } = await exoform(["validate", "--desired", "x.json", "--app", "true"]);
+    expect(status).toBe(1);
+    expect(stderr).toContain("pass either --desired <file> or --app <command>, not both");
+  });
+});
