@@ -1,0 +1,497 @@
+/**
+ * The apply engine: run exactly the reviewed plan against a tenant, in
+ * dependency order, with bounded concurrency, resumably.
+ *
+ * - Before anything: the plan is checked (format, digest, errors), the tenant
+ *   locked, and the tenant re-read: a stale plan is refused (on resume, the
+ *   objects the plan already changed are excused, see docs/decisions/0004).
+ * - Scheduling: an action starts once every action it depends on is done and
+ *   durably journaled. At most `parallelism` actions run at once, and actions
+ *   on the same target (mailbox or user) run one at a time (R8.2).
+ *   mailbox.wait only polls and mostly sleeps: it takes no slot and does not
+ *   block its mailbox.
+ * - Each action first reads whether its effect is already there (skipped), and
+ *   only then writes; retryable errors back off on the tenant's clock.
+ * - A terminal failure stops new work; running actions finish; the result says
+ *   exactly what was done, what failed and what was not started.
+ */
+import { UserError } from "../diagnostics/errors.js";
+import type { PlanAction, PlanDocument } from "../plan/types.js";
+import { ProviderError } from "../provider/errors.js";
+import { observe } from "../provider/observe.js";
+import type { ObservedState } from "../provider/observed.js";
+import type { ITenantProvider } from "../provider/provider.js";
+import { checkNotStale, checkPlanDocument, keysTouchedBy } from "./check-plan.js";
+import { actionLabel, effectKey, execute, isDone, isReady, pointReader, snapshotReader, type EffectReader } from "./execute.js";
+import { MemoryJournal, type Journal, type JournalState } from "./journal.js";
+import { currentHolder } from "./lock.js";
+import { CallFailed, hashString, seededRandom, toActionError, withRetry, type RetryContext, type RetryPolicy } from "./retry.js";
+import {
+  APPLY_RESULT_FORMAT_VERSION,
+  type ActionResult,
+  type ApplyEvent,
+  type ApplyOptions,
+  type ApplyResult,
+  type ApplySummary,
+  type RemainingDifference,
+  type Verification,
+} from "./types.js";
+
+const DEFAULTS = {
+  parallelism: 4,
+  seed: 1,
+  maxTransientRetries: 8,
+  waitMarginMinutes: 15,
+  baseBackoffMs: 1000,
+  maxBackoffMs: 60_000,
+  /** A mailbox.wait without params.minutes: the restore estimate (R2). */
+  waitMinutes: 30,
+  /** Longest sleep between readiness polls. */
+  maxPollMs: 60_000,
+} as const;
+
+/** What earlier runs of this plan recorded. */
+interface Prior {
+  readonly done: Map<string, "ran" | "skipped" | "settled">;
+  /** Ids whose last entry is "started": the write may or may not have reached the tenant. */
+  readonly halfRun: Set<string>;
+}
+
+function readPrior({ entries }: JournalState): Prior {
+  const done = new Map<string, "ran" | "skipped" | "settled">();
+  const halfRun = new Set<string>();
+  for (const e of entries) {
+    if (e.t === "done") done.set(e.id, e.how);
+    if (e.t === "started") halfRun.add(e.id);
+    else halfRun.delete(e.id);
+  }
+  return { done, halfRun };
+}
+
+/**
+ * Apply `doc` to the tenant. Throws UserError for a plan that must not run
+ * (modified, unknown format, errors, stale, wrong tenant, locked); otherwise
+ * resolves with the result, failures included.
+ */
+export async function applyPlan(doc: PlanDocument, provider: ITenantProvider, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const started = performance.now();
+  const plan = checkPlanDocument(doc);
+  const journal = options.journal ?? new MemoryJournal();
+  const held = options.lock
+    ? await options.lock.acquire({ tenantId: plan.tenantId, planId: plan.contentDigest, holder: options.holder ?? currentHolder() })
+    : null;
+  try {
+    const previous = await journal.load();
+    const prior = readPrior(previous);
+    const resumed = previous.begun;
+    const policy: RetryPolicy = {
+      baseBackoffMs: options.baseBackoffMs ?? DEFAULTS.baseBackoffMs,
+      maxBackoffMs: options.maxBackoffMs ?? DEFAULTS.maxBackoffMs,
+      maxTransientRetries: options.maxTransientRetries ?? DEFAULTS.maxTransientRetries,
+    };
+    const readCtx: RetryContext = { policy, clock: provider.clock, random: seededRandom(options.seed ?? DEFAULTS.seed), onRetry: () => {} };
+    const observed = (await withRetryOrThrow(readCtx, () => observe(provider))).value;
+    if (observed.tenant.id !== plan.tenantId) {
+      throw new UserError(
+        `the plan is for tenant "${plan.tenantId}" but ${provider.name} is tenant "${observed.tenant.id}"; apply it to the tenant it was made for, or plan again`,
+        "wrong_tenant",
+      );
+    }
+    // On resume, any target of the plan may already have been changed by the plan itself (a write
+    // can reach the tenant before its journal entry does): those objects are excused and settled by
+    // each action's own pre-check; every other recorded object (trustees, SKUs) must still match.
+    const excused = new Set<string>();
+    if (resumed) for (const a of plan.actions) for (const k of keysTouchedBy(a)) excused.add(k);
+    checkNotStale(plan, observed, excused);
+
+    // an empty plan leaves no journal behind (there is nothing to resume)
+    if (plan.actions.length > 0) await journal.begin();
+    const run = new Run(plan, provider, journal, options, policy, prior, resumed);
+    const results = await run.execute();
+    const summary = summarize(results, performance.now() - started);
+    const complete = summary.failed === 0 && summary.notStarted === 0;
+    const verification: Verification =
+      complete && options.verify !== false ? await verifyAfterApply(plan, provider, readCtx) : { method: "none", remaining: [] };
+    options.onEvent?.({ type: "finish", summary });
+    return {
+      formatVersion: APPLY_RESULT_FORMAT_VERSION,
+      planId: plan.contentDigest,
+      tenantId: plan.tenantId,
+      stack: plan.stack,
+      resumed,
+      actions: results,
+      summary,
+      converged: complete && verification.remaining.length === 0,
+      verification,
+    };
+  } finally {
+    await held?.release();
+  }
+}
+
+/** The effects check after a complete apply; a tenant that cannot be read leaves it unverified, never failed. */
+async function verifyAfterApply(plan: PlanDocument, provider: ITenantProvider, ctx: RetryContext): Promise<Verification> {
+  let observed: ObservedState;
+  try {
+    observed = (await withRetryOrThrow(ctx, () => observe(provider))).value;
+  } catch (e) {
+    if (ProviderError.is(e)) return { method: "none", remaining: [] };
+    throw e;
+  }
+  return { method: "effects", remaining: await verifyEffects(plan, observed) };
+}
+
+async function withRetryOrThrow<T>(ctx: RetryContext, fn: () => Promise<T>): Promise<{ value: T; attempts: number }> {
+  try {
+    return await withRetry(ctx, fn);
+  } catch (e) {
+    throw e instanceof CallFailed ? e.cause : e;
+  }
+}
+
+function summarize(results: readonly ActionResult[], durationMs: number): ApplySummary {
+  const count = (s: ActionResult["status"]) => results.filter((r) => r.status === s).length;
+  return {
+    total: results.length,
+    done: count("done"),
+    skipped: count("skipped"),
+    failed: count("failed"),
+    notStarted: count("not_started"),
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/**
+ * The effects that must hold after a complete apply: for each effect key the
+ * last action that sets it (a temporary license assigned, then removed: only
+ * the removal must hold), checked against one bulk read.
+ */
+export async function verifyEffects(plan: PlanDocument, observed: ObservedState): Promise<RemainingDifference[]> {
+  const last = new Map<string, number>();
+  plan.actions.forEach((a, i) => {
+    const key = effectKey(a);
+    if (key !== null) last.set(key, i);
+  });
+  const reader = snapshotReader(observed);
+  const remaining: RemainingDifference[] = [];
+  for (const i of [...last.values()].sort((x, y) => x - y)) {
+    const a = plan.actions[i]!;
+    if ((await isDone(reader, a)) === false) {
+      remaining.push({ actionId: a.id, type: a.type, target: a.target, description: `${actionLabel(a)}: not in effect after apply` });
+    }
+  }
+  return remaining;
+}
+
+/** A first-in first-out queue with O(1) shift. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(x: T): void {
+    this.items.push(x);
+  }
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const x = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return x;
+  }
+}
+
+/** One execution of a plan: the scheduler state. */
+class Run {
+  private readonly actions: readonly PlanAction[];
+  private readonly results: (ActionResult | undefined)[];
+  private readonly remainingDeps: Int32Array;
+  private readonly readied: Uint8Array;
+  private readonly dependents: number[][];
+  /** Ready actions per target, in plan order. */
+  private readonly readyByTarget = new Map<string, Fifo<number>>();
+  /** Targets with ready actions and nothing running. */
+  private readonly runnable = new Fifo<string>();
+  private readonly queued = new Set<string>();
+  private readonly busy = new Set<string>();
+  private readonly parallelism: number;
+  private readonly reader: EffectReader;
+  private inFlight = 0;
+  /** Running actions plus completed ones whose journal sync is pending. */
+  private active = 0;
+  private stopped = false;
+  private fatal: unknown = null;
+  private resolveEnd: (() => void) | null = null;
+
+  constructor(
+    plan: PlanDocument,
+    private readonly provider: ITenantProvider,
+    private readonly journal: Journal,
+    private readonly options: ApplyOptions,
+    private readonly policy: RetryPolicy,
+    private readonly prior: Prior,
+    private readonly resumed: boolean,
+  ) {
+    this.actions = plan.actions;
+    const n = this.actions.length;
+    this.results = new Array<ActionResult | undefined>(n);
+    this.remainingDeps = new Int32Array(n);
+    this.readied = new Uint8Array(n);
+    this.dependents = Array.from({ length: n }, () => []);
+    this.parallelism = Math.max(1, Math.floor(options.parallelism ?? DEFAULTS.parallelism));
+    this.reader = pointReader(provider);
+    const index = new Map<string, number>();
+    this.actions.forEach((a, i) => index.set(a.id, i));
+    this.actions.forEach((a, i) => {
+      for (const dep of new Set(a.dependsOn)) {
+        this.dependents[index.get(dep)!]!.push(i);
+        this.remainingDeps[i]!++;
+      }
+    });
+  }
+
+  private emit(event: ApplyEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  async execute(): Promise<ActionResult[]> {
+    const end = new Promise<void>((resolve) => (this.resolveEnd = resolve));
+    // completed by earlier runs: durable already, release their dependents now
+    let alreadyDone = 0;
+    this.actions.forEach((a, i) => {
+      const how = this.prior.done.get(a.id);
+      if (how === undefined) return;
+      alreadyDone++;
+      this.results[i] = { id: a.id, type: a.type, target: a.target, status: how === "skipped" ? "skipped" : "done", attempts: 0, durationMs: 0, settledBy: "journal" };
+    });
+    this.emit({ type: "start", total: this.actions.length, alreadyDone, resumed: this.resumed });
+    this.actions.forEach((_, i) => {
+      if (this.results[i] !== undefined) for (const d of this.dependents[i]!) this.remainingDeps[d]!--;
+    });
+    this.actions.forEach((_, i) => {
+      if (this.results[i] === undefined && this.remainingDeps[i] === 0) this.makeReady(i);
+    });
+    const onAbort = () => {
+      if (!this.stopped) this.emit({ type: "interrupted" });
+      this.stopped = true;
+      this.checkEnd();
+    };
+    if (this.options.signal?.aborted) onAbort();
+    this.options.signal?.addEventListener("abort", onAbort);
+    this.pump();
+    this.checkEnd();
+    await end;
+    this.options.signal?.removeEventListener("abort", onAbort);
+    try {
+      await this.journal.sync();
+    } catch (e) {
+      this.fatal ??= e;
+    }
+    if (this.fatal !== null) {
+      const reason = this.fatal instanceof Error ? this.fatal.message : String(this.fatal);
+      throw new UserError(
+        `the apply journal could not be written (${reason}); the apply stopped after the actions in flight: fix the cause (disk space, permissions) and run the same apply again to resume`,
+        "journal_failed",
+      );
+    }
+    return this.actions.map(
+      (a, i) => this.results[i] ?? { id: a.id, type: a.type, target: a.target, status: "not_started", attempts: 0, durationMs: 0 },
+    );
+  }
+
+  /** Dependents of a durably completed action may become ready. */
+  private release(i: number): void {
+    for (const d of this.dependents[i]!) {
+      if (--this.remainingDeps[d]! === 0 && this.results[d] === undefined) this.makeReady(d);
+    }
+  }
+
+  private makeReady(i: number): void {
+    // each action becomes ready once, ever: a second time would run it twice and release its dependents early
+    if (this.readied[i] === 1) throw new Error(`internal: action ${this.actions[i]!.id} made ready twice`);
+    this.readied[i] = 1;
+    const target = this.actions[i]!.target;
+    let q = this.readyByTarget.get(target);
+    if (!q) this.readyByTarget.set(target, (q = new Fifo<number>()));
+    q.push(i);
+    this.enqueueTarget(target);
+  }
+
+  private enqueueTarget(target: string): void {
+    if (this.busy.has(target) || this.queued.has(target) || !this.readyByTarget.get(target)?.size) return;
+    this.queued.add(target);
+    this.runnable.push(target);
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.runnable.size > 0) {
+      const target = this.runnable.peek()!;
+      const q = this.readyByTarget.get(target)!;
+      const next = q.peek()!;
+      const isWait = this.actions[next]!.type === "mailbox.wait";
+      if (!isWait && this.inFlight >= this.parallelism) return;
+      this.runnable.shift();
+      this.queued.delete(target);
+      q.shift();
+      if (q.size === 0) this.readyByTarget.delete(target);
+      // a wait only reads (for up to its budget): it neither takes a slot nor blocks its mailbox's writes
+      if (isWait) this.enqueueTarget(target);
+      else this.busy.add(target);
+      this.start(next, isWait);
+    }
+  }
+
+  private start(i: number, isWait: boolean): void {
+    const action = this.actions[i]!;
+    this.active++;
+    if (!isWait) this.inFlight++;
+    this.emit({ type: "action-start", action });
+    this.journal.append({ t: "started", id: action.id });
+    this.runAction(action).then(
+      (result) => this.finish(i, isWait, result),
+      (e: unknown) => this.finish(i, isWait, this.failure(action, e, 0, 0)),
+    );
+  }
+
+  private finish(i: number, isWait: boolean, result: ActionResult): void {
+    const action = this.actions[i]!;
+    if (!isWait) {
+      this.inFlight--;
+      this.busy.delete(action.target);
+    }
+    this.results[i] = result;
+    this.emit({ type: "action-end", action, result });
+    if (result.status === "failed") {
+      this.journal.append({ t: "failed", id: action.id, code: result.error?.code ?? "" });
+      if (!this.stopped) this.emit({ type: "stopping", action, error: result.error! });
+      this.stopped = true;
+      this.active--;
+    } else {
+      const how = result.settledBy === "read" ? "settled" : result.status === "skipped" ? "skipped" : "ran";
+      this.journal.append({ t: "done", id: action.id, how });
+      // group commit: dependents start only once the sync covering this entry is done
+      this.journal.sync().then(
+        () => {
+          this.active--;
+          this.release(i);
+          this.pump();
+          this.checkEnd();
+        },
+        (e: unknown) => {
+          this.fatal ??= e;
+          this.stopped = true;
+          this.active--;
+          this.checkEnd();
+        },
+      );
+    }
+    this.enqueueTarget(action.target);
+    this.pump();
+    this.checkEnd();
+  }
+
+  private checkEnd(): void {
+    if (this.active === 0 && (this.stopped || this.runnable.size === 0)) this.resolveEnd?.();
+  }
+
+  private failure(action: PlanAction, e: unknown, attempts: number, durationMs: number): ActionResult {
+    return { id: action.id, type: action.type, target: action.target, status: "failed", attempts, durationMs, error: toActionError(e) };
+  }
+
+  private retryContext(action: PlanAction): RetryContext {
+    return {
+      policy: this.policy,
+      clock: this.provider.clock,
+      random: seededRandom((this.options.seed ?? DEFAULTS.seed) ^ hashString(action.id)),
+      onRetry: (attempt, delayMs, error) => this.emit({ type: "retry", action, attempt, delayMs, error }),
+    };
+  }
+
+  private async runAction(action: PlanAction): Promise<ActionResult> {
+    const t0 = performance.now();
+    const ctx = this.retryContext(action);
+    const halfRun = this.prior.halfRun.has(action.id);
+    const base = { id: action.id, type: action.type, target: action.target };
+    const elapsed = () => Math.round(performance.now() - t0);
+    // the precondition, read right before the write: is the effect already there?
+    let pre: boolean | null;
+    try {
+      pre = (await withRetry(ctx, () => isDone(this.reader, action))).value;
+    } catch (e) {
+      return this.failure(action, e instanceof CallFailed ? e.cause : e, 0, elapsed());
+    }
+    if (pre === true) {
+      // an action an interrupted run started is settled by this read: its effect is there, so it is done
+      return halfRun
+        ? { ...base, status: "done", attempts: 0, durationMs: elapsed(), settledBy: "read" }
+        : { ...base, status: "skipped", attempts: 0, durationMs: elapsed() };
+    }
+    if (action.type === "mailbox.wait") return this.poll(action, ctx, t0);
+    try {
+      const { attempts } = await withRetry(ctx, () => execute(this.provider, action));
+      return { ...base, status: "done", attempts, durationMs: elapsed() };
+    } catch (e) {
+      if (!(e instanceof CallFailed)) return this.failure(action, e, 0, elapsed());
+      const cause = e.cause;
+      // the service refused because the effect is already there (another writer, or our own half-run write)
+      if (ProviderError.is(cause) && (cause.kind === "conflict" || cause.kind === "notFound")) {
+        const present = await withRetry(ctx, () => isDone(this.reader, action)).then(
+          (r) => r.value === true,
+          () => false,
+        );
+        if (present) {
+          this.emit({
+            type: "note",
+            action,
+            message: `${actionLabel(action)}: the service answered ${cause.code} (${cause.message}); the effect is already in place, counted as done`,
+          });
+          return { ...base, status: "done", attempts: e.attempts, durationMs: elapsed(), settledBy: cause.kind };
+        }
+      }
+      return this.failure(action, cause, e.attempts, elapsed());
+    }
+  }
+
+  /** mailbox.wait: poll readiness on the tenant's clock within the plan's estimate plus a margin. */
+  private async poll(action: PlanAction, ctx: RetryContext, t0: number): Promise<ActionResult> {
+    const clock = this.provider.clock;
+    const minutes = (action.params.minutes ?? DEFAULTS.waitMinutes) + (this.options.waitMarginMinutes ?? DEFAULTS.waitMarginMinutes);
+    const deadline = (await clock.now()).getTime() + minutes * 60_000;
+    const base = { id: action.id, type: action.type, target: action.target };
+    let polls = 0;
+    try {
+      for (;;) {
+        polls++;
+        const mailbox = (await withRetry(ctx, () => this.provider.getMailbox(action.target))).value;
+        const now = (await clock.now()).getTime();
+        if (isReady(mailbox, new Date(now))) {
+          return { ...base, status: "done", attempts: polls, durationMs: Math.round(performance.now() - t0) };
+        }
+        if (now >= deadline) {
+          const state = mailbox === null ? "it does not exist yet" : mailbox.deletedAt !== null ? "it is deleted" : `the service estimates ready at ${mailbox.readyAt}`;
+          return {
+            ...base,
+            status: "failed",
+            attempts: polls,
+            durationMs: Math.round(performance.now() - t0),
+            error: {
+              code: "WaitTimeout",
+              kind: "timeout",
+              message: `mailbox ${action.target} is still not ready after ${minutes} minutes (${state}); run exoform apply again later to resume where this apply stopped`,
+            },
+          };
+        }
+        const untilReady = mailbox?.readyAt ? Date.parse(mailbox.readyAt) - now : DEFAULTS.maxPollMs;
+        await clock.sleep(Math.max(1, Math.min(Math.max(untilReady, 1000), DEFAULTS.maxPollMs, deadline - now)));
+      }
+    } catch (e) {
+      return this.failure(action, e instanceof CallFailed ? e.cause : e, polls, Math.round(performance.now() - t0));
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Retrying provider calls: exponential backoff with jitter on the tenant's
+ * clock, honouring the service's retryAfterMs (Graph 429 Retry-After, EXO
+ * micro-delays, R8.2). Throttling is the service asking us to slow down, never
+ * a failure, so it is retried without limit; transient errors (5xx, resets)
+ * are retried a bounded number of times; everything else fails at once.
+ */
+import { ProviderError } from "../provider/errors.js";
+import type { TenantClock } from "../provider/provider.js";
+import type { ActionError } from "./types.js";
+
+export interface RetryPolicy {
+  readonly baseBackoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly maxTransientRetries: number;
+}
+
+/** mulberry32: a tiny seeded PRNG, so jitter is reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a of a string: a per-action seed that does not depend on scheduling order. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Delay before retry number `retry` (1-based): the retryAfterMs the service asked for, else half fixed, half jitter. */
+export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number, retryAfterMs: number | undefined): number {
+  // R7.6: when the service says when to come back, come back then (any later wastes the throttle budget); back off exponentially only without it
+  if (retryAfterMs !== undefined && retryAfterMs > 0) return retryAfterMs;
+  const exp = Math.min(policy.maxBackoffMs, policy.baseBackoffMs * 2 ** Math.min(retry - 1, 30));
+  const jittered = Math.round(exp / 2 + random() * (exp / 2));
+  return Math.max(jittered, retryAfterMs ?? 0);
+}
+
+export function toActionError(e: unknown): ActionError {
+  if (ProviderError.is(e)) return { code: e.code, message: e.message, kind: e.kind };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { code: err.name === "Error" ? "InternalError" : err.name, message: err.message, kind: "internal" };
+}
+
+/** Thrown by withRetry when a call fails terminally; carries the attempts made. */
+export class CallFailed extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly attempts: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+export interface RetryContext {
+  readonly policy: RetryPolicy;
+  readonly clock: TenantClock;
+  readonly random: () => number;
+  readonly onRetry: (attempt: number, delayMs: number, error: ActionError) => void;
+}
+
+/**
+ * Call `fn` until it succeeds or fails terminally. Resolves with its value and
+ * the number of calls; rejects with CallFailed.
+ */
+export async function withRetry<T>(ctx: RetryContext, fn: () => Promise<T>): Promise<{ value: T; attempts: number }> {
+  let attempts = 0;
+  let transientRetries = 0;
+  for (;;) {
+    attempts++;
+    try {
+      return { value: await fn(), attempts };
+    } catch (e) {
+      if (!ProviderError.is(e) || !e.retryable) throw new CallFailed(e, attempts);
+      if (e.kind === "transient" && ++transientRetries > ctx.policy.maxTransientRetries) throw new CallFailed(e, attempts);
+      const delay = backoffDelay(ctx.policy, attempts, ctx.random, e.retryAfterMs);
+      ctx.onRetry(attempts, delay, toActionError(e));
+      await ctx.clock.sleep(delay);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * `exoform apply [plan.json]`: execute a plan against the tenant.
+ *
+ * - With a saved plan: apply exactly that plan (it was reviewed; no prompt).
+ *   It is verified by re-reading every action's effect, and, when --desired
+ *   or --app is given (it must be the desired state the plan was made from),
+ *   by planning again: "converged" means the new plan is empty.
+ * - Without: plan now, show the plan, ask y/N on a terminal; elsewhere
+ *   --auto-approve is required. Verified by planning again.
+ *
+ * Exit: 0 applied and converged; 1 an error, a refused plan or a failed
+ * action (the output says exactly what was done); 2 applied, but differences
+ * remain (plan and apply again).
+ */
+import type { Command } from "commander";
+import { basename, dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
+import {
+  applyPlan,
+  checkPlanDocument,
+  FileJournal,
+  FileLockStore,
+  journalPath,
+  PlainProgress,
+  TtyProgress,
+  type ActionResult,
+  type ApplyResult,
+  type ProgressReporter,
+} from "../../apply/index.js";
+import { UserError } from "../../diagnostics/errors.js";
+import type { CanonicalDesiredState } from "../../model/normalize.js";
+import { plan as makePlan } from "../../plan/index.js";
+import type { PlanDocument } from "../../plan/types.js";
+import { digestOf } from "../../private/canonical-json.js";
+import { ProviderError } from "../../provider/errors.js";
+import { observe } from "../../provider/observe.js";
+import type { ITenantProvider } from "../../provider/provider.js";
+import { renderPlan } from "../../render/index.js";
+import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
+import { loadDesired, readJsonFile } from "../desired.js";
+import { EXIT } from "../exit.js";
+import { isTty, printDiagnostics, printJson } from "../output.js";
+
+interface ApplyCliOptions {
+  readonly desired?: string;
+  readonly app?: string;
+  readonly stack?: string;
+  readonly tenant?: string;
+  readonly autoApprove?: boolean;
+  readonly parallelism: string;
+  readonly json?: boolean;
+  readonly stateDir?: string;
+}
+
+/** The lock of a simulated tenant: next to its file, so every process applying to it sees the same lock. */
+export function tenantLockPath(tenantPath: string): string {
+  return `${tenantPath}.lock`;
+}
+
+/** Where journals live by default: the .exoform folder the tenant is in, or one next to it. */
+export function defaultStateDir(tenantPath: string): string {
+  const dir = dirname(tenantPath);
+  return basename(dir) === ".exoform" ? dir : join(dir, ".exoform");
+}
+
+function parseParallelism(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new UserError(`--parallelism ${value} is not valid; give a whole number from 1 to 64 (default 4)`, "usage");
+  }
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command("apply")
+    .description("apply a saved plan, or plan and apply after approval (exit 0: converged, 1: error or failure, 2: differences remain)")
+    .argument("[plan]", "a saved plan from exoform plan --out <file>; without it, plan now and ask")
+    .option("--desired <file>", "a desired-state JSON document")
+    .option("--app <command>", 'the program that synthesizes the stacks (default: "app" in cdktf.json)')
+    .option("--stack <name>", "the stack to apply, when the app synthesizes several")
+    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--auto-approve", "apply without asking (required when not on a terminal)")
+    .option("--parallelism <n>", "most service calls at once; actions on one mailbox always run one at a time", "4")
+    .option("--json", "print the result document (schema/apply-result.schema.json) on stdout")
+    .option("--state-dir <dir>", "where apply journals are kept (default: the .exoform folder of the tenant)")
+    .action(async (planFile: string | undefined, options: ApplyCliOptions) => {
+      const parallelism = parseParallelism(options.parallelism);
+      const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+      if (planFile === undefined && !options.autoApprove && !interactive) {
+        throw new UserError(
+          "apply needs approval: not on a terminal, so pass --auto-approve to apply without asking, or apply a reviewed plan file (exoform plan --out plan.json, then exoform apply plan.json); nothing was changed",
+          "approval_required",
+        );
+      }
+      const saved = planFile !== undefined ? checkPlanDocument(readJsonFile(resolve(planFile), "a plan document from exoform plan --out"), planFile) : null;
+      const wantsDesired = planFile === undefined || options.desired !== undefined || options.app !== undefined;
+      const desired = wantsDesired ? loadDesiredState(options) : null;
+      if (saved !== null && desired !== null && digestOf(desired) !== saved.desiredDigest) {
+        throw new UserError(
+          `${planFile}: the desired state given (${options.desired ?? options.app ?? "cdktf.json app"}) is not the one this plan was made from (desiredDigest differs); pass the same desired state to verify against, or none to verify the plan's own effects; nothing was changed`,
+          "desired_mismatch",
+        );
+      }
+
+      const tenantPath = resolveTenantPath(options.tenant);
+      const tenant = SimulatedTenant.open(tenantPath, { clock: resolveClockMode() });
+      try {
+        const doc = saved ?? (await planNow(tenant, desired!, options, interactive));
+        const journal = new FileJournal(journalPath(options.stateDir !== undefined ? resolve(options.stateDir) : defaultStateDir(tenantPath), doc.contentDigest), {
+          journal: 1,
+          planId: doc.contentDigest,
+          tenantId: doc.tenantId,
+        });
+        const progress: ProgressReporter = process.stderr.isTTY === true ? new TtyProgress(process.stderr) : new PlainProgress(process.stderr);
+        // the first Ctrl-C stops new work and lets running actions finish (the lock is released);
+        // a second one kills the process (the journal still lets the next apply resume)
+        const interrupt = new AbortController();
+        const onSigint = () => interrupt.abort();
+        process.once("SIGINT", onSigint);
+        let result: ApplyResult;
+        try {
+          result = await applyPlan(doc, tenant, {
+            parallelism,
+            journal,
+            lock: new FileLockStore(tenantLockPath(tenantPath)),
+            onEvent: (e) => progress.onEvent(e),
+            signal: interrupt.signal,
+          });
+        } finally {
+          process.removeListener("SIGINT", onSigint);
+          await journal.close();
+        }
+        if (desired !== null) result = await verifyByReplanning(result, tenant, desired, doc);
+        if (options.json) printJson(result);
+        else process.stdout.write(renderResult(result));
+        process.exitCode = result.summary.failed > 0 || result.summary.notStarted > 0 ? EXIT.error : result.converged ? EXIT.ok : EXIT.changes;
+      } finally {
+        tenant.close();
+      }
+    });
+}
+
+function loadDesiredState(options: ApplyCliOptions): CanonicalDesiredState {
+  const loaded = loadDesired({
+    ...(options.desired !== undefined ? { desired: options.desired } : {}),
+    ...(options.app !== undefined ? { app: options.app } : {}),
+    ...(options.stack !== undefined ? { stack: options.stack } : {}),
+  });
+  printDiagnostics(loaded.diagnostics);
+  return loaded.state;
+}
+
+/** Plan against the tenant now, show the plan, and get approval (y/N on a terminal, or --auto-approve). */
+async function planNow(tenant: ITenantProvider, desired: CanonicalDesiredState, options: ApplyCliOptions, interactive: boolean): Promise<PlanDocument> {
+  const doc = makePlan(desired, await observe(tenant));
+  // stdout carries the result document with --json: the plan goes to stderr then
+  const out = options.json ? process.stderr : process.stdout;
+  out.write(renderPlan(doc, "text", { color: isTty(out as NodeJS.WriteStream) }));
+  checkPlanDocument(doc);
+  if (doc.actions.length === 0 || options.autoApprove) return doc;
+  if (!interactive) throw new UserError("apply needs approval: pass --auto-approve; nothing was changed", "approval_required");
+  const destructive = doc.summary.destructive > 0 ? `, ${doc.summary.destructive} destructive` : "";
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  let answer: string;
+  try {
+    answer = await rl.question(`\nApply ${doc.actions.length} actions${destructive} to tenant "${doc.tenantId}"? [y/N] `);
+  } finally {
+    rl.close();
+  }
+  if (!/^y(es)?$/i.test(answer.trim())) throw new UserError("apply cancelled: nothing was changed", "apply_cancelled");
+  return doc;
+}
+
+/** Plan again from the same desired state: converged when nothing is left to do. */
+async function verifyByReplanning(result: ApplyResult, tenant: ITenantProvider, desired: CanonicalDesiredState, doc: PlanDocument): Promise<ApplyResult> {
+  const complete = result.summary.failed === 0 && result.summary.notStarted === 0;
+  if (!complete) return result;
+  let observed;
+  try {
+    observed = await observe(tenant);
+  } catch (e) {
+    if (!ProviderError.is(e)) throw e;
+    process.stderr.write(`warning: the tenant could not be read to verify the apply (${e.operation}: ${e.code}: ${e.message}); run exoform plan to check it\n`);
+    return result;
+  }
+  const again = makePlan(desired, observed, doc.targets !== undefined ? { targets: doc.targets } : {});
+  const remaining = again.actions.map((a) => ({ actionId: a.id, type: a.type, target: a.target, description: a.description }));
+  return { ...result, converged: remaining.length === 0, verification: { method: "replan", remaining } };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The human summary: what was done, what failed (with the service's words), what was not started, and convergence. */
+export function renderResult(result: ApplyResult): string {
+  const s = result.summary;
+  const lines: string[] = [];
+  const byStatus = (status: ActionResult["status"]) => result.actions.filter((a) => a.status === status);
+  const counts = `${s.done} done, ${s.skipped} already in effect, ${s.failed} failed, ${s.notStarted} not started (${plural(s.total, "action")}, ${(s.durationMs / 1000).toFixed(1)} s)`;
+  if (s.failed > 0 || s.notStarted > 0) {
+    lines.push(`${s.failed > 0 ? "Apply failed" : "Apply interrupted"}: ${counts}.`);
+    const failed = byStatus("failed");
+    if (failed.length > 0) lines.push("", "Failed:");
+    for (const a of failed) lines.push(`  ${a.id}: ${a.error?.code ?? "error"}: ${a.error?.message ?? ""}`);
+    const notStarted = byStatus("not_started");
+    if (notStarted.length > 0) {
+      lines.push("", "Not started:");
+      for (const a of notStarted) lines.push(`  ${a.id}`);
+    }
+    lines.push("", `Everything done is journaled: ${s.failed > 0 ? "fix the cause, then " : ""}run the same apply again to resume where it stopped.`);
+  } else {
+    lines.push(`Apply complete${result.resumed ? " (resumed)" : ""}: ${counts}.`);
+    if (result.verification.method === "none") lines.push("Not verified.");
+    else if (result.converged) lines.push(`Converged: the tenant matches the ${result.verification.method === "replan" ? "desired state" : "plan"}.`);
+    else {
+      lines.push(`Not converged: ${plural(result.verification.remaining.length, "difference")} remain; run exoform plan to review them:`);
+      for (const d of result.verification.remaining) lines.push(`  ${d.type} ${d.target}: ${d.description}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
