@@ -1,0 +1,534 @@
+/**
+ * `exoform tenant ...`: create, inspect and edit the embedded simulated tenant
+ * (providers/simulated). Edits made here are OUT OF BAND, as an admin in the
+ * portal would make them: they bypass fault injection and are logged as
+ * admin.*. Every command takes --tenant <path> (default .exoform/tenant.db,
+ * or $EXOFORM_TENANT).
+ */
+import type { Command } from "commander";
+import { UserError } from "../../diagnostics/errors.js";
+import { ProviderError } from "../../provider/errors.js";
+import type { Right } from "../../provider/observed.js";
+import { capabilitiesOfSkus, formatBytes, GB } from "../../model/licensing.js";
+import { compareStrings } from "../../private/canonical-json.js";
+import { printJson } from "../output.js";
+import {
+  loadFixture,
+  resolveTenantPath,
+  RETENTION_MS,
+  SimulatedTenant,
+  type FaultSettings,
+  type TenantFixture,
+} from "../../../providers/simulated/index.js";
+
+interface TenantOption {
+  tenant?: string;
+}
+
+const TENANT_HELP = "the simulated tenant file (default .exoform/tenant.db, or $EXOFORM_TENANT)";
+const RIGHTS: readonly Right[] = ["FullAccess", "SendAs", "SendOnBehalf"];
+
+export function register(program: Command): void {
+  const tenant = program
+    .command("tenant")
+    .description("the embedded simulated tenant: create it, look at it, change it out of band, inject faults, move its clock");
+
+  tenant
+    .command("init")
+    .description("create the simulated tenant from a fixture")
+    .option("--fixture <name|file>", "contoso, empty, or a fixture JSON file", "contoso")
+    .option("--force", "replace an existing tenant")
+    .option("--tenant <path>", TENANT_HELP)
+    .action((opts: TenantOption & { fixture: string; force?: boolean }) => {
+      const path = resolveTenantPath(opts.tenant);
+      const fixture = loadFixture(opts.fixture);
+      const t = SimulatedTenant.create(path, fixture, { force: opts.force === true });
+      t.close();
+      out(
+        `created simulated tenant "${fixture.tenant.id}" at ${path} from ${opts.fixture}: ` +
+          `${fixture.users.length} users, ${fixture.mailboxes.length} mailboxes, ${fixture.grants.length} grants; clock ${new Date(fixture.clock).toISOString()}`,
+      );
+    });
+
+  tenant
+    .command("show")
+    .description("summary of the tenant, or one mailbox in detail")
+    .argument("[address]", "a mailbox address")
+    .option("--json", "print JSON")
+    .option("--tenant <path>", TENANT_HELP)
+    .action((address: string | undefined, opts: TenantOption & { json?: boolean }) =>
+      withTenant(opts, (t) => {
+        const view = tenantView(t.exportFixture(), t.nowMs());
+        if (address === undefined) {
+          if (opts.json) printJson(view);
+          else out(renderSummary(view));
+          return;
+        }
+        const mailbox = view.mailboxes.find((m) => m.address === address.toLowerCase());
+        if (!mailbox) throw new UserError([{ severity: "error", code: "mailbox_not_found", target: address.toLowerCase(), message: "no such mailbox in the simulated tenant; list them with: exoform tenant show" }]);
+        if (opts.json) printJson(mailbox);
+        else out(renderMailbox(mailbox));
+      }),
+    );
+
+  tenant
+    .command("export")
+    .description("print the whole tenant as a fixture document (what init --fixture reads)")
+    .option("--tenant <path>", TENANT_HELP)
+    .action((opts: TenantOption) => withTenant(opts, (t) => printJson(t.exportFixture())));
+
+  registerSet(tenant);
+  registerClock(tenant);
+  registerFaults(tenant);
+
+  tenant
+    .command("log")
+    .description("the operation log: every provider write (ok or refused), admin edit and time-driven event")
+    .option("--json", "print JSON")
+    .option("--limit <n>", "only the last n entries")
+    .option("--tenant <path>", TENANT_HELP)
+    .action((opts: TenantOption & { json?: boolean; limit?: string }) =>
+      withTenant(opts, (t) => {
+        const entries = t.readLog(opts.limit !== undefined ? { limit: wholeNumber(opts.limit, "--limit") } : {});
+        if (opts.json) return printJson(entries);
+        for (const e of entries) {
+          const result = e.outcome === "ok" ? "ok" : `${e.kind} ${e.code}: ${e.message}`;
+          out(`${String(e.seq).padStart(6)}  ${e.at}  ${e.operation.padEnd(26)} ${e.target.padEnd(32)} ${result}`);
+        }
+      }),
+    );
+}
+
+// ------------------------------------------------------------------ tenant set
+
+function registerSet(tenant: Command): void {
+  const set = tenant.command("set").description("out-of-band edits, as an admin in the portal would make them (no faults, logged as admin.*)");
+  const leaf = (name: string, description: string) => set.command(name).description(description).option("--tenant <path>", TENANT_HELP);
+
+  leaf("grant", "add a grant")
+    .argument("<mailbox>")
+    .argument("<right>", RIGHTS.join(" | "))
+    .argument("<trustee>")
+    .option("--no-automapping", "FullAccess without automapping")
+    .action((mailbox: string, right: string, trustee: string, opts: TenantOption & { automapping: boolean }) =>
+      edit(opts, `granted ${parseRight(right)} on ${mailbox} to ${trustee}`, (t) => t.adminAddGrant(mailbox, parseRight(right), trustee, { autoMapping: opts.automapping })),
+    );
+  leaf("revoke", "remove a grant")
+    .argument("<mailbox>")
+    .argument("<right>", RIGHTS.join(" | "))
+    .argument("<trustee>")
+    .action((mailbox: string, right: string, trustee: string, opts: TenantOption) =>
+      edit(opts, `revoked ${parseRight(right)} on ${mailbox} from ${trustee}`, (t) => t.adminRemoveGrant(mailbox, parseRight(right), trustee)),
+    );
+  leaf("sign-in", "enable or disable a user's sign-in (for synced users: as if changed on premises)")
+    .argument("<upn>")
+    .argument("<state>", "enable | disable")
+    .action((upn: string, state: string, opts: TenantOption) => {
+      const enabled = choice(state, ["enable", "disable"], "sign-in state") === "enable";
+      edit(opts, `sign-in of ${upn} ${enabled ? "enabled" : "disabled"}`, (t) => t.adminSetAccountEnabled(upn, enabled));
+    });
+  leaf("license", "assign or remove one license (seats and usage location still apply)")
+    .argument("<upn>")
+    .argument("<action>", "add | remove")
+    .argument("<sku>", "SKU part number, e.g. EXCHANGEENTERPRISE")
+    .action((upn: string, action: string, sku: string, opts: TenantOption) => {
+      const a = choice(action, ["add", "remove"], "license action") as "add" | "remove";
+      edit(opts, `${a === "add" ? "assigned" : "removed"} ${sku.toUpperCase()} ${a === "add" ? "to" : "from"} ${upn}`, (t) => t.adminLicense(upn, a, sku.toUpperCase()));
+    });
+  leaf("convert", "convert a mailbox to shared or back to a regular user mailbox")
+    .argument("<address>")
+    .argument("<type>", "shared | regular")
+    .action((address: string, type: string, opts: TenantOption) => {
+      const to = choice(type, ["shared", "regular"], "mailbox type") as "shared" | "regular";
+      edit(opts, `converted ${address} to ${to}`, (t) => t.adminConvert(address, to));
+    });
+  leaf("delete-user", "soft-delete a user and its mailbox for 30 days (also a shared mailbox's anchor: Graph allows it)")
+    .argument("<upn>")
+    .action((upn: string, opts: TenantOption) => edit(opts, `deleted ${upn} (restorable for 30 days)`, (t) => t.adminDeleteUser(upn)));
+  leaf("purge-user", "purge a soft-deleted user and its mailbox from the recycle bin")
+    .argument("<upn|id>")
+    .action((who: string, opts: TenantOption) => edit(opts, `purged ${who}`, (t) => t.adminPurgeUser(who)));
+  leaf("size", "set a mailbox's size")
+    .argument("<address>")
+    .argument("<GB>", "size in GB, e.g. 62 or 49.5")
+    .action((address: string, gb: string, opts: TenantOption) => {
+      const value = Number(gb);
+      if (!Number.isFinite(value) || value < 0) throw usage(`size "${gb}" is not a number of GB; give one such as 62 or 49.5`);
+      edit(opts, `size of ${address} set to ${formatBytes(Math.round(value * GB))}`, (t) => t.adminSetMailboxSize(address, Math.round(value * GB)));
+    });
+}
+
+// ------------------------------------------------------------------ clock
+
+function registerClock(tenant: Command): void {
+  const clock = tenant.command("clock").description("the tenant clock (virtual: it moves only when told to)");
+  clock
+    .command("show", { isDefault: true })
+    .description("print the tenant time")
+    .option("--tenant <path>", TENANT_HELP)
+    .action((opts: TenantOption) => withTenant(opts, (t) => out(new Date(t.nowMs()).toISOString())));
+  clock
+    .command("advance")
+    .description("move the tenant clock forward, e.g. 30m, 2h, 31d, 1h30m")
+    .argument("<duration>")
+    .option("--tenant <path>", TENANT_HELP)
+    .action((duration: string, opts: TenantOption) =>
+      withTenant(opts, (t) => {
+        t.advanceClock(parseDuration(duration));
+        out(new Date(t.nowMs()).toISOString());
+      }),
+    );
+}
+
+/** "30m", "2h", "31d", "1h30m", "500ms", "45s" -> milliseconds. */
+export function parseDuration(text: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    total += Number(m[1]) * units[m[2]!]!;
+    matched = re.lastIndex;
+  }
+  if (text.length === 0 || matched !== text.length) {
+    throw usage(`duration "${text}" is not valid; use a number and a unit (ms, s, m, h, d), e.g. 30m, 2h, 31d or 1h30m`);
+  }
+  return Math.round(total);
+}
+
+// ------------------------------------------------------------------ faults
+
+interface FaultFlags extends TenantOption {
+  throttle?: string;
+  burst?: string;
+  transient?: string;
+  latency?: string;
+  crashAfter?: string;
+  crashMode?: string;
+  seed?: string;
+  failReads?: string;
+}
+
+function registerFaults(tenant: Command): void {
+  const faults = tenant
+    .command("faults")
+    .description("fault injection on provider writes (throttling, transient failures, latency, crash) and bulk reads");
+  faults
+    .command("show", { isDefault: true })
+    .description("print the fault settings")
+    .option("--json", "print JSON")
+    .option("--tenant <path>", TENANT_HELP)
+    .action((opts: TenantOption & { json?: boolean }) => withTenant(opts, (t) => (opts.json ? printJson(t.faults()) : out(renderFaults(t.faults())))));
+  faults
+    .command("set")
+    .description("change fault settings (only the flags given)")
+    .option("--throttle <writes/s>", "token bucket refill rate on writes (0: off)")
+    .option("--burst <n>", "token bucket size")
+    .option("--transient <rate>", "probability 0..1 that a write fails with ServiceUnavailable")
+    .option("--latency <ms>", "added to every provider write (tenant time)")
+    .option("--crash-after <n>", "kill the process after n more successful writes (0: off)")
+    .option("--crash-mode <mode>", "after-commit (the write is kept) or before-commit (it is lost)")
+    .option("--seed <n>", "seed of the transient-failure sequence")
+    .option("--fail-reads <n>", "the next n bulk reads fail with a transient error")
+    .option("--tenant <path>", TENANT_HELP)
+    .action((opts: FaultFlags) =>
+      withTenant(opts, (t) => {
+        const change = faultChange(opts);
+        if (Object.keys(change).length === 0) throw usage("no fault flag given; see: exoform tenant faults set --help");
+        out(renderFaults(t.setFaults(change)));
+      }),
+    );
+  faults
+    .command("clear")
+    .description("turn every fault off")
+    .option("--tenant <path>", TENANT_HELP)
+    .action((opts: TenantOption) =>
+      withTenant(opts, (t) => {
+        t.clearFaults();
+        out(renderFaults(t.faults()));
+      }),
+    );
+}
+
+function faultChange(opts: FaultFlags): Partial<FaultSettings> {
+  const problems: string[] = [];
+  const num = (v: string | undefined, flag: string, check: (n: number) => boolean, expect: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || !check(n)) {
+      problems.push(`${flag} "${v}" is not valid; expected ${expect}`);
+      return undefined;
+    }
+    return n;
+  };
+  const whole = (n: number) => Number.isInteger(n) && n >= 0;
+  const change: { -readonly [K in keyof FaultSettings]?: FaultSettings[K] } = {};
+  const throttle = num(opts.throttle, "--throttle", (n) => n >= 0, "writes per second, 0 to turn off");
+  if (throttle !== undefined) change.writesPerSecond = throttle === 0 ? null : throttle;
+  const burst = num(opts.burst, "--burst", (n) => Number.isInteger(n) && n >= 1, "a whole number of at least 1");
+  if (burst !== undefined) change.burst = burst;
+  const transient = num(opts.transient, "--transient", (n) => n >= 0 && n <= 1, "a rate between 0 and 1");
+  if (transient !== undefined) change.transientRate = transient;
+  const latency = num(opts.latency, "--latency", whole, "milliseconds");
+  if (latency !== undefined) change.latencyMs = latency;
+  const crash = num(opts.crashAfter, "--crash-after", whole, "a number of writes, 0 to turn off");
+  if (crash !== undefined) change.crashAfterWrites = crash === 0 ? null : crash;
+  const seed = num(opts.seed, "--seed", Number.isInteger, "a whole number");
+  if (seed !== undefined) change.seed = seed;
+  const failReads = num(opts.failReads, "--fail-reads", whole, "a number of reads");
+  if (failReads !== undefined) change.failReads = failReads;
+  if (opts.crashMode !== undefined) {
+    if (opts.crashMode === "after-commit") change.crashMode = "afterCommit";
+    else if (opts.crashMode === "before-commit") change.crashMode = "beforeCommit";
+    else problems.push(`--crash-mode "${opts.crashMode}" is not valid; expected after-commit or before-commit`);
+  }
+  if (problems.length > 0) throw new UserError(problems.map((message) => ({ severity: "error" as const, code: "usage", target: "", message })));
+  return change;
+}
+
+function renderFaults(f: FaultSettings): string {
+  const lines = [
+    `throttle     ${f.writesPerSecond === null ? "off" : `${f.writesPerSecond} writes/s, burst ${f.burst}`}`,
+    `transient    ${f.transientRate === 0 ? "off" : `${f.transientRate} of writes`} (seed ${f.seed})`,
+    `latency      ${f.latencyMs === 0 ? "off" : `${f.latencyMs} ms per write`}`,
+    `crash        ${f.crashAfterWrites === null ? "off" : `after ${f.crashAfterWrites} more writes (${f.crashMode === "afterCommit" ? "after commit" : "before commit"})`}`,
+    `fail reads   ${f.failReads === 0 ? "off" : `next ${f.failReads} bulk reads`}`,
+  ];
+  return lines.join("\n");
+}
+
+// ------------------------------------------------------------------ show
+
+interface GrantView {
+  readonly right: Right;
+  readonly trustee: string;
+  readonly autoMapping?: boolean;
+  readonly effectiveAt?: string;
+}
+
+interface MailboxView {
+  readonly address: string;
+  readonly displayName: string;
+  readonly alias: string;
+  readonly type: "user" | "shared";
+  readonly sizeBytes: number;
+  readonly quotaBytes: number;
+  readonly litigationHold: boolean;
+  readonly archive: boolean;
+  readonly managementTag: string | null;
+  readonly readyAt: string | null;
+  readonly deletedAt: string | null;
+  readonly purgeAt: string | null;
+  readonly disconnectAt: string | null;
+  readonly anchor: {
+    readonly id: string;
+    readonly userPrincipalName: string;
+    readonly accountEnabled: boolean;
+    readonly licenses: readonly string[];
+    readonly usageLocation: string | null;
+    readonly onPremisesSyncEnabled: boolean;
+  } | null;
+  readonly grants: readonly GrantView[];
+}
+
+interface TenantView {
+  readonly tenant: TenantFixture["tenant"];
+  readonly clock: string;
+  readonly skus: ReadonlyArray<{ readonly skuPartNumber: string; readonly prepaidUnits: number; readonly consumedUnits: number; readonly freeUnits: number }>;
+  readonly mailboxes: readonly MailboxView[];
+  readonly usersWithoutMailbox: ReadonlyArray<{ readonly userPrincipalName: string; readonly licenses: readonly string[]; readonly deletedAt: string | null }>;
+}
+
+function tenantView(f: TenantFixture, nowMs: number): TenantView {
+  const plansBySku = new Map(f.skus.map((s) => [s.skuPartNumber, s.servicePlans]));
+  const users = new Map(f.users.map((u) => [u.id, u]));
+  const consumed = new Map<string, number>();
+  for (const u of f.users) for (const sku of u.licenses ?? []) consumed.set(sku, (consumed.get(sku) ?? 0) + 1);
+  const grants = new Map<string, GrantView[]>();
+  for (const g of f.grants) {
+    const list = grants.get(g.mailbox) ?? [];
+    list.push({
+      right: g.right,
+      trustee: g.trustee,
+      ...(g.autoMapping !== undefined ? { autoMapping: g.autoMapping } : {}),
+      ...(g.effectiveAt ? { effectiveAt: g.effectiveAt } : {}),
+    });
+    grants.set(g.mailbox, list);
+  }
+  const anchored = new Set<string>();
+  const mailboxes = f.mailboxes.map((m): MailboxView => {
+    anchored.add(m.userId);
+    const u = users.get(m.userId);
+    const licenses = u?.licenses ?? [];
+    const readyAt = m.readyAt && Date.parse(m.readyAt) > nowMs ? m.readyAt : null;
+    return {
+      address: m.address,
+      displayName: m.displayName,
+      alias: m.alias ?? "",
+      type: m.type,
+      sizeBytes: m.sizeBytes ?? 0,
+      quotaBytes: capabilitiesOfSkus(licenses, plansBySku).quotaBytes,
+      litigationHold: m.litigationHold ?? false,
+      archive: m.archive ?? false,
+      managementTag: m.managementTag ?? null,
+      readyAt,
+      deletedAt: m.deletedAt ?? null,
+      purgeAt: m.deletedAt ? new Date(Date.parse(m.deletedAt) + RETENTION_MS).toISOString() : null,
+      disconnectAt: m.disconnectAt ?? null,
+      anchor: u
+        ? {
+            id: u.id,
+            userPrincipalName: u.userPrincipalName,
+            accountEnabled: u.accountEnabled ?? true,
+            licenses,
+            usageLocation: u.usageLocation ?? null,
+            onPremisesSyncEnabled: u.onPremisesSyncEnabled ?? false,
+          }
+        : null,
+      grants: grants.get(m.address) ?? [],
+    };
+  });
+  return {
+    tenant: f.tenant,
+    clock: f.clock,
+    skus: f.skus.map((s) => {
+      const used = consumed.get(s.skuPartNumber) ?? 0;
+      return { skuPartNumber: s.skuPartNumber, prepaidUnits: s.prepaidUnits, consumedUnits: used, freeUnits: s.prepaidUnits - used };
+    }),
+    mailboxes,
+    usersWithoutMailbox: f.users
+      .filter((u) => !anchored.has(u.id))
+      .map((u) => ({ userPrincipalName: u.userPrincipalName, licenses: u.licenses ?? [], deletedAt: u.deletedAt ?? null })),
+  };
+}
+
+function renderSummary(v: TenantView): string {
+  const lines: string[] = [];
+  lines.push(`tenant ${v.tenant.id}${v.tenant.hybrid ? " (hybrid)" : ""}, domains ${v.tenant.domains.join(", ")}`);
+  lines.push(`clock ${v.clock}`);
+  lines.push("");
+  lines.push("licenses");
+  lines.push(...table([["sku", "seats", "assigned", "free"], ...v.skus.map((s) => [s.skuPartNumber, String(s.prepaidUnits), String(s.consumedUnits), String(s.freeUnits)])], [false, true, true, true]));
+  lines.push("");
+  lines.push("mailboxes");
+  const rows = v.mailboxes.map((m) => [
+    m.address,
+    m.type,
+    formatBytes(m.sizeBytes),
+    formatBytes(m.quotaBytes),
+    m.anchor ? (m.anchor.accountEnabled ? "enabled" : "blocked") : "?",
+    m.anchor && m.anchor.licenses.length > 0 ? m.anchor.licenses.join(",") : "-",
+    String(m.grants.length),
+    notes(m).join("; "),
+  ]);
+  lines.push(...table([["address", "type", "size", "quota", "sign-in", "licenses", "grants", "notes"], ...rows], [false, false, true, true, false, false, true, false]));
+  if (v.usersWithoutMailbox.length > 0) {
+    lines.push("");
+    lines.push("users without a mailbox");
+    for (const u of v.usersWithoutMailbox) {
+      const what = [u.licenses.length > 0 ? u.licenses.join(",") : "no license", ...(u.deletedAt ? [`deleted ${u.deletedAt}`] : [])];
+      lines.push(`  ${u.userPrincipalName} (${what.join(", ")})`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function notes(m: MailboxView): string[] {
+  const list: string[] = [];
+  if (m.deletedAt) list.push(`deleted ${m.deletedAt.slice(0, 10)}, purged ${m.purgeAt?.slice(0, 10)}`);
+  if (m.readyAt) list.push(`not ready until ${m.readyAt}`);
+  if (m.disconnectAt && !m.deletedAt) list.push(`unlicensed: disconnects ${m.disconnectAt.slice(0, 10)}`);
+  if (m.sizeBytes > m.quotaBytes) list.push("over quota");
+  if (m.litigationHold) list.push("litigation hold");
+  if (m.archive) list.push("archive");
+  if (m.anchor?.onPremisesSyncEnabled) list.push("directory-synced");
+  if (m.managementTag) list.push(`tag ${m.managementTag}`);
+  return list;
+}
+
+function renderMailbox(m: MailboxView): string {
+  const a = m.anchor;
+  const lines = [
+    `${m.address}  "${m.displayName}"`,
+    `  type        ${m.type}`,
+    `  alias       ${m.alias}`,
+    `  size        ${formatBytes(m.sizeBytes)} of ${formatBytes(m.quotaBytes)}`,
+    `  anchor      ${a ? `${a.userPrincipalName} (${a.id}), sign-in ${a.accountEnabled ? "ENABLED" : "blocked"}, licenses ${a.licenses.length > 0 ? a.licenses.join(", ") : "none"}, usage location ${a.usageLocation ?? "none"}${a.onPremisesSyncEnabled ? ", directory-synced" : ""}` : "missing"}`,
+    `  hold        ${m.litigationHold ? "litigation hold" : "none"}`,
+    `  archive     ${m.archive ? "enabled" : "none"}`,
+    `  ready       ${m.readyAt ? `from ${m.readyAt}` : "yes"}`,
+    `  deleted     ${m.deletedAt ? `${m.deletedAt} (purged ${m.purgeAt})` : "no"}`,
+    ...(m.disconnectAt ? [`  disconnect  ${m.disconnectAt} unless licensed`] : []),
+    `  tag         ${m.managementTag ?? "none"}`,
+    `  grants${m.grants.length === 0 ? "      none" : ""}`,
+  ];
+  const sorted = [...m.grants].sort((x, y) => compareStrings(x.right, y.right) || compareStrings(x.trustee, y.trustee));
+  for (const g of sorted) {
+    const extra = [
+      ...(g.autoMapping === false ? ["no automapping"] : []),
+      ...(g.effectiveAt ? [`effective from ${g.effectiveAt}`] : []),
+    ];
+    lines.push(`    ${g.right.padEnd(13)} ${g.trustee}${extra.length > 0 ? `  (${extra.join(", ")})` : ""}`);
+  }
+  return lines.join("\n");
+}
+
+function table(rows: readonly string[][], rightAlign: readonly boolean[]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => `  ${r.map((cell, i) => (rightAlign[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd()}`);
+}
+
+// ------------------------------------------------------------------ helpers
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function usage(message: string): UserError {
+  return new UserError(message, "usage");
+}
+
+function withTenant(opts: TenantOption, fn: (t: SimulatedTenant) => void): void {
+  const t = SimulatedTenant.open(resolveTenantPath(opts.tenant));
+  try {
+    fn(t);
+  } catch (e) {
+    throw asUserError(e);
+  } finally {
+    t.close();
+  }
+}
+
+/** Run an out-of-band edit and confirm it in one line. */
+function edit(opts: TenantOption, done: string, fn: (t: SimulatedTenant) => void): void {
+  withTenant(opts, (t) => {
+    fn(t);
+    out(done);
+  });
+}
+
+/** The tenant's refusal, as a diagnostic naming the object: lowercase, no trailing period. */
+function asUserError(e: unknown): unknown {
+  if (!ProviderError.is(e)) return e;
+  const message = `${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`.replace(/\.$/, "");
+  return new UserError([{ severity: "error", code: e.code, target: e.target, message }]);
+}
+
+function parseRight(text: string): Right {
+  const right = RIGHTS.find((r) => r.toLowerCase() === text.toLowerCase());
+  if (!right) throw usage(`right "${text}" is not one of ${RIGHTS.join(", ")}`);
+  return right;
+}
+
+function choice(text: string, allowed: readonly string[], what: string): string {
+  const v = text.toLowerCase();
+  if (!allowed.includes(v)) throw usage(`${what} "${text}" is not one of ${allowed.join(", ")}`);
+  return v;
+}
+
+function wholeNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw usage(`${flag} "${text}" is not a whole number`);
+  return n;
+}
+
