@@ -14,13 +14,23 @@ import { printDiagnostics } from "./output.js";
 // commands (one import per command module)
 import { register as registerSynth } from "./commands/synth.js";
 import { register as registerValidate } from "./commands/validate.js";
-import { register as registerDrift } from "./commands/drift.js";
-import { register as registerTenant } from "./commands/tenant.js";
 import { register as registerPlan } from "./commands/plan.js";
 import { register as registerApply } from "./commands/apply.js";
+import { register as registerDrift } from "./commands/drift.js";
+import { register as registerTenant } from "./commands/tenant.js";
 import { register as registerForceUnlock } from "./commands/force-unlock.js";
+import { register as registerDemo } from "./commands/demo.js";
 
-const COMMANDS: Array<(program: Command) => void> = [registerSynth, registerValidate, registerDrift, registerTenant, registerPlan, registerApply, registerForceUnlock];
+const COMMANDS: Array<(program: Command) => void> = [
+  registerSynth,
+  registerValidate,
+  registerPlan,
+  registerApply,
+  registerDrift,
+  registerTenant,
+  registerForceUnlock,
+  registerDemo,
+];
 
 /** Set by a command to its exit code when it is not plain success. */
 export interface CommandResult {
