@@ -112,8 +112,10 @@ export async function isDone(reader: EffectReader, action: PlanAction): Promise<
       const user = await reader.user(t);
       return user !== null && (action.params.userId === undefined || user.id === action.params.userId);
     }
-    case "user.assignLicense":
-      return (await reader.user(t))?.licenses.includes(need(action, action.params.sku, "sku")) ?? false;
+    case "user.assignLicense": {
+      const licenses = (await reader.user(t))?.licenses ?? [];
+      return licenses.includes(need(action, action.params.sku, "sku")) && !(action.params.replaces ?? []).some((s) => licenses.includes(s));
+    }
     case "user.removeLicense": {
       const user = await reader.user(t);
       return user !== null && !user.licenses.includes(need(action, action.params.sku, "sku"));
@@ -162,7 +164,7 @@ export async function execute(provider: ITenantProvider, action: PlanAction): Pr
       await provider.restoreUser(need(action, p.userId, "userId"));
       return;
     case "user.assignLicense":
-      await provider.assignLicense(t, { add: [need(action, p.sku, "sku")], remove: [] });
+      await provider.assignLicense(t, { add: [need(action, p.sku, "sku")], remove: p.replaces ?? [] });
       return;
     case "user.removeLicense":
       await provider.assignLicense(t, { add: [], remove: [need(action, p.sku, "sku")] });

@@ -103,8 +103,12 @@ export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): L
     );
     ok = false;
   }
+  const finalSet = new Set(final);
+  const replaced = new Set<string>();
   const assigns: string[] = [];
   for (const { sku, temporary } of toAssign) {
+    // A held SKU that cannot coexist with the new one leaves in the same call (R7.2).
+    const replaces = temporary ? [] : input.current.filter((held) => !finalSet.has(held) && mutuallyExclusive(ctx, held, sku));
     const freedBy = ctx.seats.take(sku);
     if (freedBy === null) {
       ctx.error(
@@ -115,23 +119,27 @@ export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): L
       ok = false;
       continue;
     }
-    assigns.push(
-      ctx.add({
-        type: "user.assignLicense",
-        target: upn,
-        params: temporary ? { sku, temporary: true } : { sku },
-        dependsOn: [...input.after, ...freedBy],
-        reason: temporary ? "license_required_for_conversion" : "declared_license_missing",
-        description: temporary
-          ? `Assign a temporary ${sku} license to ${upn}: a mailbox must be licensed to be converted to shared (R1.2); it is removed again after the conversion`
+    const id = ctx.add({
+      type: "user.assignLicense",
+      target: upn,
+      params: temporary ? { sku, temporary: true } : replaces.length > 0 ? { sku, replaces } : { sku },
+      dependsOn: [...input.after, ...freedBy],
+      reason: temporary ? "license_required_for_conversion" : replaces.length > 0 ? "declared_license_replaces" : "declared_license_missing",
+      description: temporary
+        ? `Assign a temporary ${sku} license to ${upn}: a mailbox must be licensed to be converted to shared (R1.2); it is removed again after the conversion`
+        : replaces.length > 0
+          ? `Replace ${replaces.join(", ")} with ${sku} on ${upn} in one call, the license the code declares for ${address}: Exchange Online Plan 1 and Plan 2 cannot be held together (R7.2), and one call never leaves the mailbox unlicensed`
           : `Assign ${sku} to ${upn}, the license the code declares for ${address}`,
-        fingerprint: [`user:${upn}`, `sku:${sku}`],
-      }),
-    );
+      fingerprint: [`user:${upn}`, `sku:${sku}`, ...replaces.map((r) => `sku:${r}`)],
+    });
+    assigns.push(id);
+    for (const r of replaces) {
+      replaced.add(r);
+      ctx.seats.release(r, id);
+    }
   }
-  const finalSet = new Set(final);
   const removals = [
-    ...input.current.filter((s) => !finalSet.has(s)).map((sku) => ({ sku, temporary: false })),
+    ...input.current.filter((s) => !finalSet.has(s) && !replaced.has(s)).map((sku) => ({ sku, temporary: false })),
     ...toAssign.filter((a) => a.temporary),
   ];
   return { ok, assigns, removals };
@@ -158,6 +166,13 @@ export function planLicenseRemovals(
     });
     ctx.seats.release(sku, id);
   }
+}
+
+/** Whether holding both SKUs would put Exchange Online Plan 1 and Plan 2 on one user (MutuallyExclusiveViolation, R7.2). */
+function mutuallyExclusive(ctx: PlanContext, a: string, b: string): boolean {
+  const ca = ctx.capabilities([a]);
+  const cb = ctx.capabilities([b]);
+  return ca.exchange && cb.exchange && ca.plan2 !== cb.plan2;
 }
 
 /** The declared licence must cover what the mailbox needs (R1.4-R1.6); an error spelling out the fix if not. */

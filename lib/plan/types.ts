@@ -57,6 +57,12 @@ export interface ActionParams {
   readonly sku?: string;
   /** user.assignLicense: why the seat is only temporary (removed after conversion). */
   readonly temporary?: boolean;
+  /**
+   * user.assignLicense: SKUs removed in the same call (Graph's assignLicense takes
+   * addLicenses and removeLicenses together), because they cannot be held
+   * alongside `sku`: Exchange Online Plan 1 and Plan 2 are mutually exclusive (R7.2).
+   */
+  readonly replaces?: readonly string[];
   /** mailbox.create: the new mailbox. */
   readonly displayName?: string;
   readonly alias?: string;

@@ -43,10 +43,31 @@ describe("licensing a shared mailbox", () => {
   });
 
   it("assigns the new license before removing the old one, so a hold mailbox is never unlicensed", () => {
+    const observed = people()
+      .sku("SPE_E3", { prepaid: 2 })
+      .sharedMailbox(legal, { sizeGB: 20, litigationHold: true, licenses: ["EXCHANGEENTERPRISE"], usageLocation: "US" })
+      .build();
+    const doc = planOf(desired([{ address: legal, displayName: "Legal", litigationHold: true, license: "SPE_E3" }]), observed);
+    expect(steps(doc)).toEqual([`user.assignLicense ${legal} SPE_E3`, `user.removeLicense ${legal} EXCHANGEENTERPRISE`]);
+    expect(before(doc, doc.actions[0]!, doc.actions[1]!)).toBe(true);
+  });
+
+  it("swaps Exchange Online Plan 2 for a Plan 1 bundle in one call, since the two cannot be held together (R7.2)", () => {
     const observed = people().sharedMailbox(legal, { sizeGB: 20, litigationHold: true, licenses: ["EXCHANGEENTERPRISE"], usageLocation: "US" }).build();
     const doc = planOf(desired([{ address: legal, displayName: "Legal", litigationHold: true, license: "SPB" }]), observed);
-    expect(steps(doc)).toEqual([`user.assignLicense ${legal} SPB`, `user.removeLicense ${legal} EXCHANGEENTERPRISE`]);
-    expect(before(doc, doc.actions[0]!, doc.actions[1]!)).toBe(true);
+    expect(steps(doc)).toEqual([`user.assignLicense ${legal} SPB`]);
+    expect(doc.actions[0]!.params).toEqual({ sku: "SPB", replaces: ["EXCHANGEENTERPRISE"] });
+    expect(doc.actions[0]!.reason).toBe("declared_license_replaces");
+    expect(doc.actions[0]!.description).toContain("Replace EXCHANGEENTERPRISE with SPB");
+  });
+
+  it("upgrades a Plan 1 mailbox to Plan 2 in one call and counts the freed seat", () => {
+    const observed = people().sharedMailbox(legal, { sizeGB: 20, licenses: ["EXCHANGESTANDARD"], usageLocation: "US" }).build();
+    const doc = planOf(desired([{ address: legal, displayName: "Legal", litigationHold: true, license: "EXCHANGEENTERPRISE" }]), observed);
+    const assign = find(doc, "user.assignLicense", legal);
+    expect(assign.params).toEqual({ sku: "EXCHANGEENTERPRISE", replaces: ["EXCHANGESTANDARD"] });
+    expect(doc.actions.some((a) => a.type === "user.removeLicense")).toBe(false);
+    expect(before(doc, assign, find(doc, "mailbox.update", legal))).toBe(true);
   });
 
   it("turns a hold on only once the license that allows it is in place", () => {
