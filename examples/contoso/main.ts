@@ -19,6 +19,9 @@ const contoso = new TenantStack(app, "contoso", {
   tenantId: "contoso",
   // Every mailbox and every person granted access must be in one of these (R3.8).
   domains: ["contoso.com", "contoso.onmicrosoft.com"],
+  // Accounts exoform must license need a usage location first (R7.1); new shared
+  // mailbox accounts have none, so this is the one they get.
+  usageLocation: "US",
 });
 
 // The people who appear below, named once so a typo cannot grant the wrong person.

@@ -164,6 +164,10 @@ export async function execute(provider: ITenantProvider, action: PlanAction): Pr
       await provider.restoreUser(need(action, p.userId, "userId"));
       return;
     case "user.assignLicense":
+      if (p.usageLocation !== undefined && ((await provider.getUser(t))?.usageLocation ?? null) === null) {
+        // licensing needs a usage location (R7.1); setting it is idempotent, so a retry may repeat it
+        await provider.setUsageLocation(t, p.usageLocation);
+      }
       await provider.assignLicense(t, { add: [need(action, p.sku, "sku")], remove: p.replaces ?? [] });
       return;
     case "user.removeLicense":

@@ -95,6 +95,12 @@ export interface SharedMailboxProps {
    */
   readonly license?: string;
   /**
+   * Usage location (ISO 3166 alpha-2) given to the account if it must be
+   * licensed and has none (R7.1).
+   * @default - the stack's usageLocation
+   */
+  readonly usageLocation?: string;
+  /**
    * Put the mailbox on litigation hold (needs Plan 2, or Plan 1 + archiving: R1.6).
    * @default false
    */
@@ -206,6 +212,7 @@ export class SharedMailbox extends Construct implements StackMailbox {
       sendOnBehalf: [...this.sendOnBehalfGrants],
       ...(p.permissionsMode !== undefined ? { permissionsMode: p.permissionsMode } : {}),
       ...(p.license !== undefined ? { license: p.license } : {}),
+      ...(p.usageLocation !== undefined ? { usageLocation: p.usageLocation } : {}),
       ...(p.litigationHold !== undefined ? { litigationHold: p.litigationHold } : {}),
       ...(p.archive !== undefined ? { archive: p.archive } : {}),
       ...(p.removalPolicy !== undefined ? { removalPolicy: p.removalPolicy } : {}),

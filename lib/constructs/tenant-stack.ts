@@ -14,6 +14,7 @@ const TENANT_STACK = Symbol.for("exoform.TenantStack");
 
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const USAGE_LOCATION = /^[A-Z]{2}$/;
 
 /** A known exception drift detection does not report. */
 export interface IgnoreRuleProps {
@@ -39,6 +40,13 @@ export interface TenantStackProps {
    * address and every trustee must be in one of them (R3.8).
    */
   readonly domains: readonly string[];
+  /**
+   * Usage location (ISO 3166 alpha-2, e.g. "US") given to a mailbox account
+   * exoform must license that has none: Microsoft 365 licenses only accounts
+   * with one (R7.1). New shared mailbox accounts start without one.
+   * @default - none: licensing such an account is a plan error that says to set it
+   */
+  readonly usageLocation?: string;
   /**
    * Known exceptions drift detection does not report.
    * @default - none
@@ -97,6 +105,8 @@ export class TenantStack extends TerraformStack {
   readonly tenantId: string;
   /** The tenant's domains, lower-cased. */
   readonly domains: readonly string[];
+  /** The default usage location for accounts exoform licenses, if set. */
+  readonly usageLocation: string | undefined;
 
   private readonly ignoreRules: IgnoreRule[] = [];
   private readonly mailboxes: StackMailbox[] = [];
@@ -116,6 +126,9 @@ export class TenantStack extends TerraformStack {
       if (seen.has(lower(d))) bad("bad_tenant", `domain "${lower(d)}" is listed twice in domains`);
       seen.add(lower(d));
     }
+    if (props.usageLocation !== undefined && !USAGE_LOCATION.test(props.usageLocation)) {
+      bad("bad_tenant", `usageLocation "${props.usageLocation}" is not valid: expected an ISO 3166 alpha-2 country code such as "US"`);
+    }
     throwIfErrors(`invalid TenantStack "${path}"`, problems);
 
     super(scope, id);
@@ -123,6 +136,7 @@ export class TenantStack extends TerraformStack {
     this.stackName = id;
     this.tenantId = props.tenantId;
     this.domains = [...seen];
+    this.usageLocation = props.usageLocation;
     for (const rule of props.ignore ?? []) this.addIgnore(rule);
 
     // Relative state path: no machine-specific absolute path lands in cdk.tf.json.
@@ -166,7 +180,11 @@ export class TenantStack extends TerraformStack {
     return {
       formatVersion: DESIRED_FORMAT_VERSION,
       stack: this.stackName,
-      tenant: { id: this.tenantId, domains: this.domains as [string, ...string[]] },
+      tenant: {
+        id: this.tenantId,
+        domains: this.domains as [string, ...string[]],
+        ...(this.usageLocation !== undefined ? { usageLocation: this.usageLocation } : {}),
+      },
       sharedMailboxes: shared,
       userMailboxes: users,
       ...(this.ignoreRules.length > 0 ? { ignore: [...this.ignoreRules] } : {}),

@@ -30,6 +30,8 @@ export interface CanonicalSharedMailbox {
   readonly sendOnBehalf: readonly string[];
   readonly permissionsMode: "authoritative" | "additive";
   readonly license: string;
+  /** Given to the account when it must be licensed and has none (absent: tenant.usageLocation). */
+  readonly usageLocation?: string;
   readonly litigationHold: boolean;
   readonly archive: boolean;
   readonly removalPolicy: "retain" | "delete";
@@ -49,7 +51,7 @@ export interface CanonicalIgnoreRule {
 export interface CanonicalDesiredState {
   readonly formatVersion: 1;
   readonly stack: string;
-  readonly tenant: { readonly id: string; readonly domains: readonly string[] };
+  readonly tenant: { readonly id: string; readonly domains: readonly string[]; readonly usageLocation?: string };
   readonly sharedMailboxes: readonly CanonicalSharedMailbox[];
   readonly userMailboxes: readonly CanonicalUserMailbox[];
   readonly ignore?: readonly CanonicalIgnoreRule[];
@@ -72,6 +74,7 @@ export function canonicalSharedMailbox(m: SharedMailboxSpec): CanonicalSharedMai
     sendOnBehalf: sortedLower(m.sendOnBehalf ?? []),
     permissionsMode: m.permissionsMode ?? "authoritative",
     license: m.license ?? "none",
+    ...(m.usageLocation !== undefined ? { usageLocation: m.usageLocation } : {}),
     litigationHold: m.litigationHold ?? false,
     archive: m.archive ?? false,
     removalPolicy: m.removalPolicy ?? "retain",
@@ -99,7 +102,11 @@ export function canonicalize(doc: DesiredState): CanonicalDesiredState {
   return {
     formatVersion: 1,
     stack: doc.stack,
-    tenant: { id: doc.tenant.id, domains: sortedLower(doc.tenant.domains) },
+    tenant: {
+      id: doc.tenant.id,
+      domains: sortedLower(doc.tenant.domains),
+      ...(doc.tenant.usageLocation !== undefined ? { usageLocation: doc.tenant.usageLocation } : {}),
+    },
     sharedMailboxes: doc.sharedMailboxes.map(canonicalSharedMailbox).sort((a, b) => compareStrings(a.address, b.address)),
     userMailboxes: doc.userMailboxes.map(canonicalUserMailbox).sort((a, b) => compareStrings(a.address, b.address)),
     ...(ignore.length > 0 ? { ignore } : {}),

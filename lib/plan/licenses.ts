@@ -51,8 +51,10 @@ export interface LicenseInput {
   readonly needs: MailboxNeeds;
   /** A conversion to shared follows: the anchor must hold an Exchange licence first (R1.2). */
   readonly conversion: boolean;
-  /** null: the user cannot be licensed (R7.1). undefined: not known yet (a new anchor). */
+  /** The account's usage location; null or undefined (a new anchor): none, so it cannot be licensed as it is (R7.1). */
   readonly usageLocation: string | null | undefined;
+  /** The usage location the code declares for accounts without one (the mailbox's, else the tenant's). */
+  readonly declaredUsageLocation: string | undefined;
   /** Actions every assignment waits for (a restore, a create). */
   readonly after: readonly string[];
 }
@@ -95,11 +97,13 @@ export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): L
   }
 
   let ok = true;
-  if (toAssign.length > 0 && input.usageLocation === null) {
+  // An account without a usage location cannot be licensed (R7.1): the assignment sets the declared one first.
+  const setUsageLocation = input.usageLocation == null ? input.declaredUsageLocation : undefined;
+  if (toAssign.length > 0 && input.usageLocation == null && setUsageLocation === undefined) {
     ctx.error(
       "usage_location_missing",
       address,
-      `mailbox "${address}" needs a license (${toAssign.map((a) => a.sku).join(", ")}) but its account ${upn} has no usage location, which Microsoft 365 requires before licensing; set one (Update-MgUser -UserId ${upn} -UsageLocation US) and plan again`,
+      `mailbox "${address}" needs a license (${toAssign.map((a) => a.sku).join(", ")}) but its account ${upn} has no usage location, which Microsoft 365 requires before licensing; declare one (usageLocation: "US" on the mailbox, or on the TenantStack for every mailbox) or set it on the account (Update-MgUser -UserId ${upn} -UsageLocation US), and plan again`,
     );
     ok = false;
   }
@@ -122,14 +126,19 @@ export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): L
     const id = ctx.add({
       type: "user.assignLicense",
       target: upn,
-      params: temporary ? { sku, temporary: true } : replaces.length > 0 ? { sku, replaces } : { sku },
+      params: {
+        sku,
+        ...(temporary ? { temporary: true } : {}),
+        ...(replaces.length > 0 ? { replaces } : {}),
+        ...(setUsageLocation !== undefined ? { usageLocation: setUsageLocation } : {}),
+      },
       dependsOn: [...input.after, ...freedBy],
       reason: temporary ? "license_required_for_conversion" : replaces.length > 0 ? "declared_license_replaces" : "declared_license_missing",
       description: temporary
         ? `Assign a temporary ${sku} license to ${upn}: a mailbox must be licensed to be converted to shared (R1.2); it is removed again after the conversion`
         : replaces.length > 0
           ? `Replace ${replaces.join(", ")} with ${sku} on ${upn} in one call, the license the code declares for ${address}: Exchange Online Plan 1 and Plan 2 cannot be held together (R7.2), and one call never leaves the mailbox unlicensed`
-          : `Assign ${sku} to ${upn}, the license the code declares for ${address}`,
+          : `Assign ${sku} to ${upn}, the license the code declares for ${address}${setUsageLocation !== undefined ? `, after giving the account usage location ${setUsageLocation} (R7.1)` : ""}`,
       fingerprint: [`user:${upn}`, `sku:${sku}`, ...replaces.map((r) => `sku:${r}`)],
     });
     assigns.push(id);

@@ -260,6 +260,7 @@ function convergeTail(ctx: PlanContext, spec: CanonicalSharedMailbox, input: Tai
     needs,
     conversion: input.convert !== undefined,
     usageLocation: input.usageLocation,
+    declaredUsageLocation: spec.usageLocation ?? ctx.desired.tenant.usageLocation,
     after: input.after,
   });
   const convert = input.convert?.(steps.assigns);

@@ -63,6 +63,11 @@ export interface ActionParams {
    * alongside `sku`: Exchange Online Plan 1 and Plan 2 are mutually exclusive (R7.2).
    */
   readonly replaces?: readonly string[];
+  /**
+   * user.assignLicense: the account has no usage location, so apply sets this
+   * one first (PATCH /users {usageLocation}); licensing needs one (R7.1).
+   */
+  readonly usageLocation?: string;
   /** mailbox.create: the new mailbox. */
   readonly displayName?: string;
   readonly alias?: string;

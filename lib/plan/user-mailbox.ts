@@ -52,7 +52,10 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
   const held = anchor.licenses.includes(spec.license);
   if (!held && spec.license !== "none") {
     const problems: string[] = [];
-    if (anchor.usageLocation === null) problems.push(`its account has no usage location, which Microsoft 365 requires before licensing; set one (Update-MgUser -UserId ${upn} -UsageLocation US)`);
+    const setUsageLocation = anchor.usageLocation === null ? ctx.desired.tenant.usageLocation : undefined;
+    if (anchor.usageLocation === null && setUsageLocation === undefined) {
+      problems.push(`its account has no usage location, which Microsoft 365 requires before licensing; declare one (usageLocation: "US" on the TenantStack) or set it on the account (Update-MgUser -UserId ${upn} -UsageLocation US)`);
+    }
     const freedBy = ctx.seats.take(spec.license);
     if (freedBy === null) problems.push(`${spec.license} has no free seat: ${ctx.seats.describe(spec.license)}; free or buy a seat`);
     if (problems.length > 0) {
@@ -67,10 +70,10 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
       ctx.add({
         type: "user.assignLicense",
         target: upn,
-        params: { sku: spec.license },
+        params: { sku: spec.license, ...(setUsageLocation !== undefined ? { usageLocation: setUsageLocation } : {}) },
         dependsOn: [...steps, ...(freedBy ?? [])],
         reason: "declared_user_mailbox_license",
-        description: `Assign ${spec.license} to ${upn}, so the user mailbox ${address} keeps its content (R1.12)`,
+        description: `Assign ${spec.license} to ${upn}, so the user mailbox ${address} keeps its content (R1.12)${setUsageLocation !== undefined ? `, after giving the account usage location ${setUsageLocation} (R7.1)` : ""}`,
         fingerprint: [`user:${upn}`, `sku:${spec.license}`],
       }),
     );

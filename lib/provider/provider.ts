@@ -162,6 +162,12 @@ export interface ITenantProvider {
   /** PATCH /users/{id} {accountEnabled}. precondition: directory-synced user (Request_BadRequest). */
   setAccountEnabled(userPrincipalName: string, enabled: boolean): Promise<ObservedUser>;
 
+  /**
+   * PATCH /users/{id} {usageLocation} (ISO 3166 alpha-2). Licensing needs one (R7.1);
+   * a new shared mailbox's account has none. Idempotent. precondition: not a valid code.
+   */
+  setUsageLocation(userPrincipalName: string, usageLocation: string): Promise<ObservedUser>;
+
   /** Reset the password to a random one nobody knows (the value is never returned). */
   resetPassword(userPrincipalName: string): Promise<void>;
 

@@ -145,6 +145,8 @@ export class SimulatedTenant implements ITenantProvider {
   /** The operation being run, for error objects. */
   private current = { operation: "", target: "" };
   private readonly q: ReturnType<typeof prepare>;
+  /** Runs fn in a transaction (a savepoint when nested); made once, as better-sqlite3's db.transaction() is costly per call (bench/). */
+  private readonly inTx: <T>(fn: () => T) => T;
 
   // ---------------------------------------------------------------- lifecycle
 
@@ -167,6 +169,7 @@ export class SimulatedTenant implements ITenantProvider {
       );
     }
     this.q = prepare(db);
+    this.inTx = db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
     this.tenantStart = Number(this.meta("clock"));
     this.clock = {
       now: async () => new Date(this.nowMs()),
@@ -456,6 +459,19 @@ export class SimulatedTenant implements ITenantProvider {
     return this.write("setAccountEnabled", upn, { enabled }, () => this.signIn(upn, enabled, "provider"));
   }
 
+  async setUsageLocation(userPrincipalName: string, usageLocation: string): Promise<ObservedUser> {
+    const upn = lower(userPrincipalName);
+    return this.write("setUsageLocation", upn, { usageLocation }, () => {
+      const user = this.requireLiveUser(upn);
+      if (!/^[A-Z]{2}$/.test(usageLocation)) {
+        this.refuse("precondition", "Request_BadRequest", `Invalid value specified for property 'usageLocation' of resource 'User': "${usageLocation}" is not an ISO 3166 alpha-2 code`);
+      }
+      // usageLocation is one of the few properties Graph lets the cloud set on a synced user
+      this.q.setUsageLocation.run(usageLocation, user.id);
+      return this.observedUser({ ...user, usage_location: usageLocation });
+    });
+  }
+
   async resetPassword(userPrincipalName: string): Promise<void> {
     const upn = lower(userPrincipalName);
     return this.write("resetPassword", upn, {}, () => {
@@ -733,7 +749,7 @@ export class SimulatedTenant implements ITenantProvider {
   private transaction<T>(fn: () => T): T {
     try {
       // the clock is read once per transaction, not per nowMs() call (bench: a third of a write's reads)
-      return this.db.transaction(() => {
+      return this.inTx(() => {
         const outer = this.txClock === null;
         if (outer && this.clockMode === "virtual") this.txClock = Number(this.q.getMeta.pluck().get("clock"));
         try {
@@ -741,7 +757,7 @@ export class SimulatedTenant implements ITenantProvider {
         } finally {
           if (outer) this.txClock = null;
         }
-      })();
+      });
     } catch (e) {
       this.lastSettled = Number.NaN;
       throw e;
@@ -778,7 +794,7 @@ export class SimulatedTenant implements ITenantProvider {
         return { ok: false, error };
       }
       try {
-        const value = this.db.transaction(body)();
+        const value = this.inTx(body);
         this.log(operation, target, args, null);
         if (armedBeforeCommit) {
           process.kill(process.pid, "SIGKILL"); // inside the transaction: this write is lost
@@ -813,7 +829,7 @@ export class SimulatedTenant implements ITenantProvider {
     const outcome = this.transaction((): Outcome<T> => {
       this.settle();
       try {
-        const value = this.db.transaction(body)();
+        const value = this.inTx(body);
         this.log(`admin.${operation}`, target, args, null);
         return { ok: true, value, crash: false };
       } catch (e) {
@@ -1214,6 +1230,7 @@ function prepare(db: Database.Database) {
     deleteGrantsOfTrustee: p("DELETE FROM grants WHERE trustee = ?"),
     setEnabled: p("UPDATE users SET account_enabled = ? WHERE id = ?"),
     setPasswordReset: p("UPDATE users SET password_reset_at = ? WHERE id = ?"),
+    setUsageLocation: p("UPDATE users SET usage_location = ? WHERE id = ?"),
     softDeleteUser: p("UPDATE users SET deleted_at = ? WHERE id = ?"),
     softDeleteMailboxOfUser: p("UPDATE mailboxes SET deleted_at = ? WHERE user_id = ?"),
     restoreUser: p("UPDATE users SET deleted_at = NULL WHERE id = ?"),

@@ -12,7 +12,7 @@ import { validateDesiredState } from "../../lib/model/validate.js";
 import type { CanonicalDesiredState } from "../../lib/model/normalize.js";
 import { plan } from "../../lib/plan/planner.js";
 import { observe } from "../../lib/provider/observe.js";
-import { BUILTIN_FIXTURES, SimulatedTenant } from "../../providers/simulated/index.js";
+import { SimulatedTenant, loadFixture } from "../../providers/simulated/index.js";
 
 const harry = "harry.wells@contoso.com";
 
@@ -38,7 +38,7 @@ async function converge(tenant: SimulatedTenant, desired: CanonicalDesiredState)
 describe("changing a shared mailbox's Exchange plan", () => {
   it("swaps Plan 2 for a Plan 1 bundle in one assignLicense call, which the tenant accepts, and converges", async () => {
     const dir = mkdtempSync(join(tmpdir(), "exoform-swap-"));
-    const tenant = SimulatedTenant.create(join(dir, "tenant.db"), BUILTIN_FIXTURES.contoso);
+    const tenant = SimulatedTenant.create(join(dir, "tenant.db"), loadFixture("contoso"));
     try {
       await converge(tenant, contosoWithHarryOn("EXCHANGEENTERPRISE"));
       expect((await tenant.getUser(harry))?.licenses).toEqual(["EXCHANGEENTERPRISE"]);

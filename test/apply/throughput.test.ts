@@ -52,6 +52,7 @@ function trivialProvider(mailboxes: ObservedMailbox[], users: ObservedUser[]): I
     setSendOnBehalf: unused,
     assignLicense: unused,
     setAccountEnabled: unused,
+    setUsageLocation: unused,
     resetPassword: unused,
     restoreUser: unused,
   };

@@ -70,6 +70,22 @@ describe("licensing a shared mailbox", () => {
     expect(before(doc, assign, find(doc, "mailbox.update", legal))).toBe(true);
   });
 
+  it("licenses a new mailbox's account after giving it the declared usage location (R7.1)", () => {
+    const observed = people().build();
+    const doc = planOf(desired([{ address: "vault@contoso.com", displayName: "Vault", license: "EXCHANGEENTERPRISE", usageLocation: "DE" }]), observed);
+    const assign = find(doc, "user.assignLicense", "vault@contoso.com");
+    expect(assign.params).toEqual({ sku: "EXCHANGEENTERPRISE", usageLocation: "DE" });
+    expect(assign.description).toContain("after giving the account usage location DE (R7.1)");
+  });
+
+  it("refuses to license a new mailbox when no usage location is declared, and says where to declare one", () => {
+    const doc = planOf(desired([{ address: "vault@contoso.com", displayName: "Vault", license: "EXCHANGEENTERPRISE" }]), people().build());
+    expect(doc.actions).toEqual([]);
+    const [e] = errors(doc);
+    expect(e!.code).toBe("usage_location_missing");
+    expect(e!.message).toContain('declare one (usageLocation: "US" on the mailbox, or on the TenantStack for every mailbox)');
+  });
+
   it("turns a hold on only once the license that allows it is in place", () => {
     const observed = people().sharedMailbox(legal, { sizeGB: 20, usageLocation: "US" }).build();
     const doc = planOf(desired([{ address: legal, displayName: "Legal", litigationHold: true, archive: true, license: "EXCHANGEENTERPRISE" }]), observed);

@@ -232,6 +232,15 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
       expect((await p.getUser(`zed@${D}`))?.licenses).toEqual(["EXCHANGESTANDARD"]);
     });
 
+    it("licenses a new mailbox's account only once it has a usage location", async () => {
+      await p.createSharedMailbox({ address: `desk@${D}`, displayName: "Desk" });
+      expect((await p.getUser(`desk@${D}`))?.usageLocation).toBeNull();
+      const error = await rejection(p.assignLicense(`desk@${D}`, { add: ["EXCHANGESTANDARD"], remove: [] }), "precondition");
+      expect(error.code).toBe("InvalidUsageLocation");
+      expect((await p.setUsageLocation(`DESK@${D}`, "US")).usageLocation).toBe("US");
+      expect((await p.assignLicense(`desk@${D}`, { add: ["EXCHANGESTANDARD"], remove: [] })).licenses).toEqual(["EXCHANGESTANDARD"]);
+    });
+
     it("restores a deleted user and its mailbox within 30 days, and not after", async () => {
       const restored = await p.restoreUser("c-gone");
       expect(restored).toMatchObject({ userPrincipalName: `gone@${D}`, deletedAt: null });

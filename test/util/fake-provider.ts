@@ -36,6 +36,7 @@ const WRITES = new Set([
   "setSendOnBehalf",
   "assignLicense",
   "setAccountEnabled",
+  "setUsageLocation",
   "resetPassword",
   "restoreUser",
 ]);
@@ -458,6 +459,15 @@ export class FakeProvider implements ITenantProvider {
       if (!u) throw this.err("notFound", "Request_ResourceNotFound", `resource '${upn}' does not exist`, op, upn);
       if (u.onPremisesSyncEnabled) throw this.err("precondition", "Request_BadRequest", "cannot update a directory-synced user", op, upn);
       return this.setUser(u, { accountEnabled: enabled });
+    });
+  }
+
+  setUsageLocation(upn: string, usageLocation: string): Promise<ObservedUser> {
+    const op = "setUsageLocation";
+    return this.call(op, upn, usageLocation, () => {
+      const u = this.liveUser(upn);
+      if (!u) throw this.err("notFound", "Request_ResourceNotFound", `resource '${upn}' does not exist`, op, upn);
+      return this.setUser(u, { usageLocation });
     });
   }
 

@@ -20,6 +20,13 @@ export type Address = string
  */
 export type Alias = string
 /**
+ * ISO 3166 alpha-2 country code, e.g. US, DE.
+ * 
+ * This interface was referenced by `DesiredState`'s JSON-Schema
+ * via the `definition` "UsageLocation".
+ */
+export type UsageLocation = string
+/**
  * "none" or a SKU part number such as EXCHANGEENTERPRISE.
  * 
  * This interface was referenced by `DesiredState`'s JSON-Schema
@@ -62,6 +69,10 @@ id: string
  * @minItems 1
  */
 domains: [string, ...(string)[]]
+/**
+ * Default usage location (ISO 3166 alpha-2) given to a mailbox account that exoform must license and that has none; Microsoft 365 licenses only accounts with one.
+ */
+usageLocation?: string
 }
 /**
  * This interface was referenced by `DesiredState`'s JSON-Schema
@@ -86,6 +97,10 @@ permissionsMode?: ("authoritative" | "additive")
  * "none" or a SKU part number such as EXCHANGEENTERPRISE.
  */
 license?: string
+/**
+ * Usage location given to the mailbox's account when it must be licensed and has none; overrides tenant.usageLocation.
+ */
+usageLocation?: string
 litigationHold?: boolean
 archive?: boolean
 /**
