@@ -17,6 +17,7 @@ import { register as registerValidate } from "./commands/validate.js";
 import { register as registerPlan } from "./commands/plan.js";
 import { register as registerApply } from "./commands/apply.js";
 import { register as registerDrift } from "./commands/drift.js";
+import { register as registerExport } from "./commands/export.js";
 import { register as registerTenant } from "./commands/tenant.js";
 import { register as registerForceUnlock } from "./commands/force-unlock.js";
 import { register as registerDemo } from "./commands/demo.js";
@@ -27,6 +28,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerPlan,
   registerApply,
   registerDrift,
+  registerExport,
   registerTenant,
   registerForceUnlock,
   registerDemo,

@@ -21,9 +21,20 @@ export async function observeFor(
   consequence: string,
   again: string,
 ): Promise<ObservedState> {
-  let observed: ObservedState;
+  const observed = await observeOrFail(provider, consequence, again);
+  if (observed.tenant.id !== desired.tenant.id) {
+    throw new UserError(
+      `the desired state is for tenant "${desired.tenant.id}" but the tenant read is "${observed.tenant.id}"; point --tenant at the right tenant`,
+      "tenant_mismatch",
+    );
+  }
+  return observed;
+}
+
+/** Observe `provider` whole; a failed read is a UserError saying `consequence` (see observeFor). */
+export async function observeOrFail(provider: ITenantProvider, consequence: string, again: string): Promise<ObservedState> {
   try {
-    observed = await observe(provider);
+    return await observe(provider);
   } catch (e) {
     if (!ProviderError.is(e)) throw e;
     const d: Diagnostic = {
@@ -35,11 +46,4 @@ export async function observeFor(
     };
     throw new UserError([d]);
   }
-  if (observed.tenant.id !== desired.tenant.id) {
-    throw new UserError(
-      `the desired state is for tenant "${desired.tenant.id}" but the tenant read is "${observed.tenant.id}"; point --tenant at the right tenant`,
-      "tenant_mismatch",
-    );
-  }
-  return observed;
 }

@@ -1,0 +1,150 @@
+/**
+ * `exoform export`: adopt an existing tenant. Reads the tenant and writes a
+ * desired-state document (json, canonical) or a constructs program (ts) that
+ * plans to no change against it, so a team with hundreds of shared mailboxes
+ * starts from what it has instead of typing it in.
+ *
+ * What cannot be declared as it is comes out as notes on stderr (warnings,
+ * see lib/export/from-observed.ts). The one change a plan of a fresh export
+ * may still hold is deliberate: a shared mailbox whose account can sign in is
+ * exported as it is and the plan blocks sign-in (R4.1). A desired-state
+ * document cannot declare "sign-in enabled", and exporting around it would
+ * hide an open door, so export reports it and leaves the fix to the plan.
+ */
+import type { Command } from "commander";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { hasErrors, sortDiagnostics } from "../../diagnostics/diagnostic.js";
+import { UserError } from "../../diagnostics/errors.js";
+import { DEFAULT_IMPORT_FROM, desiredToTypeScript, exportDesired, stackNameFor } from "../../export/index.js";
+import type { CanonicalDesiredState } from "../../model/normalize.js";
+import { validateDesiredState } from "../../model/validate.js";
+import { canonicalJson } from "../../private/canonical-json.js";
+import schema from "../../../schema/desired-state.schema.json" with { type: "json" };
+import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
+import { printDiagnostics } from "../output.js";
+import { observeOrFail } from "../tenant.js";
+
+const FORMATS = ["json", "ts"] as const;
+type ExportFormat = (typeof FORMATS)[number];
+
+interface ExportCliOptions {
+  readonly format: string;
+  readonly mailbox: string[];
+  readonly stack?: string;
+  readonly tenant?: string;
+  readonly out?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const HELP_AFTER = `
+The output plans to no change against the tenant it was read from, except:
+  - a shared mailbox whose account can sign in is exported as it is, and the
+    plan blocks sign-in (R4.1): a document cannot declare "sign-in enabled",
+    so this is a finding to apply, not to hide; export notes it on stderr.
+Also noted on stderr (warnings), and never hidden:
+  - grants to deleted users or people outside the tenant are left out, and that
+    mailbox is exported with permissionsMode "additive" so nothing is revoked;
+  - an account holding several licenses: the strongest is exported, the plan
+    removes the others;
+  - mailboxes the plan would refuse (over 500 FullAccess entries, sign-in
+    enabled on a directory-synced account, a license that does not cover the
+    mailbox) are left out: undeclared, they are retained and untouched.
+Not exported: user mailboxes and soft-deleted mailboxes.
+
+Examples:
+  $ exoform export --out exoform/desired-state.json
+  $ exoform export --format ts --out examples/adopted/main.ts
+  $ exoform export --mailbox support@contoso.com --mailbox legal@contoso.com`;
+
+export function register(program: Command): void {
+  program
+    .command("export")
+    .description("write the tenant's shared mailboxes as desired state (json) or a constructs program (ts) that plans to no change")
+    .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "json")
+    .option("--mailbox <address>", "export only this shared mailbox; repeatable", collect, [])
+    .option("--stack <name>", "the stack name (scopes removalPolicy \"delete\" tags; default: the tenant id, made a valid stack name)")
+    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--out <file>", "write to this file instead of stdout")
+    .addHelpText("after", HELP_AFTER)
+    .action(async (options: ExportCliOptions) => {
+      const format = parseFormat(options.format);
+      if (options.stack !== undefined && !new RegExp(schema.properties.stack.pattern).test(options.stack)) {
+        throw new UserError(`--stack ${options.stack} is not a valid stack name: letters, digits, - and _, at most 64, starting with a letter or digit`, "usage");
+      }
+      const tenant = SimulatedTenant.open(resolveTenantPath(options.tenant), { clock: resolveClockMode() });
+      let observed;
+      try {
+        observed = await observeOrFail(tenant, "nothing was exported", "export");
+      } finally {
+        tenant.close();
+      }
+      const stack = options.stack ?? stackNameFor(observed.tenant.id);
+      const result = exportDesired(observed, { stack, ...(options.mailbox.length > 0 ? { mailboxes: options.mailbox } : {}) });
+      if (hasErrors(result.diagnostics)) throw new UserError(sortDiagnostics(result.diagnostics).filter((d) => d.severity === "error"));
+      // A safety net, not a user check: the export must always be a valid document.
+      const check = validateDesiredState(result.desired, "<export>");
+      if (check.state === undefined) {
+        throw new Error(`the exported document does not validate: ${check.diagnostics.map((d) => `${d.target}: ${d.message}`).join("; ")}`);
+      }
+      printDiagnostics(sortDiagnostics(result.diagnostics));
+
+      const out = options.out !== undefined ? resolve(options.out) : undefined;
+      const text = format === "json" ? `${canonicalJson(result.desired, 2)}\n` : desiredToTypeScript(result.desired, { importFrom: importFromFor(out) });
+      if (out !== undefined) {
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, text);
+      } else {
+        process.stdout.write(text);
+      }
+      process.stderr.write(`${summary(result.desired, stack, result.diagnostics.length, options.out)}\n`);
+    });
+}
+
+function parseFormat(value: string): ExportFormat {
+  if ((FORMATS as readonly string[]).includes(value)) return value as ExportFormat;
+  throw new UserError(`--format ${value} is not an export format; use one of ${FORMATS.join(", ")}`, "usage");
+}
+
+function summary(desired: CanonicalDesiredState, stack: string, notes: number, out: string | undefined): string {
+  let grants = 0;
+  for (const m of desired.sharedMailboxes) grants += m.fullAccess.length + m.sendAs.length + m.sendOnBehalf.length;
+  const n = desired.sharedMailboxes.length;
+  return (
+    `exported ${n} shared mailbox${n === 1 ? "" : "es"} and ${grants} grant${grants === 1 ? "" : "s"} of tenant "${desired.tenant.id}" as stack "${stack}"` +
+    `${out !== undefined ? ` to ${out}` : ""}` +
+    `${notes > 0 ? `; ${notes} note${notes === 1 ? "" : "s"} above` : ""}`
+  );
+}
+
+/**
+ * The import specifier of exoform's library for a program written to `out`:
+ * the relative path from there to this checkout's lib/index.js, so the file
+ * runs where it is written; on stdout, the path examples/<name>/main.ts uses.
+ */
+function importFromFor(out: string | undefined): string {
+  const root = packageRoot();
+  if (out === undefined || root === undefined) return DEFAULT_IMPORT_FROM;
+  const path = relative(dirname(out), join(root, "lib", "index.js")).split(sep).join("/");
+  return path.startsWith(".") ? path : `./${path}`;
+}
+
+/** The folder of exoform's package.json above this module (source or bundled), if any. */
+function packageRoot(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: unknown }).name === "exoform") return dir;
+      } catch {
+        // not ours: keep looking
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}

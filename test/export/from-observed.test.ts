@@ -1,0 +1,254 @@
+/**
+ * exportDesired against the planner: for every state a tenant can hold a
+ * shared mailbox in, the exported document plans to no change, or to exactly
+ * the change the export's note announces.
+ */
+import { describe, expect, it } from "vitest";
+import { exportDesired, stackNameFor, type ExportOptions } from "../../lib/export/index.js";
+import { validateDesiredState } from "../../lib/model/validate.js";
+import { plan } from "../../lib/plan/planner.js";
+import type { ObservedState } from "../../lib/provider/observed.js";
+import { tenant } from "../util/observed-builder.js";
+
+const ann = "ann.lee@contoso.com";
+const ben = "ben.ortiz@contoso.com";
+const support = "support@contoso.com";
+const TAG = "exoform:stack=contoso;removal=delete";
+
+/** Licensed people and the SKUs the cases use. */
+const people = () =>
+  tenant()
+    .sku("EXCHANGESTANDARD", { prepaid: 5 })
+    .sku("EXCHANGEENTERPRISE", { prepaid: 5 })
+    .sku("EXCHANGEARCHIVE_ADDON", { prepaid: 5 })
+    .userMailbox(ann, { licenses: ["EXCHANGESTANDARD"] })
+    .userMailbox(ben, { licenses: ["EXCHANGESTANDARD"] });
+
+/** Export, check the document validates, plan it against the same tenant. */
+function roundTrip(observed: ObservedState, options: Partial<ExportOptions> = {}) {
+  const result = exportDesired(observed, { stack: "contoso", ...options });
+  const validation = validateDesiredState(JSON.parse(JSON.stringify(result.desired)), "<export>");
+  expect(validation.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const doc = plan(result.desired, observed);
+  return {
+    result,
+    doc,
+    addresses: result.desired.sharedMailboxes.map((m) => m.address),
+    notes: result.diagnostics.map((d) => `${d.code} ${d.target}`),
+    actions: doc.actions.map((a) => `${a.type} ${a.target}`),
+    errors: doc.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.target}`),
+  };
+}
+
+describe("export plans to no change", () => {
+  it("exports shared mailboxes with every kind of grant, automapping off included, and plans nothing", () => {
+    const observed = people()
+      .sharedMailbox(support, { displayName: "Contoso Support" })
+      .grant(support, "FullAccess", ann)
+      .grant(support, "FullAccess", ben, { autoMapping: false })
+      .grant(support, "SendAs", ann)
+      .grant(support, "SendOnBehalf", ben)
+      .build();
+    const r = roundTrip(observed);
+    expect(r.actions).toEqual([]);
+    expect(r.errors).toEqual([]);
+    expect(r.notes).toEqual([]);
+    expect(r.result.desired.sharedMailboxes[0]).toMatchObject({
+      fullAccess: [{ trustee: ann, autoMapping: true }, { trustee: ben, autoMapping: false }],
+      sendAs: [ann],
+      sendOnBehalf: [ben],
+      permissionsMode: "authoritative",
+    });
+  });
+
+  it("keeps a licensed shared mailbox's license, hold and archive so nothing is unlicensed or released", () => {
+    const observed = people()
+      .sharedMailbox("legal@contoso.com", { licenses: ["EXCHANGEENTERPRISE"], litigationHold: true, archive: true, sizeGB: 62 })
+      .sharedMailbox("archive@contoso.com", { licenses: ["EXCHANGESTANDARD"], sizeGB: 10 })
+      .build();
+    const r = roundTrip(observed);
+    expect(r.actions).toEqual([]);
+    expect(r.errors).toEqual([]);
+    expect(r.result.desired.sharedMailboxes.map((m) => [m.address, m.license, m.litigationHold, m.archive])).toEqual([
+      ["archive@contoso.com", "EXCHANGESTANDARD", false, false],
+      ["legal@contoso.com", "EXCHANGEENTERPRISE", true, true],
+    ]);
+  });
+
+  it("declares removalPolicy delete only for this stack's tag, and leaves other stacks' tags alone", () => {
+    const observed = people()
+      .sharedMailbox("ours@contoso.com", { managementTag: TAG })
+      .sharedMailbox("theirs@contoso.com", { managementTag: "exoform:stack=other;removal=delete" })
+      .sharedMailbox("custom@contoso.com", { managementTag: "cost-centre 42" })
+      .build();
+    const r = roundTrip(observed);
+    expect(r.actions).toEqual([]);
+    expect(r.result.desired.sharedMailboxes.map((m) => [m.address, m.removalPolicy])).toEqual([
+      ["custom@contoso.com", "retain"],
+      ["ours@contoso.com", "delete"],
+      ["theirs@contoso.com", "retain"],
+    ]);
+  });
+
+  it("leaves out soft-deleted mailboxes and user mailboxes, which the plan then leaves alone", () => {
+    const observed = people()
+      .deletedUserMailbox("jack.hale@contoso.com", "2026-10-22T09:00:00Z")
+      .userMailbox("ivy.chen@contoso.com")
+      .sharedMailbox(support)
+      .build();
+    const r = roundTrip(observed);
+    expect(r.addresses).toEqual([support]);
+    expect(r.actions).toEqual([]);
+    expect(r.result.desired.userMailboxes).toEqual([]);
+  });
+
+  it("writes the alias only when it is not the address's local part", () => {
+    const observed = people().sharedMailbox(support, { alias: "helpdesk" }).sharedMailbox("info@contoso.com").build();
+    const r = roundTrip(observed);
+    expect(r.actions).toEqual([]);
+    expect(r.result.desired.sharedMailboxes.map((m) => m.alias)).toEqual([undefined, "helpdesk"]);
+  });
+
+  it("keeps grants to people without an Exchange license (the plan warns, it does not refuse)", () => {
+    const observed = people().userMailbox("gina.rossi@contoso.com").sharedMailbox(support).grant(support, "FullAccess", "gina.rossi@contoso.com").build();
+    const r = roundTrip(observed);
+    expect(r.actions).toEqual([]);
+    expect(r.doc.diagnostics.map((d) => d.code)).toEqual(["trustee_unlicensed"]);
+    expect(r.result.desired.sharedMailboxes[0]!.fullAccess).toEqual([{ trustee: "gina.rossi@contoso.com", autoMapping: true }]);
+  });
+});
+
+describe("a known planner gap", () => {
+  // lib/plan/shared-mailbox.ts convergeTail calls input.ready() eagerly for the
+  // settings update's dependsOn, so a still-provisioning mailbox gets a
+  // mailbox.wait even when nothing is written. Flip to it() once that is lazy.
+  it.fails("plans nothing for an exported mailbox that is still provisioning", () => {
+    const observed = people().sharedMailbox(support, { readyAt: "2026-11-01T09:03:30Z" }).build();
+    expect(roundTrip(observed).actions).toEqual([]);
+  });
+});
+
+describe("export reports what it cannot declare as it is", () => {
+  it("exports a mailbox whose account can sign in, and the plan blocks sign-in: the one announced change", () => {
+    const observed = people().sharedMailbox(support, { enabled: true }).grant(support, "SendAs", ann).build();
+    const r = roundTrip(observed);
+    expect(r.actions).toEqual([`user.blockSignIn ${support}`]);
+    expect(r.notes).toEqual([`export_sign_in_enabled ${support}`]);
+    expect(r.result.diagnostics[0]!.message).toContain("the plan will block sign-in (R4.1)");
+  });
+
+  it("leaves out grants to deleted, unknown and out-of-tenant trustees and makes that mailbox additive, so nothing is refused or revoked", () => {
+    const observed = people()
+      .deletedUserMailbox("jack.hale@contoso.com", "2026-10-22T09:00:00Z")
+      .sharedMailbox(support)
+      .sharedMailbox("info@contoso.com")
+      .grant(support, "FullAccess", ann)
+      .grant(support, "FullAccess", "jack.hale@contoso.com")
+      .grant(support, "SendAs", "ghost@contoso.com")
+      .grant(support, "SendOnBehalf", "partner@fabrikam.com")
+      .grant(support, "SendAs", support)
+      .grant("info@contoso.com", "SendAs", ben)
+      .build();
+    const r = roundTrip(observed);
+    expect(r.actions).toEqual([]);
+    expect(r.errors).toEqual([]);
+    expect(r.notes).toEqual([`export_grants_left_out ${support}`]);
+    const message = r.result.diagnostics[0]!.message;
+    for (const t of ["jack.hale@contoso.com\" (a deleted user)", "ghost@contoso.com\" (not a user in the tenant)", "partner@fabrikam.com\" (outside the tenant's domains)", `${support}" (the mailbox itself)`]) {
+      expect(message).toContain(t);
+    }
+    const [info, sup] = r.result.desired.sharedMailboxes;
+    expect(sup).toMatchObject({ permissionsMode: "additive", fullAccess: [{ trustee: ann, autoMapping: true }], sendAs: [], sendOnBehalf: [] });
+    expect(info!.permissionsMode).toBe("authoritative");
+  });
+
+  it("exports the strongest of several licenses and says the plan removes the others", () => {
+    const observed = people().sharedMailbox(support, { licenses: ["EXCHANGESTANDARD", "EXCHANGEENTERPRISE"], litigationHold: true }).build();
+    const r = roundTrip(observed);
+    expect(r.result.desired.sharedMailboxes[0]!.license).toBe("EXCHANGEENTERPRISE");
+    expect(r.notes).toEqual([`export_extra_licenses ${support}`]);
+    expect(r.doc.actions.map((a) => `${a.type} ${a.target} ${a.params.sku}`)).toEqual([`user.removeLicense ${support} EXCHANGESTANDARD`]);
+  });
+
+  it("leaves out mailboxes the plan would refuse, so the rest of the tenant can be adopted", () => {
+    let b = people()
+      .sharedMailbox("synced@contoso.com", { enabled: true, synced: true })
+      .sharedMailbox("held@contoso.com", { litigationHold: true })
+      .sharedMailbox("split@contoso.com", { licenses: ["EXCHANGEARCHIVE_ADDON", "EXCHANGESTANDARD"], archive: true })
+      .sharedMailbox("big@contoso.com")
+      .sharedMailbox(support);
+    for (let i = 0; i < 501; i++) b = b.user(`p${i}@contoso.com`, { licenses: [] }).grant("big@contoso.com", "FullAccess", `p${i}@contoso.com`);
+    const r = roundTrip(b.build());
+    expect(r.addresses).toEqual([support]);
+    expect(r.actions).toEqual([]);
+    expect(r.errors).toEqual([]);
+    expect(r.notes).toEqual([
+      "export_mailbox_left_out big@contoso.com",
+      "export_mailbox_left_out held@contoso.com",
+      "export_mailbox_left_out split@contoso.com",
+      "export_mailbox_left_out synced@contoso.com",
+    ]);
+    const byTarget = new Map(r.result.diagnostics.map((d) => [d.target, d.message]));
+    expect(byTarget.get("big@contoso.com")).toContain("501 FullAccess entries");
+    expect(byTarget.get("synced@contoso.com")).toContain("directory-synced");
+    expect(byTarget.get("held@contoso.com")).toContain("litigation hold");
+    expect(byTarget.get("split@contoso.com")).toContain("EXCHANGEARCHIVE_ADDON, EXCHANGESTANDARD");
+  });
+
+  it("exports a refused mailbox this stack tagged for deletion anyway, so the plan refuses instead of deleting it", () => {
+    const observed = people().sharedMailbox("synced@contoso.com", { enabled: true, synced: true, managementTag: TAG }).build();
+    const r = roundTrip(observed);
+    expect(r.addresses).toEqual(["synced@contoso.com"]);
+    expect(r.notes).toEqual(["export_mailbox_refused synced@contoso.com"]);
+    expect(r.errors).toEqual(["hybrid_sign_in synced@contoso.com"]);
+    expect(r.doc.actions).toEqual([]);
+  });
+
+  it("says when the plan will rewrite this stack's tag into its canonical form", () => {
+    const observed = people().sharedMailbox(support, { managementTag: "exoform:removal=delete;stack=contoso" }).build();
+    const r = roundTrip(observed);
+    expect(r.notes).toEqual([`export_tag_rewritten ${support}`]);
+    expect(r.actions).toEqual([`mailbox.update ${support}`]);
+  });
+});
+
+describe("export --mailbox", () => {
+  const observed = people()
+    .sharedMailbox(support)
+    .sharedMailbox("info@contoso.com")
+    .sharedMailbox("events-2025@contoso.com", { managementTag: TAG })
+    .deletedUserMailbox("jack.hale@contoso.com", "2026-10-22T09:00:00Z")
+    .build();
+
+  it("exports only the named mailboxes, in any case", () => {
+    const r = exportDesired(observed, { stack: "other", mailboxes: ["SUPPORT@contoso.com"] });
+    expect(r.desired.sharedMailboxes.map((m) => m.address)).toEqual([support]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it("names every --mailbox that is not a live shared mailbox, and what it is instead", () => {
+    const r = exportDesired(observed, { stack: "contoso", mailboxes: ["nobody@contoso.com", ann, "jack.hale@contoso.com", support] });
+    const errors = r.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => d.message)).toEqual([
+      `--mailbox ${ann} is a person's user mailbox; exoform exports shared mailboxes only (declare a conversion with origin "convert" by hand)`,
+      "--mailbox jack.hale@contoso.com is soft-deleted (since 2026-10-22T09:00:00Z); restore it first, or leave it out",
+      "--mailbox nobody@contoso.com is not a mailbox in the tenant; check the address",
+    ]);
+  });
+
+  it("warns that a mailbox this stack tagged for deletion, filtered out, would be deleted by planning the export", () => {
+    const r = exportDesired(observed, { stack: "contoso", mailboxes: [support] });
+    expect(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.target}`)).toEqual(["warning export_tagged_left_out events-2025@contoso.com"]);
+    expect(plan(r.desired, observed).actions.map((a) => `${a.type} ${a.target}`)).toEqual(["mailbox.delete events-2025@contoso.com"]);
+  });
+});
+
+describe("stackNameFor", () => {
+  it("turns a tenant id into a valid stack name", () => {
+    expect(stackNameFor("contoso")).toBe("contoso");
+    expect(stackNameFor("contoso.onmicrosoft.com")).toBe("contoso-onmicrosoft-com");
+    expect(stackNameFor("..weird id!")).toBe("weird-id");
+    expect(stackNameFor("x".repeat(80))).toBe("x".repeat(64));
+    expect(stackNameFor("!!!")).toBe("tenant");
+  });
+});
