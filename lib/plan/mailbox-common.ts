@@ -39,7 +39,8 @@ export function planMailboxUpdate(
   address: string,
   current: MailboxFields,
   desired: DesiredFields,
-  dependsOn: readonly string[],
+  /** What the update waits for; called only when there is an update, so a readiness wait is added only when needed. */
+  dependsOn: () => readonly string[],
 ): string | undefined {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   const phrases: string[] = [];
@@ -75,7 +76,7 @@ export function planMailboxUpdate(
     type: "mailbox.update",
     target: address,
     params: { changes },
-    dependsOn,
+    dependsOn: dependsOn(),
     reason: fields.length === 1 ? REASON[fields[0]!]! : "mailbox_settings_differ",
     description: `Update ${address}: ${phrases.join(", ")}`,
     destructive,

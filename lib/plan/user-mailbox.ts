@@ -101,5 +101,5 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
     });
   }
   // A person's mailbox carries no deletion tag: leaving the code must never delete it.
-  planMailboxUpdate(ctx, address, mbx, { managementTag: null }, [...ready(), ...steps]);
+  planMailboxUpdate(ctx, address, mbx, { managementTag: null }, () => [...ready(), ...steps]);
 }

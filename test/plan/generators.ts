@@ -149,7 +149,7 @@ export const desiredArb = (t: GeneratedTenant): fc.Arbitrary<CanonicalDesiredSta
         const d = /^d(\d)@/.exec(m.address);
         if (d && c.restore[Number(d[1])]) shared.push({ address: m.address, displayName: "Recovered", origin: "convert" });
       }
-      return canonicalize({ formatVersion: 1, stack: "contoso", tenant: base.tenant as { id: string; domains: [string, ...string[]] }, sharedMailboxes: shared, userMailboxes: users });
+      return canonicalize({ formatVersion: 1, stack: "contoso", tenant: { ...(base.tenant as { id: string; domains: [string, ...string[]] }), usageLocation: "US" }, sharedMailboxes: shared, userMailboxes: users });
     });
 
 export const scenarioArb = tenantArb.chain((t) =>
