@@ -769,8 +769,11 @@ export class SimulatedTenant implements ITenantProvider {
    * the change (in a savepoint, rolled back if refused) and the log entry.
    */
   private async write<T>(operation: string, target: string, args: unknown, body: () => T): Promise<T> {
+    const latencyMs = this.faults().latencyMs;
+    if (latencyMs > 0) await this.clock.sleep(latencyMs);
+    // read after the sleep (nothing awaits from here to the commit): overlapping writes must each see the
+    // crash countdown the previous one left, or two writes count as one
     const faults = this.faults();
-    if (faults.latencyMs > 0) await this.clock.sleep(faults.latencyMs);
     this.current = { operation, target };
     const armedBeforeCommit = faults.crashMode === "beforeCommit" && faults.crashAfterWrites === 1;
     if (armedBeforeCommit) {
@@ -791,6 +794,7 @@ export class SimulatedTenant implements ITenantProvider {
             ? this.error("throttled", "TooManyRequests", `Too many requests; retry after ${decision.retryAfterMs} ms (injected throttling).`, decision.retryAfterMs)
             : this.error("transient", "ServiceUnavailable", "The service is temporarily unavailable (injected transient failure).");
         this.log(operation, target, args, error);
+        if (armedBeforeCommit) this.q.setMeta.run("faults", JSON.stringify(faults)); // a refused write is not a successful one: re-arm
         return { ok: false, error };
       }
       try {

@@ -1,0 +1,13 @@
+/**
+ * test/integration: end-to-end proofs of apply's promises against the
+ * SIMULATED TENANT (providers/simulated), not the in-memory fake: the
+ * contoso plan converges under throttling and transient failures; a process
+ * killed after (or before) any single write resumes to convergence with every
+ * write done exactly once; stale, tampered and concurrent applies are refused
+ * without touching the tenant; and property tests over generated tenants check
+ * the reconciler's invariants (self-plan empty, apply then re-plan empty, no
+ * user ever deleted, dependency order respected in the tenant's own operation
+ * log). Crash runs happen in child processes (scripts/apply-child.ts) because
+ * the tenant's crash fault SIGKILLs its process.
+ */
+export * from "./helpers.js";

@@ -1,0 +1,7 @@
+/**
+ * test/integration/scripts: programs the integration tests run as child
+ * processes, for what cannot happen inside the test process: an apply that the
+ * simulated tenant's crash fault kills with SIGKILL, or one that holds the
+ * tenant lock while the test tries a second apply. See apply-child.ts.
+ */
+export {};
