@@ -178,3 +178,21 @@ export interface ITenantProvider {
    */
   restoreUser(userId: string): Promise<ObservedUser>;
 }
+
+/** Every write method of the contract, by name: what logs and crash tests count as a write. */
+export const WRITE_OPERATIONS = [
+  "createSharedMailbox",
+  "setMailboxType",
+  "updateMailbox",
+  "removeMailbox",
+  "addMailboxPermission",
+  "removeMailboxPermission",
+  "addRecipientPermission",
+  "removeRecipientPermission",
+  "setSendOnBehalf",
+  "assignLicense",
+  "setUsageLocation",
+  "setAccountEnabled",
+  "resetPassword",
+  "restoreUser",
+] as const satisfies ReadonlyArray<keyof ITenantProvider>;

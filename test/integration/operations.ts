@@ -3,19 +3,6 @@
  * records (everything it logs that is not a read, admin.* or system.*). A
  * module of its own so that the child script imports nothing else.
  */
-export const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
-  "createSharedMailbox",
-  "setMailboxType",
-  "updateMailbox",
-  "removeMailbox",
-  "addMailboxPermission",
-  "removeMailboxPermission",
-  "addRecipientPermission",
-  "removeRecipientPermission",
-  "setSendOnBehalf",
-  "assignLicense",
-  "setUsageLocation",
-  "setAccountEnabled",
-  "resetPassword",
-  "restoreUser",
-]);
+import { WRITE_OPERATIONS as CONTRACT_WRITES } from "../../lib/provider/provider.js";
+
+export const WRITE_OPERATIONS: ReadonlySet<string> = new Set(CONTRACT_WRITES);

@@ -22,24 +22,10 @@ import {
   type Right,
   type TenantClock,
   type UpdateMailboxInput,
+  WRITE_OPERATIONS,
 } from "../../lib/provider/index.js";
 
-const WRITES = new Set([
-  "createSharedMailbox",
-  "setMailboxType",
-  "updateMailbox",
-  "removeMailbox",
-  "addMailboxPermission",
-  "removeMailboxPermission",
-  "addRecipientPermission",
-  "removeRecipientPermission",
-  "setSendOnBehalf",
-  "assignLicense",
-  "setAccountEnabled",
-  "setUsageLocation",
-  "resetPassword",
-  "restoreUser",
-]);
+const WRITES: ReadonlySet<string> = new Set(WRITE_OPERATIONS);
 
 /** Thrown by a simulated crash: not a ProviderError, the process is "gone". */
 export class CrashError extends Error {
