@@ -33,7 +33,12 @@ export function renderText(doc: PlanDocument, options: { color: boolean }): stri
 
   out.push(paint(LEGEND, "dim"), "");
   const access = collectAccessChanges(doc.actions);
-  if (access.length > 0) out.push(paint("Access changes:", "bold"), ...accessTextLines(access, paint), "");
+  if (access.length > 0) {
+    // a loop, not push(...lines): a spread of a few hundred thousand lines overflows the stack
+    out.push(paint("Access changes:", "bold"));
+    for (const line of accessTextLines(access, paint)) out.push(line);
+    out.push("");
+  }
   else out.push(`${paint("Access changes:", "bold")} none`, "");
 
   const destructive = doc.actions.filter((a) => a.destructive);

@@ -1,0 +1,235 @@
+/**
+ * npm run bench [-- --quick] [--keep]
+ *
+ * Generates every input into a temp folder first, then runs each scenario in
+ * a fresh child process (bench/child.ts, or the real CLI for whole-process
+ * rows), prints one table and writes the figures to bench/results/latest.json.
+ * Targets are in TARGETS below and in docs/performance.md.
+ *
+ * --quick: a tenth of the sizes (a dry run of the machinery; targets still
+ * printed, but the figures mean little). --keep: keep the temp folder.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { FILES, RESULT_PREFIX, type ScenarioArgs, type ScenarioFigures } from "./scenarios.js";
+import { formatTable, type Measure, type Row } from "./table.js";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const GB = 1024 ** 3;
+
+interface Measured extends ScenarioFigures {
+  readonly peakRssBytes: number | null;
+  readonly cpuSeconds?: number;
+}
+
+/** Run one scenario of bench/scenarios.ts in a fresh node process. */
+function child(name: string, args: ScenarioArgs): Measured {
+  const out = spawnSync(process.execPath, ["--import", "tsx", join(REPO, "bench", "child.ts"), name, JSON.stringify(args)], {
+    cwd: REPO,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = out.stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
+  if (out.status !== 0 || line === undefined) {
+    throw new Error(`scenario ${name} failed (exit ${String(out.status)}): ${(out.stderr || out.stdout).trim().split("\n").slice(-5).join(" / ")}`);
+  }
+  return JSON.parse(line.slice(RESULT_PREFIX.length)) as Measured;
+}
+
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+
+/** Run the real CLI start to exit; wall time measured here, CPU and peak RSS by /usr/bin/time when present. */
+function cli(args: readonly string[], stdoutFile: string, expectExit: readonly number[]): Measured & { exitCode: number } {
+  const fd = openSync(stdoutFile, "w");
+  try {
+    const command = TIME ? [TIME, "-f", "TIME %e %U %S %M", process.execPath] : [process.execPath];
+    const start = performance.now();
+    const out = spawnSync(command[0]!, [...command.slice(1), join(REPO, "bin", "exoform.js"), ...args], {
+      cwd: REPO,
+      stdio: ["ignore", fd, "pipe"],
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const seconds = (performance.now() - start) / 1000;
+    const stderr = out.stderr ?? "";
+    const timeLine = stderr.split("\n").find((l) => l.startsWith("TIME "));
+    const exitCode = out.status ?? -1;
+    if (!expectExit.includes(exitCode)) {
+      throw new Error(`exoform ${args.join(" ")} exited ${exitCode}: ${stderr.replace(/^TIME .*$/m, "").trim().split("\n").slice(-3).join(" / ")}`);
+    }
+    if (!timeLine) return { seconds, peakRssBytes: null, details: {}, exitCode };
+    const [, , user, sys, rssKb] = timeLine.split(" ").map(Number);
+    return { seconds, cpuSeconds: user! + sys!, peakRssBytes: rssKb! * 1024, details: {}, exitCode };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The fastest of `n` runs (start-up figures are noisy on a shared machine). */
+function bestOf<T extends { seconds: number }>(n: number, run: () => T): T {
+  let best: T | undefined;
+  for (let i = 0; i < n; i++) {
+    const r = run();
+    if (best === undefined || r.seconds < best.seconds) best = r;
+  }
+  return best!;
+}
+
+function main(): void {
+  const quick = process.argv.includes("--quick");
+  const keep = process.argv.includes("--keep");
+  const scale = quick ? 10 : 1;
+  const small = 10_000 / scale;
+  const large = 100_000 / scale;
+  const k = 10;
+  const size = (mailboxes: number, drift?: number) =>
+    `${fmtCount(mailboxes)} mbx / ${fmtCount(mailboxes * k)} grants${drift !== undefined ? `, ${drift * 100}% drift` : ""}`;
+
+  const root = mkdtempSync(join(tmpdir(), "exoform-bench-"));
+  const dir = (name: string) => {
+    const d = join(root, name);
+    mkdirSync(d, { recursive: true });
+    return d;
+  };
+  const loadBefore = loadavg()[0]!;
+  const rows: Row[] = [];
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const attempt = (scenario: string, sizeText: string, target: Row["target"], run: () => Measure) => {
+    log(`bench: ${scenario} (${sizeText})`);
+    try {
+      const r = run();
+      rows.push({ scenario, size: sizeText, target, ...r, status: target ? (target.check(r) ? "PASS" : "FAIL") : "info" });
+    } catch (e) {
+      rows.push({ scenario, size: sizeText, target, seconds: null, cpuSeconds: null, peakRssBytes: null, status: "ERROR", note: (e as Error).message });
+    }
+  };
+
+  try {
+    // the CLI rows measure what users run after `npm install`: the precompiled CLI (docs/decisions/0006)
+    const built = spawnSync(process.execPath, [join(REPO, "scripts", "build-cli.mjs")], { cwd: REPO, encoding: "utf8" });
+    log(`bench: ${(built.stdout || built.stderr).trim()}`);
+
+    // ---------------------------------------------------------------- inputs (untimed)
+    log(`bench: generating inputs in ${root}`);
+    const quiet10 = dir("plan-small-nochange");
+    const drift10 = dir("plan-small-drift");
+    const drift100 = dir("plan-large-drift");
+    const apply = dir("apply-grants");
+    const throttled = dir("apply-throttled");
+    const prepared = new Map<string, Measured>();
+    const prepare = (d: string, args: ScenarioArgs, init = true) => {
+      prepared.set(d, child("prepare-inputs", { dir: d, ...args }));
+      if (init) child("tenant-init", { dir: d });
+    };
+    prepare(quiet10, { mailboxes: small, grantsPerMailbox: k, drift: 0 });
+    child("prepare-observed", { dir: quiet10 });
+    prepare(drift10, { mailboxes: small, grantsPerMailbox: k, drift: 0.05 });
+    child("prepare-observed", { dir: drift10 });
+    prepare(drift100, { mailboxes: large, grantsPerMailbox: k, drift: 0.05 }, false);
+    prepare(apply, { mailboxes: small, grantsPerMailbox: k, drift: 0, noGrants: 1 });
+    prepare(throttled, { mailboxes: 200, grantsPerMailbox: k, drift: 0, noGrants: 1, writesPerSecond: 200 });
+
+    // ---------------------------------------------------------------- tenant (issue 3)
+    attempt("tenant init from fixture", size(large), { text: "< 30 s", check: (r) => r.seconds !== null && r.seconds < 30 }, () => {
+      const m = child("tenant-init", { dir: drift100 });
+      return fromChild(m);
+    });
+    child("prepare-observed", { dir: drift100 });
+    attempt("bulk read of every grant (listGrants)", `${fmtCount(large * k)} grants`, { text: "<= 2 s", check: (r) => r.seconds !== null && r.seconds <= 2 }, () =>
+      fromChild(child("list-grants", { dir: drift100 })),
+    );
+
+    // ---------------------------------------------------------------- plan
+    const planCommand = existsSync(join(REPO, "lib", "cli", "commands", "plan.ts"));
+    const planArgs = (d: string) => ["plan", "--detailed-exitcode", "--desired", join(d, FILES.DESIRED), "--tenant", join(d, FILES.TENANT)];
+    attempt("CLI start-up (exoform --help)", "-", null, () => fromCli(bestOf(3, () => cli(["--help"], join(root, "help.txt"), [0]))));
+    attempt("plan, no changes, whole process (CLI)", size(small, 0), { text: "<= 1 s", check: (r) => r.seconds !== null && r.seconds <= 1 }, () => {
+      if (!planCommand) throw new Error("no `exoform plan` command registered yet (lib/cli/commands/plan.ts)");
+      const parse = child("plan-pure", { dir: quiet10, expectedActions: 0 });
+      return { ...fromCli(bestOf(3, () => cli(planArgs(quiet10), join(root, "plan-small.txt"), [0]))), baselineSeconds: parse.baselineSeconds ?? null };
+    });
+    const pureSmall = child("plan-pure", { dir: drift10, expectedActions: Number(prepared.get(drift10)?.details["expectedActions"]) });
+    attempt("plan (pure planner), 5% drift", size(small, 0.05), null, () => fromChild(pureSmall));
+    let pureLarge: Measured | undefined;
+    attempt(
+      "plan (pure planner), 5% drift",
+      size(large, 0.05),
+      {
+        text: "<= 8 s, <= 1.5 GB, <= 3x parse",
+        check: (r) => r.seconds !== null && r.seconds <= 8 && (r.peakRssBytes ?? Infinity) <= 1.5 * GB && (ratioOf(r) ?? Infinity) <= 3,
+      },
+      () => {
+        pureLarge = child("plan-pure", { dir: drift100, expectedActions: Number(prepared.get(drift100)?.details["expectedActions"]) });
+        return fromChild(pureLarge);
+      },
+    );
+    attempt("plan growth 10x input (pure planner)", `${fmtCount(small)} -> ${fmtCount(large)} mbx`, { text: "<= 12x time", check: (r) => (r.figure ?? Infinity) <= 12 }, () => {
+      if (pureLarge === undefined) throw new Error("the large plan did not run");
+      const growth = pureLarge.seconds / pureSmall.seconds;
+      return { seconds: null, cpuSeconds: null, peakRssBytes: null, figure: growth, figureText: `${growth.toFixed(1)}x time` };
+    });
+    attempt("plan, 5% drift, whole process (CLI)", size(large, 0.05), null, () => {
+      if (!planCommand) throw new Error("no `exoform plan` command registered yet (lib/cli/commands/plan.ts)");
+      return { ...fromCli(cli(planArgs(drift100), join(root, "plan-large.txt"), [2])), baselineSeconds: pureLarge?.baselineSeconds ?? null };
+    });
+
+    // ---------------------------------------------------------------- synth and apply
+    attempt("synth of mailbox constructs", `${fmtCount(small)} constructs`, { text: "<= 5 s", check: (r) => r.seconds !== null && r.seconds <= 5 }, () =>
+      fromChild(child("synth", { dir: quiet10 })),
+    );
+    attempt("apply grant actions, no faults", `${fmtCount(small * k)} actions`, { text: ">= 5,000 actions/s", check: (r) => (r.figure ?? 0) >= 5000 }, () => {
+      const m = child("apply-grants", { dir: apply });
+      return { ...fromChild(m), figure: m.perSecond ?? 0, figureText: `${fmtCount(Math.round(m.perSecond ?? 0))} actions/s` };
+    });
+    attempt("apply with throttle B = 200 writes/s", `${fmtCount(200 * k)} actions`, { text: ">= 90% of B (180/s)", check: (r) => (r.figure ?? 0) >= 180 }, () => {
+      const m = child("apply-grants", { dir: throttled, writesPerSecond: 200 });
+      return { ...fromChild(m), figure: m.perSecond ?? 0, figureText: `${(m.perSecond ?? 0).toFixed(0)} actions/s (tenant clock)` };
+    });
+  } finally {
+    if (!keep) rmSync(root, { recursive: true, force: true });
+    else log(`bench: inputs kept in ${root}`);
+  }
+
+  const loadAfter = loadavg()[0]!;
+  process.stdout.write(`${formatTable(rows)}\n`);
+  const busy = Math.max(loadBefore, loadAfter) > cpus().length;
+  process.stdout.write(
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / GB)} GB, node ${process.version}; load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}` +
+      `${busy ? " (busy machine: wall times are inflated; compare the CPU column)" : ""}\n`,
+  );
+  const results = join(REPO, "bench", "results");
+  mkdirSync(results, { recursive: true });
+  writeFileSync(
+    join(results, "latest.json"),
+    `${JSON.stringify({ quick, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version }, loadAverage: [loadBefore, loadAfter], rows: rows.map(({ target, ...r }) => ({ ...r, target: target?.text ?? null })) }, null, 2)}\n`,
+  );
+  if (rows.some((r) => r.status === "FAIL" || r.status === "ERROR")) process.exitCode = 1;
+}
+
+function fromChild(m: Measured): Measure {
+  return {
+    seconds: m.seconds,
+    cpuSeconds: m.cpuSeconds ?? null,
+    peakRssBytes: m.peakRssBytes,
+    baselineSeconds: m.baselineSeconds ?? null,
+    details: m.details,
+  };
+}
+
+function fromCli(m: Measured): Measure {
+  return { seconds: m.seconds, cpuSeconds: m.cpuSeconds ?? null, peakRssBytes: m.peakRssBytes };
+}
+
+function ratioOf(r: Pick<Row, "seconds" | "baselineSeconds">): number | null {
+  return r.seconds !== null && r.baselineSeconds ? r.seconds / r.baselineSeconds : null;
+}
+
+function fmtCount(n: number): string {
+  return n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
+}
+
+main();
