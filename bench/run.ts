@@ -4,7 +4,7 @@
  * Generates every input into a temp folder first, then runs each scenario in
  * a fresh child process (bench/child.ts, or the real CLI for whole-process
  * rows), prints one table and writes the figures to bench/results/latest.json.
- * Targets are in TARGETS below and in docs/performance.md.
+ * Targets are in TARGETS below and in the README's performance section.
  *
  * --quick: a tenth of the sizes (a dry run of the machinery; targets still
  * printed, but the figures mean little). --keep: keep the temp folder.

@@ -8,23 +8,14 @@
 import { ProviderError } from "../provider/errors.js";
 import type { TenantClock } from "../provider/provider.js";
 import type { ActionError } from "./types.js";
+import { seededRandom } from "../private/random.js";
+
+export { seededRandom };
 
 export interface RetryPolicy {
   readonly baseBackoffMs: number;
   readonly maxBackoffMs: number;
   readonly maxTransientRetries: number;
-}
-
-/** mulberry32: a tiny seeded PRNG, so jitter is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** FNV-1a of a string: a per-action seed that does not depend on scheduling order. */

@@ -11,6 +11,9 @@
  *   below transientRate the write fails with ServiceUnavailable.
  */
 import type { FaultSettings } from "./fixture.js";
+import { nextRandom } from "../../lib/private/random.js";
+
+export { nextRandom };
 
 /** What survives between calls and processes (stored in the tenant db). */
 export interface FaultState {
@@ -24,15 +27,6 @@ export interface FaultState {
 
 export function initialFaultState(settings: FaultSettings): FaultState {
   return { rng: settings.seed >>> 0, tokens: settings.burst, refilledAt: null };
-}
-
-/** mulberry32: one uniform draw in [0, 1) and the next state. */
-export function nextRandom(state: number): { value: number; state: number } {
-  const next = (state + 0x6d2b79f5) >>> 0;
-  let t = next;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return { value: ((t ^ (t >>> 14)) >>> 0) / 4294967296, state: next };
 }
 
 export type FaultDecision =

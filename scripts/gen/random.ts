@@ -2,7 +2,7 @@
  * Seeded randomness for the generator (never Math.random): the mulberry32
  * PRNG apply uses for its jitter, and what the generator draws from it.
  */
-import { seededRandom } from "../../lib/apply/retry.js";
+import { seededRandom } from "../../lib/private/random.js";
 
 export { seededRandom };
 export type Random = () => number;
