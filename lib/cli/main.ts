@@ -11,6 +11,7 @@ import { UserError } from "../diagnostics/errors.js";
 import { ProviderError } from "../provider/errors.js";
 import { EXIT } from "./exit.js";
 import { printDiagnostics } from "./output.js";
+import { resolveClockMode } from "../../providers/simulated/index.js";
 // commands (one import per command module)
 import { register as registerSynth } from "./commands/synth.js";
 import { register as registerValidate } from "./commands/validate.js";
@@ -43,9 +44,15 @@ export function buildProgram(): Command {
   const program = new Command("exoform")
     .description("Plan and apply Exchange Online shared mailboxes, their members and permission grants, as code")
     .option("--debug", "print stack traces and internal detail on errors")
+    .option("--clock <mode>", "the simulated tenant's clock: virtual (waits take no time; the default) or real (for demonstrations); same as EXOFORM_CLOCK")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // --clock is read where tenants are opened (resolveClockMode), through the environment variable it mirrors
+  program.hook("preAction", (root) => {
+    const clock = (root.opts() as { clock?: string }).clock;
+    if (clock !== undefined) process.env["EXOFORM_CLOCK"] = resolveClockMode(clock);
+  });
   for (const register of COMMANDS) register(program);
   return program;
 }

@@ -14,6 +14,7 @@ import { compareStrings } from "../../private/canonical-json.js";
 import { printJson } from "../output.js";
 import {
   loadFixture,
+  resolveClockMode,
   resolveTenantPath,
   RETENTION_MS,
   SimulatedTenant,
@@ -489,7 +490,7 @@ function usage(message: string): UserError {
 }
 
 function withTenant(opts: TenantOption, fn: (t: SimulatedTenant) => void): void {
-  const t = SimulatedTenant.open(resolveTenantPath(opts.tenant));
+  const t = SimulatedTenant.open(resolveTenantPath(opts.tenant), { clock: resolveClockMode() });
   try {
     fn(t);
   } catch (e) {
