@@ -22,7 +22,7 @@ let ajv: Ajv | undefined;
 function schemaValidator(part: Part): ValidateFunction {
   let v = validators.get(part);
   if (v === undefined) {
-    ajv ??= new Ajv({ allErrors: true, strict: true, useDefaults: false });
+    ajv ??= new Ajv({ allErrors: true, strict: true, useDefaults: false, verbose: true });
     if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema);
     v = ajv.getSchema(part === "" ? schema.$id : `${schema.$id}#/definitions/${part}`)!;
     validators.set(part, v);
@@ -104,8 +104,12 @@ function schemaMessage(e: ErrorObject, value: unknown): string {
   switch (e.keyword) {
     case "required":
       return `missing required field "${(e.params as { missingProperty: string }).missingProperty}"`;
-    case "additionalProperties":
-      return `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"; check its spelling against schema/desired-state.schema.json`;
+    case "additionalProperties": {
+      const unknown = (e.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+      const guess = closest(unknown, known);
+      return `unknown field "${unknown}"; ${guess !== undefined ? `did you mean "${guess}"? ` : ""}check its spelling against schema/desired-state.schema.json`;
+    }
     case "enum":
       return `${field} is ${got}; it must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
     case "const":
@@ -339,4 +343,30 @@ function records(x: unknown): Array<Record<string, unknown> | undefined> {
 /** The items of an array, with undefined for each item that is not a string (indexes kept). */
 function strings(x: unknown): Array<string | undefined> {
   return Array.isArray(x) ? x.map((v) => (typeof v === "string" ? v : undefined)) : [];
+}
+
+/** The known name closest to `word` by edit distance, when it is a plausible typo (at most 2 edits). */
+function closest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
 }

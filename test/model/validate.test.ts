@@ -26,6 +26,7 @@ const rows: Array<[string, (d: Doc) => void, string, string, RegExp]> = [
   ["wrong formatVersion", (d) => (d["formatVersion"] = 2), "schema_const", "", /"formatVersion" is 2; it must be 1/],
   ["unknown top-level field", (d) => (d["mailboxes"] = []), "schema_additionalProperties", "", /unknown field "mailboxes"/],
   ["unknown mailbox field", (d) => (support(d).members = ["ann.lee@contoso.com"]), "schema_additionalProperties", "support@contoso.com", /unknown field "members"/],
+  ["misspelt mailbox field", (d) => (support(d).licence = "EXCHANGEENTERPRISE"), "schema_additionalProperties", "support@contoso.com", /unknown field "licence"; did you mean "license"\?/],
   ["missing displayName", (d) => delete support(d).displayName, "schema_required", "support@contoso.com", /missing required field "displayName"/],
   ["bad address", (d) => (d["sharedMailboxes"][1].address = "info-at-contoso"), "schema_pattern", "info-at-contoso", /"address" "info-at-contoso" is not valid: expected an address/],
   ["alias of 65 characters", (d) => (support(d).alias = "a".repeat(65)), "schema_maxLength", "support@contoso.com", /"alias" is 65 characters long; at most 64/],
