@@ -6,13 +6,13 @@
  * means changes are present.
  */
 import type { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../../diagnostics/errors.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { plan } from "../../plan/planner.js";
 import type { PlanDocument } from "../../plan/types.js";
-import { canonicalJson } from "../../private/canonical-json.js";
+import { canonicalJsonChunks } from "../../private/canonical-json.js";
 import type { ObservedState } from "../../provider/observed.js";
 import {
   evaluatePolicy,
@@ -89,7 +89,7 @@ export function register(program: Command): void {
       if (options.out !== undefined && !refused) {
         const file = resolve(options.out);
         mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, `${canonicalJson(doc, 2)}\n`);
+        writeJsonFile(file, doc);
       }
       process.stdout.write(renderPlan(doc, format, { color: format === "text" && isTty() }));
       if (results.length > 0 && format !== "json") {
@@ -117,4 +117,28 @@ export async function planAgainst(
 ): Promise<{ doc: PlanDocument; observed: ObservedState }> {
   const observed = await observeFor(provider, desired, "nothing was planned", "plan");
   return { doc: plan(desired, observed, targets !== undefined ? { targets } : {}), observed };
+}
+
+/**
+ * Write `doc` as canonical JSON, piece by piece (a plan of hundreds of
+ * thousands of actions is more than one string can hold), to a temporary file
+ * renamed into place: a reader never sees half a plan.
+ */
+function writeJsonFile(file: string, doc: unknown): void {
+  const partial = `${file}.partial`;
+  const fd = openSync(partial, "w");
+  try {
+    let buffer = "";
+    for (const chunk of canonicalJsonChunks(doc, 2)) {
+      buffer += chunk;
+      if (buffer.length >= 1 << 20) {
+        writeSync(fd, buffer);
+        buffer = "";
+      }
+    }
+    writeSync(fd, `${buffer}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(partial, file);
 }
