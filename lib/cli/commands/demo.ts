@@ -67,8 +67,8 @@ export function register(program: Command): void {
       process.exitCode = EXIT.ok;
       process.stdout.write(
         `\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s. Run it again: the plan is empty. Try an out-of-band change:\n` +
-          `  exoform tenant set sign-in support@contoso.com enable --tenant ${tenantArg}\n` +
-          `  exoform drift --desired ${desiredFile} --tenant ${tenantArg}\n`,
+          `  npx exoform tenant set sign-in support@contoso.com enable --tenant ${tenantArg}\n` +
+          `  npx exoform drift --desired ${desiredFile} --tenant ${tenantArg}\n`,
       );
     });
 }
