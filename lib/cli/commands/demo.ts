@@ -17,6 +17,7 @@ import { EXIT } from "../exit.js";
 interface DemoOptions {
   readonly tenant?: string;
   readonly fresh?: boolean;
+  readonly output: string;
 }
 
 export function register(program: Command): void {
@@ -25,11 +26,13 @@ export function register(program: Command): void {
     .description("run the whole loop on the simulated contoso tenant: init (if absent), synth, plan, apply, verify, drift")
     .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
     .option("--fresh", "start from a new contoso tenant even if one exists")
+    .option("--output <dir>", "where synth writes the example's stacks", "cdktf.out")
     .action(async (options: DemoOptions) => {
       const tenantPath = resolveTenantPath(options.tenant);
       const tenantArg = relative(process.cwd(), tenantPath) || tenantPath;
       const planFile = relative(process.cwd(), resolve(tenantPath, "..", "demo-plan.json"));
-      const desiredFile = "cdktf.out/stacks/contoso/desired-state.json";
+      const output = relative(process.cwd(), resolve(options.output)) || ".";
+      const desiredFile = `${output}/stacks/contoso/desired-state.json`;
       const started = Date.now();
 
       const steps: Array<{ why: string; argv: string[]; ok: readonly number[] }> = [];
@@ -41,7 +44,7 @@ export function register(program: Command): void {
         });
       }
       steps.push(
-        { why: "synthesize examples/contoso into Terraform JSON and a desired-state document", argv: ["synth"], ok: [EXIT.ok] },
+        { why: "synthesize examples/contoso into Terraform JSON and a desired-state document", argv: ["synth", "--output", output], ok: [EXIT.ok] },
         {
           why: "plan: what must change in the tenant, in order, and why",
           argv: ["plan", "--desired", desiredFile, "--tenant", tenantArg, "--out", planFile],

@@ -1,0 +1,42 @@
+/**
+ * `npm start` runs `exoform demo`: the whole loop on the simulated contoso
+ * tenant. It must converge on a new tenant and find nothing to do the second
+ * time, or a newcomer's first command is broken.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../lib/cli/main.js";
+
+function capture() {
+  const out: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
+  return out;
+}
+
+describe("exoform demo", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("creates the contoso tenant, plans, applies, converges and finds no drift; run again, the plan is empty", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "exoform-demo-"));
+    const argv = ["node", "exoform", "demo", "--tenant", join(dir, "tenant.db"), "--output", join(dir, "cdktf.out")];
+
+    const first = capture();
+    expect(await main(argv)).toBe(0);
+    const firstText = first.join("");
+    expect(firstText).toContain("$ exoform tenant init --fixture contoso");
+    expect(firstText).toMatch(/Plan: \d+ to add, \d+ to change, \d+ to destroy/);
+    expect(firstText).toContain("Converged: the tenant matches the desired state.");
+    expect(firstText).toContain("no drift");
+    vi.restoreAllMocks();
+
+    const second = capture();
+    expect(await main(argv)).toBe(0);
+    const secondText = second.join("");
+    expect(secondText).not.toContain("tenant init");
+    expect(secondText).toContain("No changes. The tenant matches the desired state.");
+    expect(secondText).toContain("Apply complete: 0 done");
+  });
+});
