@@ -82,16 +82,18 @@ const invocations: Array<{ file: string; words: string[] }> = [
 ];
 
 describe("GitOps examples: what each one does", () => {
-  it("plan.yml runs on pull requests, plans with a policy, keeps ONE comment by its marker and uploads plan.json", () => {
+  it("plan.yml runs on pull requests, plans with a policy, keeps one comment per plan part by its marker and uploads plan.json", () => {
     const wf = workflows.plan;
     expect(wf["on"]).toHaveProperty("pull_request");
     const all = steps(wf);
     expect(all.map((s) => s.run ?? "").join("\n")).toContain("npm ci");
     const comment = all.find((s) => s.uses?.startsWith("actions/github-script"));
     const script = String(comment?.with?.["script"]);
-    expect(script).toContain('"<!-- exoform-plan -->"');
+    expect(script).toContain("<!-- exoform-plan part ${i} -->");
     expect(script).toContain("updateComment");
     expect(script).toContain("createComment");
+    expect(script).toContain("deleteComment"); // parts a shorter plan no longer has
+    expect(all.map((s) => s.run ?? "").join("\n")).toContain("--parts-dir plan-parts");
     const upload = all.find((s) => s.uses?.startsWith("actions/upload-artifact"));
     expect(upload?.with).toMatchObject({ name: "exoform-plan", path: "plan.json" });
   });

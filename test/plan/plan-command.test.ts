@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,5 +42,16 @@ describe("exoform plan", () => {
     expect(r.stderr).toContain('error: ivy.chen@contoso.com: mailbox "ivy.chen@contoso.com" is a person\'s user mailbox');
     expect(r.stderr).toContain('error: support@contoso.com: mailbox "support@contoso.com" grants SendAs to "nobody@contoso.com"');
     expect(() => readFileSync(join(dir, "bad-plan.json"))).toThrow();
+  });
+
+  it("writes the markdown plan in comment-sized parts with --parts-dir, removing parts a longer plan left", () => {
+    mkdirSync(join(dir, "parts"), { recursive: true });
+    writeFileSync(join(dir, "parts", "plan-7.md"), "stale");
+    const r = run("plan", "--desired", "desired.json", "--format", "markdown", "--parts-dir", "parts");
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(join(dir, "parts"))).toEqual(["plan-1.md"]);
+    const part = readFileSync(join(dir, "parts", "plan-1.md"), "utf8");
+    expect(part).toBe(r.stdout);
+    expect(part.length).toBeLessThan(65_000);
   });
 });

@@ -6,8 +6,8 @@
  * means changes are present.
  */
 import type { Command } from "commander";
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { UserError } from "../../diagnostics/errors.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { plan } from "../../plan/planner.js";
@@ -24,7 +24,7 @@ import {
   type PolicyResult,
 } from "../../policy/index.js";
 import type { ITenantProvider } from "../../provider/provider.js";
-import { renderPlan, type RenderFormat } from "../../render/index.js";
+import { GITHUB_COMMENT_LIMIT, renderMarkdownParts, renderPlan, type RenderFormat } from "../../render/index.js";
 import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
 import { loadDesired } from "../desired.js";
 import { observeFor } from "../tenant.js";
@@ -43,6 +43,7 @@ interface PlanCliOptions {
   readonly detailedExitcode?: boolean;
   readonly target: string[];
   readonly policy?: string;
+  readonly partsDir?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -59,6 +60,7 @@ export function register(program: Command): void {
     .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "text")
     .option("--detailed-exitcode", "exit 0 when there are no changes and 2 when there are")
     .option("--target <address>", "plan only this mailbox (and the accounts it touches); repeatable", collect, [])
+    .option("--parts-dir <dir>", "also write the markdown plan as plan-1.md, plan-2.md... each under 65,000 characters (one pull-request comment each)")
     .option("--policy <file>", "check the plan against a policy file (schema/policy.schema.json); a failed mandatory rule exits 1 and saves nothing")
     .action(async (options: PlanCliOptions) => {
       const format = parseFormat(options.format);
@@ -81,11 +83,16 @@ export function register(program: Command): void {
       if (failed.length > 0) {
         // A pipeline asking for json still gets the document (with its diagnostics); nothing is saved.
         if (format === "json") process.stdout.write(renderPlan(doc, "json", { color: false }));
+        if (options.partsDir !== undefined) writeMarkdownParts(options.partsDir, doc, "");
         throw new UserError(doc.diagnostics);
       }
       const results: PolicyResult[] = policy ? evaluatePolicy(doc, policy, policyContextFromObserved(observed)) : [];
       const refused = mandatoryFailed(results);
       printDiagnostics(policyDiagnostics(results)); // stderr: visible whatever the --format
+      if (options.partsDir !== undefined) {
+        const policyMarkdown = results.length > 0 ? `\n${renderPolicyResults(results, "markdown", { color: false })}` : "";
+        writeMarkdownParts(options.partsDir, doc, policyMarkdown);
+      }
       if (options.out !== undefined && !refused) {
         const file = resolve(options.out);
         mkdirSync(dirname(file), { recursive: true });
@@ -141,4 +148,21 @@ function writeJsonFile(file: string, doc: unknown): void {
     closeSync(fd);
   }
   renameSync(partial, file);
+}
+
+/**
+ * The markdown plan as plan-1.md .. plan-N.md in `dir`, each small enough for
+ * one pull-request comment; `tail` (the policy section) ends the last part.
+ * Parts left from an earlier, longer plan are removed.
+ */
+function writeMarkdownParts(dir: string, doc: PlanDocument, tail: string): void {
+  const folder = resolve(dir);
+  mkdirSync(folder, { recursive: true });
+  for (const name of readdirSync(folder)) if (/^plan-\d+\.md$/.test(name)) rmSync(join(folder, name));
+  const parts = renderMarkdownParts(doc, GITHUB_COMMENT_LIMIT - tail.length);
+  parts.forEach((part, i) => {
+    const text = i === parts.length - 1 ? `${part}${tail}` : part;
+    writeFileSync(join(folder, `plan-${i + 1}.md`), text.endsWith("\n") ? text : `${text}\n`);
+  });
+  process.stderr.write(`wrote the markdown plan in ${parts.length} part${parts.length === 1 ? "" : "s"} to ${dir}\n`);
 }
