@@ -5,6 +5,8 @@
  * left alone. Converted-from-a-person mailboxes are never tagged (validation
  * forbids removalPolicy "delete" with origin "convert"), so they are never
  * deleted; a user account alone is never deleted (no action type exists).
+ * A tagged mailbox on litigation hold is an error: the service would not
+ * soft-delete it (R2.3).
  */
 import { formatBytes } from "../model/licensing.js";
 import { parseManagementTag } from "../model/management-tag.js";
@@ -20,6 +22,15 @@ export function isDeletable(ctx: PlanContext, m: ObservedMailbox): boolean {
 }
 
 export function planDeletion(ctx: PlanContext, m: ObservedMailbox): void {
+  if (m.litigationHold) {
+    // R2.3: removing a held mailbox makes it inactive, not soft-deleted; the tenant refuses Remove-Mailbox (decision 0003)
+    ctx.error(
+      "delete_on_litigation_hold",
+      m.address,
+      `mailbox "${m.address}" left the code with removalPolicy "delete", but it is on litigation hold, and a mailbox on hold cannot be deleted (R2.3: it would become an inactive mailbox); to delete it, declare it again with litigationHold: false, apply, then remove it from the code; to keep it, declare it again with removalPolicy "retain"`,
+    );
+    return;
+  }
   const access: AccessChange[] = (ctx.ix.grants.get(m.address) ?? []).map((g) => ({
     mailbox: m.address,
     principal: g.trustee,

@@ -5,7 +5,9 @@
  * read and refuses the plan when any differs ("stale plan: plan again").
  *
  * Keys:
- *   mailbox:<address>  the mailbox (live or soft-deleted) at that address
+ *   mailbox:<address>  the mailbox (live or soft-deleted) at that address, without
+ *                      readyAt: readiness comes by itself as time passes, and a
+ *                      plan waits for it (mailbox.wait), so it makes no plan stale
  *   grants:<address>   all direct grants on that mailbox
  *   user:<upn>         every user object with that UPN (live and soft-deleted)
  *   sku:<part>         the SKU's identity and service plans (seat counts are
@@ -14,14 +16,14 @@
  * A missing object fingerprints as "absent", so "was absent, now exists" is
  * detected too.
  */
-import type { ObservedState } from "../provider/observed.js";
+import type { ObservedMailbox, ObservedState } from "../provider/observed.js";
 import { canonicalJson, sha256Hex } from "../private/canonical-json.js";
 
 export const ABSENT = "absent";
 
 /** An index over one observation, built once, for fingerprinting many keys. */
 export class FingerprintIndex {
-  private readonly mailboxes = new Map<string, unknown>();
+  private readonly mailboxes = new Map<string, ObservedMailbox>();
   private readonly grants = new Map<string, unknown[]>();
   private readonly users = new Map<string, unknown[]>();
   private readonly skus = new Map<string, unknown>();
@@ -50,9 +52,11 @@ export class FingerprintIndex {
     const id = key.slice(colon + 1);
     let value: unknown;
     switch (kind) {
-      case "mailbox":
-        value = this.mailboxes.get(id);
+      case "mailbox": {
+        const m = this.mailboxes.get(id);
+        value = m === undefined ? undefined : { ...m, readyAt: null };
         break;
+      }
       case "grants": {
         const list = this.grants.get(id);
         value = list ? sortedByJson(list) : undefined;

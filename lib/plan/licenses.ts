@@ -178,7 +178,7 @@ export function planLicenseRemovals(
 }
 
 /** Whether holding both SKUs would put Exchange Online Plan 1 and Plan 2 on one user (MutuallyExclusiveViolation, R7.2). */
-function mutuallyExclusive(ctx: PlanContext, a: string, b: string): boolean {
+export function mutuallyExclusive(ctx: PlanContext, a: string, b: string): boolean {
   const ca = ctx.capabilities([a]);
   const cb = ctx.capabilities([b]);
   return ca.exchange && cb.exchange && ca.plan2 !== cb.plan2;

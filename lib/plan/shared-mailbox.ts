@@ -6,6 +6,7 @@
  */
 import type { MailboxNeeds } from "../model/licensing.js";
 import { formatManagementTag } from "../model/management-tag.js";
+import { compareStrings } from "../private/canonical-json.js";
 import type { CanonicalSharedMailbox } from "../model/normalize.js";
 import type { ObservedGrant, ObservedMailbox, ObservedUser } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
@@ -53,15 +54,7 @@ export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox
   // Already shared: whatever the origin, only converge settings, licences and grants.
   if (anchor.accountEnabled) {
     if (anchor.onPremisesSyncEnabled) ctx.error("hybrid_sign_in", spec.address, hybridSignInMessage(spec.address, anchor.userPrincipalName));
-    else {
-      ctx.add({
-        type: "user.blockSignIn",
-        target: anchor.userPrincipalName,
-        reason: "sign_in_enabled_on_shared_mailbox",
-        description: `Block sign-in for ${anchor.userPrincipalName}, the account behind shared mailbox ${spec.address}: nobody should sign in to a shared mailbox (R4.1)`,
-        fingerprint: [`user:${anchor.userPrincipalName}`],
-      });
-    }
+    else addBlock(ctx, anchor.userPrincipalName, spec.address, []);
   }
   convergeTail(ctx, spec, {
     upn: anchor.userPrincipalName,
@@ -111,8 +104,13 @@ function planRestore(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
     );
     return;
   }
+  // Several deleted users may share the UPN (R7.3): restore the one whose mailbox is at this address, the latest first.
+  const owners = new Set((ctx.ix.deletedMailboxes.get(address) ?? []).map((m) => m.userId));
   const deleted = [...(ctx.ix.deletedUsers.get(address) ?? [])].sort(
-    (a, b) => Date.parse(b.deletedAt ?? "") - Date.parse(a.deletedAt ?? "") || (a.id < b.id ? -1 : 1),
+    (a, b) =>
+      Number(owners.has(b.id)) - Number(owners.has(a.id)) ||
+      Date.parse(b.deletedAt ?? "") - Date.parse(a.deletedAt ?? "") ||
+      (a.id < b.id ? -1 : 1),
   );
   const user = deleted[0];
   if (user === undefined) {
@@ -132,51 +130,69 @@ function planRestore(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
     );
     return;
   }
+  const mbx = (ctx.ix.deletedMailboxes.get(address) ?? []).find((m) => m.userId === user.id);
+  if (mbx === undefined) {
+    // restoring the account would bring no mailbox back, and the wait for it would time out
+    ctx.error(
+      "deleted_user_without_mailbox",
+      address,
+      `mailbox "${address}" is declared with origin "convert", but the deleted user ${address} (deleted on ${user.deletedAt}) has no mailbox in the recycle bin (it was unlicensed when deleted, R2.3), so restoring it brings no mail back; purge it from the recycle bin (Remove-MgDirectoryDeletedItem -DirectoryObjectId ${user.id}) and declare the mailbox with origin "new"`,
+    );
+    return;
+  }
   if (user.onPremisesSyncEnabled) {
     ctx.error("hybrid_conversion", address, `${hybridConvertMessage(address, "Shared")}; restore the account on premises first (the cloud recycle bin cannot restore a synced user)`);
     return;
   }
   const upn = user.userPrincipalName;
-  const mbx = (ctx.ix.deletedMailboxes.get(address) ?? []).find((m) => m.userId === user.id);
   const restore = ctx.add({
     type: "user.restore",
     target: upn,
     params: { userId: user.id },
     reason: "deleted_user_mailbox_to_convert",
-    description: `Restore ${upn} (deleted ${user.deletedAt}) from the recycle bin with its mailbox, so the mailbox can become shared (R2.5)`,
+    description: `Restore ${upn} (deleted ${user.deletedAt}) from the recycle bin with its mailbox, so the mailbox ${mbx.type === "shared" ? "comes back as a shared one" : "can become shared"} (R2.5)`,
     fingerprint: [`user:${upn}`, `mailbox:${address}`],
   });
+  const recreated = (dependsOn: readonly string[]) =>
+    ctx.add({
+      type: "mailbox.wait",
+      target: address,
+      params: { for: "recreated", minutes: RECREATE_MINUTES },
+      dependsOn,
+      reason: "mailbox_recreated_after_restore",
+      description: `Wait up to ${RECREATE_MINUTES} minutes for ${address} to be re-created after the restore (R2.5)`,
+      fingerprint: [`mailbox:${address}`],
+    });
+  // a deleted shared mailbox: the restore is enough; nothing to convert, so no licence to borrow
+  const shared = mbx.type === "shared";
+  const restoredWait = shared ? recreated([restore]) : "";
+  if (shared && user.accountEnabled) addBlock(ctx, upn, address, [restore]);
   let convert = "";
   convergeTail(ctx, spec, {
     upn,
     licenses: [], // a restore does not bring licences back (R2.4)
     usageLocation: user.usageLocation,
     after: [restore],
-    fields: mbx ? fieldsOf(mbx) : { displayName: user.displayName, alias: address.slice(0, address.indexOf("@")), litigationHold: false, archive: false, managementTag: null, sizeBytes: 0 },
+    fields: fieldsOf(mbx),
     grants: ctx.ix.grants.get(address) ?? [],
-    ready: () => [convert],
-    convert: (assigns) => {
-      const reset = ctx.add({
-        type: "user.resetPassword",
-        target: upn,
-        dependsOn: [restore, ...assigns],
-        reason: "restored_account_password",
-        description: `Reset the password of ${upn} to a random one nobody knows, so the restored account's old credentials stop working`,
-        fingerprint: [`user:${upn}`],
-      });
-      const wait = ctx.add({
-        type: "mailbox.wait",
-        target: address,
-        params: { for: "recreated", minutes: RECREATE_MINUTES },
-        dependsOn: [reset],
-        reason: "mailbox_recreated_after_restore",
-        description: `Wait up to ${RECREATE_MINUTES} minutes for ${address} to be re-created after the restore (R2.5)`,
-        fingerprint: [`mailbox:${address}`],
-      });
-      convert = addConvert(ctx, spec, upn, [wait, ...assigns], mbx?.displayName ?? user.displayName);
-      if (user.accountEnabled) addBlockAfterConversion(ctx, upn, address, convert);
-      return convert;
-    },
+    ready: () => [shared ? restoredWait : convert],
+    ...(shared
+      ? {}
+      : {
+          convert: (assigns: readonly string[]) => {
+            const reset = ctx.add({
+              type: "user.resetPassword",
+              target: upn,
+              dependsOn: [restore, ...assigns],
+              reason: "restored_account_password",
+              description: `Reset the password of ${upn} to a random one nobody knows, so the restored account's old credentials stop working`,
+              fingerprint: [`user:${upn}`],
+            });
+            convert = addConvert(ctx, spec, upn, [recreated([reset]), ...assigns], mbx.displayName);
+            if (user.accountEnabled) addBlockAfterConversion(ctx, upn, address, convert);
+            return convert;
+          },
+        }),
   });
 }
 
@@ -188,6 +204,19 @@ function planNew(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
       "address_in_use",
       address,
       `mailbox "${address}" is declared as new, but the address is already the sign-in name of user "${holder.displayName}" (R5.2: addresses are unique); choose another address, or set origin: "convert" if that user's mailbox should become shared`,
+    );
+    return;
+  }
+  // R5.2: a soft-deleted recipient keeps its address until it is purged, 30 days after deletion
+  const held = [...(ctx.ix.deletedMailboxes.get(address) ?? []), ...(ctx.ix.deletedUsers.get(address) ?? [])];
+  if (held.length > 0) {
+    const last = held.sort((a, b) => compareStrings(a.deletedAt ?? "", b.deletedAt ?? ""))[held.length - 1]!;
+    const restorable = (ctx.ix.deletedUsers.get(address) ?? []).some((u) => ctx.ix.deletedMailboxes.get(address)?.some((m) => m.userId === u.id));
+    const freeFrom = new Date(Date.parse(last.deletedAt ?? "") + RESTORE_WINDOW_DAYS * DAY_MS).toISOString();
+    ctx.error(
+      "address_held_by_deleted",
+      address,
+      `mailbox "${address}" is declared as new, but the address still belongs to "${last.displayName}", deleted on ${last.deletedAt} and in the recycle bin until ${freeFrom} (R2.3, R5.2: a soft-deleted recipient keeps its address); ${restorable ? `set origin: "convert" to restore that mailbox as a shared one, ` : ""}choose another address, or wait until it is purged`,
     );
     return;
   }
@@ -319,6 +348,18 @@ function addConvert(ctx: PlanContext, spec: CanonicalSharedMailbox, upn: string,
     reason: "origin_convert",
     description: `Convert ${spec.address} ("${displayName}") from a user mailbox to a shared mailbox; its mail, calendar and rules are kept (R1.1)`,
     fingerprint: [`mailbox:${spec.address}`, `user:${upn}`],
+  });
+}
+
+/** R4.1: block sign-in on the account of a mailbox that is (or comes back as) shared. */
+function addBlock(ctx: PlanContext, upn: string, address: string, dependsOn: readonly string[]): void {
+  ctx.add({
+    type: "user.blockSignIn",
+    target: upn,
+    dependsOn,
+    reason: "sign_in_enabled_on_shared_mailbox",
+    description: `Block sign-in for ${upn}, the account behind shared mailbox ${address}: nobody should sign in to a shared mailbox (R4.1)`,
+    fingerprint: [`user:${upn}`],
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import type { CanonicalUserMailbox } from "../model/normalize.js";
 import type { PlanContext } from "./context.js";
-import { checkSkuExists } from "./licenses.js";
+import { checkSkuExists, mutuallyExclusive } from "./licenses.js";
 import { hybridConvertMessage, planMailboxUpdate } from "./mailbox-common.js";
 import { waitIfNotReady } from "./shared-mailbox.js";
 
@@ -66,17 +66,23 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
       );
       return;
     }
-    steps.push(
-      ctx.add({
-        type: "user.assignLicense",
-        target: upn,
-        params: { sku: spec.license, ...(setUsageLocation !== undefined ? { usageLocation: setUsageLocation } : {}) },
-        dependsOn: [...steps, ...(freedBy ?? [])],
-        reason: "declared_user_mailbox_license",
-        description: `Assign ${spec.license} to ${upn}, so the user mailbox ${address} keeps its content (R1.12)${setUsageLocation !== undefined ? `, after giving the account usage location ${setUsageLocation} (R7.1)` : ""}`,
-        fingerprint: [`user:${upn}`, `sku:${spec.license}`],
-      }),
-    );
+    // a held SKU that cannot coexist with the declared one (Plan 1 and Plan 2, R7.2) leaves in the same call
+    const replaces = anchor.licenses.filter((s) => mutuallyExclusive(ctx, s, spec.license));
+    const assign = ctx.add({
+      type: "user.assignLicense",
+      target: upn,
+      params: {
+        sku: spec.license,
+        ...(replaces.length > 0 ? { replaces } : {}),
+        ...(setUsageLocation !== undefined ? { usageLocation: setUsageLocation } : {}),
+      },
+      dependsOn: [...steps, ...(freedBy ?? [])],
+      reason: "declared_user_mailbox_license",
+      description: `${replaces.length > 0 ? `Replace ${replaces.join(", ")} with ${spec.license} on ${upn} in one call (Exchange Online Plan 1 and Plan 2 cannot be held together, R7.2)` : `Assign ${spec.license} to ${upn}`}, so the user mailbox ${address} keeps its content (R1.12)${setUsageLocation !== undefined ? `, after giving the account usage location ${setUsageLocation} (R7.1)` : ""}`,
+      fingerprint: [`user:${upn}`, `sku:${spec.license}`, ...replaces.map((r) => `sku:${r}`)],
+    });
+    for (const r of replaces) ctx.seats.release(r, assign);
+    steps.push(assign);
   }
   if (toShared) {
     steps.push(

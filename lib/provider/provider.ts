@@ -86,7 +86,11 @@ export interface ITenantProvider {
   listUsers(): Promise<ObservedUser[]>;
   /** Get-EXOMailbox -ResultSize Unlimited (+ soft-deleted, + statistics); user and shared mailboxes. */
   listMailboxes(): Promise<ObservedMailbox[]>;
-  /** Every direct FullAccess, SendAs and SendOnBehalf grant in the tenant, bookkeeping entries removed. */
+  /**
+   * Every direct FullAccess, SendAs and SendOnBehalf grant in the tenant, bookkeeping entries removed,
+   * including the grants a soft-deleted mailbox keeps (Get-EXOMailboxPermission -SoftDeletedMailbox):
+   * a restore brings them back, so a plan that restores a mailbox must see them.
+   */
   listGrants(): Promise<ObservedGrant[]>;
 
   // ---------------------------------------------------------------- point reads
@@ -97,7 +101,7 @@ export interface ITenantProvider {
   getMailbox(address: string): Promise<ObservedMailbox | null>;
   /** GET /users/{upn}; the live user, or null. Soft-deleted users are not returned. */
   getUser(userPrincipalName: string): Promise<ObservedUser | null>;
-  /** The direct grants on one mailbox. */
+  /** The direct grants on one mailbox (live or soft-deleted); [] for an unknown address. */
   getGrants(address: string): Promise<ObservedGrant[]>;
 
   // ---------------------------------------------------------------- mailbox writes (Exchange)

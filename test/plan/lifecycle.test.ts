@@ -43,6 +43,14 @@ describe("recovering a soft-deleted user's mailbox (R2.5)", () => {
     expect(e!.message).toContain('declare it with origin "new"');
   });
 
+  it("refuses a deleted user with no mailbox in the recycle bin: restoring it would bring no mail back", () => {
+    const observed = seats().user(jack, { deletedAt: "2026-10-25T09:00:00Z" }).build();
+    const doc = planOf(desired([{ address: jack, displayName: "Jack", origin: "convert" }]), observed);
+    expect(doc.actions).toEqual([]);
+    expect(errors(doc)).toEqual([{ code: "deleted_user_without_mailbox", target: jack, message: expect.stringContaining(`mailbox "${jack}"`) }]);
+    expect(errors(doc)[0]!.message).toContain("Remove-MgDirectoryDeletedItem");
+  });
+
   it("refuses a convert address where nothing exists, and suggests origin new", () => {
     const doc = planOf(desired([{ address: jack, displayName: "Jack", origin: "convert" }]), seats().build());
     expect(errors(doc)).toEqual([{ code: "nothing_to_convert", target: jack, message: expect.stringContaining('use origin "new"') }]);
@@ -90,6 +98,17 @@ describe("creating a shared mailbox", () => {
     );
     expect(steps(doc)).toEqual(["mailbox.update a@contoso.com", "mailbox.update b@contoso.com", "mailbox.update c@contoso.com"]);
     expect(find(doc, "mailbox.update", "c@contoso.com").params.changes).toEqual({ managementTag: { from: "exoform:stack=contoso;removal=delete", to: null } });
+  });
+
+  it("refuses a new mailbox whose address a soft-deleted mailbox still holds, and says when it frees up (R5.2)", () => {
+    const observed = seats().deletedUserMailbox(jack, "2026-10-22T09:00:00Z").build();
+    const doc = planOf(desired([{ address: jack, displayName: "Jack" }]), observed);
+    expect(doc.actions).toEqual([]);
+    const [e] = errors(doc);
+    expect(e).toMatchObject({ code: "address_held_by_deleted", target: jack });
+    expect(e!.message).toContain(`mailbox "${jack}"`);
+    expect(e!.message).toContain("until 2026-11-21T09:00:00.000Z");
+    expect(e!.message).toContain('set origin: "convert"');
   });
 
   it("refuses a new mailbox whose address is already a user's sign-in name", () => {
@@ -175,6 +194,16 @@ describe("mailboxes that left the code", () => {
     expect(del.destructive).toBe(true);
     expect(del.access).toEqual([{ mailbox: "events-2025@contoso.com", principal: "ann.lee@contoso.com", right: "FullAccess", change: "lose" }]);
     expect(doc.summary.destroy).toBe(1);
+  });
+
+  it("refuses to delete a tagged mailbox on litigation hold, which the service would not soft-delete (R2.3), and names both ways out", () => {
+    const observed = seats().sharedMailbox("events-2025@contoso.com", { managementTag: "exoform:stack=contoso;removal=delete", litigationHold: true, licenses: ["EXCHANGEENTERPRISE"] }).build();
+    const doc = planOf(desired([]), observed);
+    expect(doc.actions).toEqual([]);
+    const [e] = errors(doc);
+    expect(e).toMatchObject({ code: "delete_on_litigation_hold", target: "events-2025@contoso.com" });
+    expect(e!.message).toContain("litigationHold: false");
+    expect(e!.message).toContain('removalPolicy "retain"');
   });
 
   it("never plans an action type that deletes a user", () => {

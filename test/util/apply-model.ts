@@ -55,6 +55,13 @@ export function applyModel(observed: ObservedState, doc: PlanDocument): Observed
         const u = liveUser(a);
         const s = sku(a);
         if (u.licenses.includes(s.skuPartNumber)) fail(a, "already assigned");
+        // params.replaces leave in the same call (R7.2), freeing their seats
+        for (const r of a.params.replaces ?? []) {
+          if (!u.licenses.includes(r)) fail(a, `replaces ${r}, which is not assigned`);
+          u.licenses = u.licenses.filter((l) => l !== r);
+          const freed = skus.find((x) => x.skuPartNumber === r);
+          if (freed) freed.consumedUnits--;
+        }
         if (s.consumedUnits >= s.prepaidUnits) fail(a, "CountViolation");
         s.consumedUnits++;
         u.licenses = [...u.licenses, s.skuPartNumber].sort(compareStrings);
