@@ -185,11 +185,11 @@ function mailboxAt(doc: unknown, path: string): string {
 
 const ADDRESS = new RegExp(schema.definitions.Address.pattern);
 
-type Emit = (code: string, target: string, location: string, message: string) => void;
+type Emit = (code: string, target: string, location: string, message: string, severity?: "error" | "warning") => void;
 
 function emitter(out: Diagnostic[], source: string): Emit {
-  return (code, target, location, message) =>
-    out.push({ severity: "error", code, target, location: `${source}#${location || "/"}`, message });
+  return (code, target, location, message, severity = "error") =>
+    out.push({ severity, code, target, location: `${source}#${location || "/"}`, message });
 }
 
 interface TenantDomains {
@@ -246,6 +246,15 @@ function sharedMailboxRules(m: Record<string, unknown>, domains: TenantDomains |
   addressRule(address, at, domains, emit);
   if (m["origin"] === "convert" && m["removalPolicy"] === "delete") {
     emit("delete_converted_mailbox", address, `${at}/removalPolicy`, `mailbox "${address}" is converted from a person's mailbox and may not have removalPolicy "delete": its anchor account holds that person's mail; use "retain"`);
+  }
+  if (m["removalPolicy"] === "delete" && m["litigationHold"] === true) {
+    emit(
+      "delete_with_litigation_hold",
+      address,
+      `${at}/removalPolicy`,
+      `mailbox "${address}" is on litigation hold with removalPolicy "delete": the service will not delete a mailbox on hold (R2.3), so taking it out of the code will fail until its hold is turned off and applied`,
+      "warning",
+    );
   }
   if ((m["license"] ?? "none") === "none") {
     // R1.6: hold and archive need Plan 2, or Plan 1 + the archiving add-on; "none" has neither.

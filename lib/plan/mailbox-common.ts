@@ -60,7 +60,17 @@ export function planMailboxUpdate(
     changes["archive"] = { from: current.archive, to: desired.archive };
     phrases.push(desired.archive ? "archive on" : "archive OFF (the archive is disconnected)");
   }
-  const tagIsOurs = parseManagementTag(current.managementTag)?.stack === ctx.desired.stack;
+  const currentOwner = parseManagementTag(current.managementTag)?.stack;
+  const tagIsOurs = currentOwner === ctx.desired.stack;
+  if (desired.managementTag !== null && currentOwner !== undefined && !tagIsOurs) {
+    // Re-tagging would take the mailbox from the other stack, and the two would fight over it.
+    ctx.error(
+      "managed_by_another_stack",
+      address,
+      `mailbox "${address}" is tagged for deletion by stack "${currentOwner}" (${current.managementTag}), so this stack ("${ctx.desired.stack}") cannot declare it with removalPolicy "delete"; manage it in one stack: in stack "${currentOwner}" set its removalPolicy to "retain" and apply (that clears the tag; removing it from that stack would delete it), then declare it here, or declare it here with removalPolicy "retain"`,
+    );
+    return undefined;
+  }
   if (desired.managementTag !== null ? current.managementTag !== desired.managementTag : tagIsOurs) {
     changes["managementTag"] = { from: current.managementTag, to: desired.managementTag };
     phrases.push(

@@ -73,6 +73,15 @@ describe("validateDesiredState", () => {
     expect(d.message[0]).toBe(d.message[0]!.toLowerCase());
   });
 
+  it("warns, without refusing, that a mailbox on litigation hold with removalPolicy delete cannot be deleted while held", () => {
+    const doc = base();
+    Object.assign(support(doc), { litigationHold: true, license: "EXCHANGEENTERPRISE", removalPolicy: "delete" });
+    const result = validateDesiredState(doc, "t.json");
+    expect(result.state).toBeDefined();
+    expect(result.diagnostics.map((d) => [d.severity, d.code, d.target])).toEqual([["warning", "delete_with_litigation_hold", "support@contoso.com"]]);
+    expect(result.diagnostics[0]!.message).toContain("the service will not delete a mailbox on hold (R2.3)");
+  });
+
   it("reports every fault of a document with several, schema and semantic alike", () => {
     const doc = base();
     for (const [, breakIt] of rows.filter(([rule]) => ["wrong formatVersion", "alias of 65 characters", "trustee outside the tenant", "self grant", "duplicate address", "address outside the tenant"].includes(rule))) {

@@ -81,7 +81,7 @@ describe("creating a shared mailbox", () => {
   it("fixes a wrong or missing tag on existing mailboxes, and clears this stack's deletion tag from a retained one", () => {
     const observed = seats()
       .sharedMailbox("a@contoso.com")
-      .sharedMailbox("b@contoso.com", { managementTag: "exoform:stack=other;removal=delete" })
+      .sharedMailbox("b@contoso.com", { managementTag: "legacy-value" })
       .sharedMailbox("c@contoso.com", { managementTag: "exoform:stack=contoso;removal=delete" })
       .sharedMailbox("d@contoso.com", { managementTag: "cost-centre-42" })
       .sharedMailbox("e@contoso.com", { managementTag: "exoform:stack=other;removal=delete" })
@@ -98,6 +98,17 @@ describe("creating a shared mailbox", () => {
     );
     expect(steps(doc)).toEqual(["mailbox.update a@contoso.com", "mailbox.update b@contoso.com", "mailbox.update c@contoso.com"]);
     expect(find(doc, "mailbox.update", "c@contoso.com").params.changes).toEqual({ managementTag: { from: "exoform:stack=contoso;removal=delete", to: null } });
+  });
+
+  it("refuses removalPolicy delete on a mailbox another stack tagged for deletion, and says how to move it without deleting it", () => {
+    const observed = seats().sharedMailbox("b@contoso.com", { managementTag: "exoform:stack=other;removal=delete" }).build();
+    const doc = planOf(desired([{ address: "b@contoso.com", displayName: "B", removalPolicy: "delete" }]), observed);
+    expect(doc.actions).toEqual([]);
+    const [e] = errors(doc);
+    expect(e!.code).toBe("managed_by_another_stack");
+    expect(e!.target).toBe("b@contoso.com");
+    expect(e!.message).toContain('in stack "other" set its removalPolicy to "retain" and apply');
+    expect(e!.message).toContain("removing it from that stack would delete it");
   });
 
   it("refuses a new mailbox whose address a soft-deleted mailbox still holds, and says when it frees up (R5.2)", () => {
