@@ -18,6 +18,7 @@
  */
 import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { sha256Hex } from "../private/canonical-json.js";
 
 export type JournalEntry =
   /** The write is about to be called (not awaited to disk: a resume reads the tenant anyway). */
@@ -96,12 +97,19 @@ export interface JournalHeader {
   /** The plan's contentDigest. */
   readonly planId: string;
   readonly tenantId: string;
+  /** ITenantProvider.instance: the tenant store the plan is applied to (a re-created tenant is another). */
+  readonly tenantInstance?: string;
 }
 
-/** `<stateDir>/journal/<first 16 hex of the plan digest>.jsonl`. */
-export function journalPath(stateDir: string, planId: string): string {
+/**
+ * `<stateDir>/journal/<16 hex of the plan digest>[-<8 hex of the tenant instance>].jsonl`:
+ * one journal per plan per tenant instance, so the same plan applied to a
+ * re-created tenant starts afresh instead of being "already applied".
+ */
+export function journalPath(stateDir: string, planId: string, tenantInstance?: string): string {
   const hex = planId.replace(/^sha256:/, "").slice(0, 16);
-  return join(stateDir, "journal", `${hex}.jsonl`);
+  const instance = tenantInstance !== undefined ? `-${sha256Hex(tenantInstance).slice(0, 8)}` : "";
+  return join(stateDir, "journal", `${hex}${instance}.jsonl`);
 }
 
 /**
@@ -221,7 +229,7 @@ function parseJournal(file: string, text: string, header: JournalHeader): Journa
   const [first, ...rest] = text.split("\n").slice(0, -1);
   const head = first === undefined ? null : (JSON.parse(first) as Partial<JournalHeader>);
   if (head === null || head.journal !== 1) throw new Error(`${file}: not an exoform journal (no header line)`);
-  if (head.planId !== header.planId || head.tenantId !== header.tenantId) {
+  if (head.planId !== header.planId || head.tenantId !== header.tenantId || (head.tenantInstance ?? null) !== (header.tenantInstance ?? null)) {
     throw new Error(`${file}: journal of plan ${head.planId ?? "?"} on tenant "${head.tenantId ?? "?"}", not of plan ${header.planId} on "${header.tenantId}"`);
   }
   const entries: JournalEntry[] = [];

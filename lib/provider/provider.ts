@@ -70,6 +70,14 @@ export interface ITenantProvider {
   /** A short name for logs and the lock record, e.g. "simulated:.exoform/tenant.db". */
   readonly name: string;
 
+  /**
+   * Identifies this tenant store: the same for every process that talks to the same tenant, new
+   * whenever a tenant is created again under the same name (a simulated tenant re-initialised).
+   * Apply keys its journal by it, so a journal never speaks for another tenant. A real tenant's
+   * provider returns its tenant id.
+   */
+  readonly instance: string;
+
   /** The tenant's clock: apply's waits and backoff run on it. */
   readonly clock: TenantClock;
 

@@ -14,6 +14,7 @@
  * 30 days, disconnection of unlicensed user mailboxes, readiness) are applied
  * lazily at the start of each call.
  */
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleepReal } from "node:timers/promises";
@@ -131,6 +132,8 @@ const domainOf = (address: string): string => address.slice(address.indexOf("@")
 
 export class SimulatedTenant implements ITenantProvider {
   readonly name: string;
+  /** A random id given when the tenant is created: a re-initialised tenant is a new instance. */
+  readonly instance: string;
   readonly clock: TenantClock;
   readonly path: string;
 
@@ -171,6 +174,7 @@ export class SimulatedTenant implements ITenantProvider {
     this.q = prepare(db);
     this.inTx = db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
     this.tenantStart = Number(this.meta("clock"));
+    this.instance = (this.q.getMeta.pluck().get("instance") as string | undefined) ?? this.name;
     this.clock = {
       now: async () => new Date(this.nowMs()),
       sleep: async (ms: number) => {
@@ -210,7 +214,7 @@ export class SimulatedTenant implements ITenantProvider {
     mkdirSync(dirname(path), { recursive: true });
     const db = connect(path, false);
     db.exec(SCHEMA_SQL);
-    db.prepare("INSERT INTO meta (key, value) VALUES ('schemaVersion', ?), ('clock', '0')").run(SCHEMA_VERSION);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schemaVersion', ?), ('clock', '0'), ('instance', ?)").run(SCHEMA_VERSION, randomUUID());
     const tenant = new SimulatedTenant(db, path, options);
     tenant.replaceState(valid);
     db.pragma("wal_checkpoint(TRUNCATE)"); // a fresh tenant starts with its rows in the main file

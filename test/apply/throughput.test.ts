@@ -24,6 +24,7 @@ function trivialProvider(mailboxes: ObservedMailbox[], users: ObservedUser[]): I
   const unused = () => Promise.reject(new Error("not used by this benchmark"));
   return {
     name: "trivial",
+    instance: "trivial",
     clock: { now: async () => new Date(now), sleep: async (ms) => void (now += ms) },
     readTenant: async () => ({ id: "contoso", domains: ["contoso.com"], hybrid: false }),
     listSkus: async () => [],

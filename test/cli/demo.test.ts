@@ -38,5 +38,14 @@ describe("exoform demo", () => {
     expect(secondText).not.toContain("tenant init");
     expect(secondText).toContain("No changes. The tenant matches the desired state.");
     expect(secondText).toContain("Apply complete: 0 done");
+    vi.restoreAllMocks();
+
+    // a re-created tenant is a new tenant: the same plan applies afresh, not "already applied"
+    const third = capture();
+    expect(await main([...argv, "--fresh"])).toBe(0);
+    const thirdText = third.join("");
+    expect(thirdText).toContain("$ exoform tenant init --fixture contoso");
+    expect(thirdText).toMatch(/Apply complete: [1-9]\d* done/);
+    expect(thirdText).toContain("Converged: the tenant matches the desired state.");
   });
 });

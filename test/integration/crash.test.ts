@@ -55,8 +55,8 @@ let planFile: string;
 let writes: number;
 const cases: CrashCase[] = [];
 
-function header(d: PlanDocument) {
-  return { journal: 1 as const, planId: d.contentDigest, tenantId: d.tenantId };
+function header(d: PlanDocument, tenant: SimulatedTenant) {
+  return { journal: 1 as const, planId: d.contentDigest, tenantId: d.tenantId, tenantInstance: tenant.instance };
 }
 
 /**
@@ -86,13 +86,13 @@ async function crashAndResume(mode: Mode, n: number): Promise<CrashCase> {
   const tenant = SimulatedTenant.open(tenantPath);
   try {
     const crashLog = tenant.readLog({ afterSeq: startSeq });
-    const file = journalPath(stateDir, doc.contentDigest);
-    const survived = await new FileJournal(file, header(doc)).load();
+    const file = journalPath(stateDir, doc.contentDigest, tenant.instance);
+    const survived = await new FileJournal(file, header(doc, tenant)).load();
     const locks = new FileLockStore(lockPath);
     // the next apply finds the dead process's lock and says so
     let lockReport = "";
     try {
-      await applyPlan(doc, tenant, { journal: new FileJournal(file, header(doc)), lock: locks });
+      await applyPlan(doc, tenant, { journal: new FileJournal(file, header(doc, tenant)), lock: locks });
     } catch (e) {
       if (!UserError.is(e)) throw e;
       lockReport = e.message;
@@ -100,7 +100,7 @@ async function crashAndResume(mode: Mode, n: number): Promise<CrashCase> {
     // the operator's `exoform force-unlock <id>`
     const held = await locks.read();
     if (held !== null) await locks.forceUnlock(held.id);
-    const journal = new FileJournal(file, header(doc));
+    const journal = new FileJournal(file, header(doc, tenant));
     const result = await applyPlan(doc, tenant, { journal, lock: locks }).finally(() => journal.close());
     const left = await leftover(tenant, desired);
     return {

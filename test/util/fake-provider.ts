@@ -136,6 +136,7 @@ export function seedState(seed: FakeSeed): FakeTenantState {
 
 export class FakeProvider implements ITenantProvider {
   readonly name = "fake";
+  readonly instance = "fake";
   /** Every call to this provider, reads included. */
   readonly calls: CallRecord[] = [];
   /** Virtual sleeps requested, in ms. */

@@ -107,11 +107,10 @@ export function register(program: Command): void {
       const tenant = SimulatedTenant.open(tenantPath, { clock: resolveClockMode() });
       try {
         const doc = saved ?? (await planNow(tenant, desired!, options, interactive));
-        const journal = new FileJournal(journalPath(options.stateDir !== undefined ? resolve(options.stateDir) : defaultStateDir(tenantPath), doc.contentDigest), {
-          journal: 1,
-          planId: doc.contentDigest,
-          tenantId: doc.tenantId,
-        });
+        const journal = new FileJournal(
+          journalPath(options.stateDir !== undefined ? resolve(options.stateDir) : defaultStateDir(tenantPath), doc.contentDigest, tenant.instance),
+          { journal: 1, planId: doc.contentDigest, tenantId: doc.tenantId, tenantInstance: tenant.instance },
+        );
         const progress: ProgressReporter = process.stderr.isTTY === true ? new TtyProgress(process.stderr) : new PlainProgress(process.stderr);
         // the first Ctrl-C stops new work and lets running actions finish (the lock is released);
         // a second one kills the process (the journal still lets the next apply resume)

@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   const args = JSON.parse(process.argv[2] ?? "{}") as ChildArgs;
   const doc = JSON.parse(readFileSync(args.plan, "utf8")) as PlanDocument;
   const tenant = SimulatedTenant.open(args.tenant);
-  const journal = new FileJournal(journalPath(args.stateDir, doc.contentDigest), { journal: 1, planId: doc.contentDigest, tenantId: doc.tenantId });
+  const journal = new FileJournal(journalPath(args.stateDir, doc.contentDigest, tenant.instance), { journal: 1, planId: doc.contentDigest, tenantId: doc.tenantId, tenantInstance: tenant.instance });
   try {
     const result = await applyPlan(doc, args.pauseBeforeFirstWrite ? pausing(tenant) : tenant, {
       journal,
