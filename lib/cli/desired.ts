@@ -6,7 +6,7 @@
  * Either way the document is validated; every problem is reported at once.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../diagnostics/errors.js";
 import { validateDesiredState } from "../model/validate.js";
@@ -48,6 +48,7 @@ function readCdktfJson(cwd: string): CdktfJson {
 /** Read a JSON file; a missing file or bad JSON is a UserError naming the file. */
 export function readJsonFile(file: string, what: string): unknown {
   if (!existsSync(file)) throw new UserError(`${file}: no such file (expected ${what})`, "file_not_found");
+  if (statSync(file).isDirectory()) throw new UserError(`${file}: is a directory (expected ${what}); give the file's path`, "file_is_directory");
   const text = readFileSync(file, "utf8");
   try {
     return JSON.parse(text);

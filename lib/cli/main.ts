@@ -9,6 +9,7 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../diagnostics/errors.js";
 import { ProviderError } from "../provider/errors.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { EXIT } from "./exit.js";
 import { printDiagnostics } from "./output.js";
 import { resolveClockMode } from "../../providers/simulated/index.js";
@@ -83,8 +84,39 @@ function handleError(e: unknown, debug: boolean): number {
     if (debug) process.stderr.write(`${e.stack ?? ""}\n`);
     return EXIT.error;
   }
+  const fsError = fileSystemDiagnostic(e);
+  if (fsError !== undefined) {
+    printDiagnostics([fsError]);
+    if (debug) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
+    return EXIT.error;
+  }
   const err = e instanceof Error ? e : new Error(String(e));
   process.stderr.write(`error: internal: ${err.message}${debug ? "" : " (run with --debug for the stack trace)"}\n`);
   if (debug) process.stderr.write(`${err.stack ?? ""}\n`);
   return EXIT.error;
+}
+
+/** Why a file-system call on a path someone gave (--out, --desired, --tenant, --parts-dir...) failed, and what to do. */
+const FS_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or directory; check the path",
+  EISDIR: "it is a directory, a file was expected; give a file's path",
+  ENOTDIR: "a part of the path is a file, not a directory; check the path",
+  EEXIST: "a file of that name is in the way of a directory; choose another path or move the file",
+  EACCES: "permission denied; check the permissions of the path",
+  EPERM: "operation not permitted; check the permissions of the path",
+  EROFS: "the file system is read-only; choose a writable path",
+  ENOSPC: "no space left on the device; free some space",
+};
+
+/**
+ * A Node file-system error (ENOENT, EISDIR, EACCES...) as a diagnostic that
+ * names the path and the fix: a wrong path on the command line is the
+ * user's to fix, never an "internal" error.
+ */
+export function fileSystemDiagnostic(e: unknown): Diagnostic | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const { code, syscall, path } = e as NodeJS.ErrnoException;
+  const reason = code !== undefined ? FS_REASONS[code] : undefined;
+  if (reason === undefined || syscall === undefined) return undefined;
+  return { severity: "error", code: "file_system", target: path ?? "", message: `${syscall} failed: ${reason}` };
 }

@@ -72,6 +72,9 @@ class TenantIndex {
   readonly deleted = new Map<string, ObservedMailbox>();
   readonly usersById = new Map<string, ObservedUser>();
   readonly upns = new Set<string>();
+  readonly liveUpns = new Set<string>();
+  /** UPN -> when its most recent soft-deleted user was deleted (only UPNs with no live user). */
+  readonly deletedUpns = new Map<string, string>();
   readonly grants = new Map<string, MailboxGrants>();
   readonly skuPlans = new Map<string, readonly string[]>();
 
@@ -86,8 +89,12 @@ class TenantIndex {
     }
     for (const u of observed.users) {
       this.usersById.set(u.id, u);
-      this.upns.add(u.userPrincipalName.toLowerCase());
+      const upn = u.userPrincipalName.toLowerCase();
+      this.upns.add(upn);
+      if (u.deletedAt === null) this.liveUpns.add(upn);
+      else if (compareStrings(this.deletedUpns.get(upn) ?? "", u.deletedAt) < 0) this.deletedUpns.set(upn, u.deletedAt);
     }
+    for (const upn of this.liveUpns) this.deletedUpns.delete(upn);
     for (const g of observed.grants) {
       const mailbox = g.mailbox.toLowerCase();
       if (!declared.has(mailbox)) continue;
@@ -210,7 +217,7 @@ function checkShared(m: CanonicalSharedMailbox, stack: string, tenant: TenantInd
     checkMailboxFields(m, live, out);
     checkTag(m, live, stack, out);
   }
-  checkGrants(m, grants, out);
+  checkGrants(m, grants, tenant, now, out);
 }
 
 /**
@@ -356,7 +363,8 @@ function checkMailboxFields(m: CanonicalSharedMailbox, live: ObservedMailbox, ou
   if (live.displayName !== m.displayName) {
     out.add(m.address, "display_name_changed", "low", "displayName", m.displayName, live.displayName, `the display name of ${m.address} was changed outside exoform; the next exoform apply sets it back, or change it in the code`);
   }
-  if (m.alias !== undefined && live.alias.toLowerCase() !== m.alias.toLowerCase()) {
+  // compared exactly, as the planner does (an alias in another case is a Set-Mailbox the next apply makes)
+  if (m.alias !== undefined && live.alias !== m.alias) {
     out.add(m.address, "alias_changed", "low", "alias", m.alias, live.alias, `the alias of ${m.address} was changed outside exoform; the next exoform apply sets it back, or change it in the code`);
   }
   for (const t of TOGGLES) {
@@ -378,10 +386,12 @@ function checkTag(m: CanonicalSharedMailbox, live: ObservedMailbox, stack: strin
   }
 }
 
-function checkGrants(m: CanonicalSharedMailbox, grants: MailboxGrants, out: Collector): void {
+function checkGrants(m: CanonicalSharedMailbox, grants: MailboxGrants, tenant: TenantIndex, now: string, out: Collector): void {
   const authoritative = m.permissionsMode === "authoritative";
   const wantFull = new Map(m.fullAccess.map((g) => [g.trustee, g.autoMapping]));
+  const live = (trustee: string, right: Right) => trusteeIsLive(m.address, trustee, right, tenant, now, out);
   for (const [trustee, autoMapping] of wantFull) {
+    if (!live(trustee, "FullAccess")) continue;
     const actual = grants.fullAccess.get(trustee);
     if (actual === undefined) grantRemoved(m.address, trustee, "FullAccess", out);
     else if (actual !== autoMapping) {
@@ -398,13 +408,59 @@ function checkGrants(m: CanonicalSharedMailbox, grants: MailboxGrants, out: Coll
     }
   }
   if (authoritative) for (const trustee of grants.fullAccess.keys()) if (!wantFull.has(trustee)) grantAdded(m.address, trustee, "FullAccess", out);
-  compareSet(m.address, "SendAs", new Set(m.sendAs), grants.sendAs, authoritative, out);
-  compareSet(m.address, "SendOnBehalf", new Set(m.sendOnBehalf), grants.sendOnBehalf, authoritative, out);
+  compareSet(m.address, "SendAs", new Set(m.sendAs), grants.sendAs, authoritative, live, out);
+  compareSet(m.address, "SendOnBehalf", new Set(m.sendOnBehalf), grants.sendOnBehalf, authoritative, live, out);
 }
 
-function compareSet(mailbox: string, right: Right, want: ReadonlySet<string>, have: ReadonlySet<string>, authoritative: boolean, out: Collector): void {
-  for (const trustee of want) if (!have.has(trustee)) grantRemoved(mailbox, trustee, right, out);
+function compareSet(
+  mailbox: string,
+  right: Right,
+  want: ReadonlySet<string>,
+  have: ReadonlySet<string>,
+  authoritative: boolean,
+  live: (trustee: string, right: Right) => boolean,
+  out: Collector,
+): void {
+  for (const trustee of want) if (live(trustee, right) && !have.has(trustee)) grantRemoved(mailbox, trustee, right, out);
   if (authoritative) for (const trustee of have) if (!want.has(trustee)) grantAdded(mailbox, trustee, right, out);
+}
+
+/**
+ * A declared trustee must be a live user (R3.7): one deleted out of band
+ * leaves a grant nobody can use, and the plan refuses the declaration until
+ * the user is restored or the grant leaves the code. Reported here, as the
+ * cause, instead of the grant's presence or absence.
+ */
+function trusteeIsLive(mailbox: string, trustee: string, right: Right, tenant: TenantIndex, now: string, out: Collector): boolean {
+  if (tenant.liveUpns.has(trustee)) return true;
+  const deletedAt = tenant.deletedUpns.get(trustee);
+  const fix = "exoform plan refuses the declaration until it is fixed: ";
+  if (deletedAt !== undefined) {
+    const { daysLeft, purgeOn } = restoreWindow(deletedAt, now);
+    const window = daysLeft > 0 ? `restore the user from deleted users before ${purgeOn} (${daysLeft} day${daysLeft === 1 ? "" : "s"} left, R2.3)` : "restore the user from deleted users if it is still there (R2.3)";
+    out.add(
+      mailbox,
+      "trustee_deleted",
+      "high",
+      RIGHT_FIELD[right],
+      "present",
+      "soft-deleted",
+      `${trustee}, who holds ${right} on ${mailbox} in the code, was deleted on ${deletedAt.slice(0, 10)}: the grant gives nobody access and ${fix}${window}, or remove the grant from the code`,
+      { trustee, right },
+    );
+  } else {
+    out.add(
+      mailbox,
+      "trustee_gone",
+      "high",
+      RIGHT_FIELD[right],
+      "present",
+      "absent",
+      `${trustee}, who holds ${right} on ${mailbox} in the code, is not a user in the tenant, live or deleted (purged, or the UPN changed): ${fix}correct the UPN in the code, or remove the grant`,
+      { trustee, right },
+    );
+  }
+  return false;
 }
 
 function grantAdded(mailbox: string, trustee: string, right: Right, out: Collector): void {

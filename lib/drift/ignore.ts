@@ -36,7 +36,7 @@ export function parseIgnoreRules(values: readonly string[]): { rules: IgnoreRule
       continue;
     }
     if (field !== undefined && !isDriftField(field)) {
-      diagnostics.push({ ...where, message: `unknown field "${field}"; use one of ${DRIFT_FIELDS.join(", ")}` });
+      diagnostics.push({ ...where, message: `unknown field "${field}"; ${fieldHint(field)}` });
       continue;
     }
     rules.push({ mailbox, ...(field !== undefined ? { field } : {}) });
@@ -53,8 +53,14 @@ export function unknownIgnoreFields(rules: readonly IgnoreRule[], source: string
       code: "unknown_ignore_field",
       target: r.mailbox,
       location: `${source}#/ignore`,
-      message: `ignore rule field "${r.field ?? ""}" matches nothing; use one of ${DRIFT_FIELDS.join(", ")}`,
+      message: `ignore rule field "${r.field ?? ""}" matches nothing; ${fieldHint(r.field ?? "")}`,
     }));
+}
+
+/** "did you mean "sendAs"" when only the case is wrong (fields are case-sensitive), else the list of fields. */
+function fieldHint(field: string): string {
+  const meant = DRIFT_FIELDS.find((f) => f.toLowerCase() === field.toLowerCase());
+  return meant !== undefined ? `did you mean "${meant}"? (fields are case-sensitive)` : `use one of ${DRIFT_FIELDS.join(", ")}`;
 }
 
 /** A compiled rule set: one map lookup per item, whatever the number of rules. */

@@ -64,7 +64,11 @@ export type DriftCode =
   /** A grant the code declares was removed. */
   | "grant_removed"
   /** A FullAccess grant's autoMapping differs from the code. */
-  | "automapping_changed";
+  | "automapping_changed"
+  /** A trustee the code grants a right to is soft-deleted: the grant is dead and the plan refuses it (R3.7). */
+  | "trustee_deleted"
+  /** A trustee the code grants a right to is not a user any more, live or deleted (purged). */
+  | "trustee_gone";
 
 /** A JSON value, as expected/actual carry it. */
 export type DriftValue = string | number | boolean | null | readonly string[];

@@ -4,7 +4,7 @@
  * Every problem is named (file#/json/pointer, the rule id) and reported at
  * once as one UserError.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import schema from "../../schema/policy.schema.json" with { type: "json" };
 import { UserError } from "../diagnostics/errors.js";
@@ -19,7 +19,9 @@ function validator(): ValidateFunction {
 
 /** Read and validate `file`. Throws UserError with every problem found. */
 export function loadPolicy(file: string): Policy {
-  if (!existsSync(file)) throw new UserError(`${file}: no such file (expected a policy JSON document, see schema/policy.schema.json)`, "file_not_found");
+  const expected = "expected a policy JSON document, see schema/policy.schema.json";
+  if (!existsSync(file)) throw new UserError(`${file}: no such file (${expected})`, "file_not_found");
+  if (statSync(file).isDirectory()) throw new UserError(`${file}: is a directory (${expected}); give the file's path`, "file_is_directory");
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(file, "utf8"));

@@ -3,6 +3,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import schema from "../../schema/drift.schema.json" with { type: "json" };
 import { detectDrift } from "../../lib/drift/detect.js";
+import { plan } from "../../lib/plan/planner.js";
 import type { DriftReport } from "../../lib/drift/types.js";
 import { canonicalJson } from "../../lib/private/canonical-json.js";
 import {
@@ -141,6 +142,16 @@ describe("detectDrift: accounts, licenses and mailbox fields", () => {
     const withArchive = contosoDesired({ sharedMailboxes: archiveDoc.sharedMailboxes.map((m) => (m.address === "legal@contoso.com" ? { ...m, archive: true } : m)) });
     expect(only(detectDrift(withArchive, applied))).toMatchObject({ code: "archive_disabled", severity: "medium" });
   });
+
+  it("reports an alias changed only in case, as the plan does: the next apply writes it back", () => {
+    const doc = contosoDesiredDocument();
+    const withAlias = contosoDesired({ sharedMailboxes: doc.sharedMailboxes.map((m) => (m.address === "support@contoso.com" ? { ...m, alias: "Support" } : m)) });
+    const tenant = editMailbox(applied, "support@contoso.com", { alias: "Support" });
+    expect(detectDrift(withAlias, tenant).items).toEqual([]);
+    const lowered = editMailbox(tenant, "support@contoso.com", { alias: "support" });
+    expect(only(detectDrift(withAlias, lowered))).toMatchObject({ mailbox: "support@contoso.com", code: "alias_changed", severity: "low", expected: "Support", actual: "support" });
+    expect(plan(withAlias, lowered).actions.map((a) => a.reason)).toContain("alias_differs");
+  });
 });
 
 describe("detectDrift: mailbox type flips", () => {
@@ -197,6 +208,32 @@ describe("detectDrift: deletions", () => {
     expect(item.message).toContain("/directory/deletedItems/u-support/restore");
     expect(item.message).toContain("never delete a shared mailbox's account");
     expect(report.summary.critical).toBe(1);
+  });
+
+  it("reports a declared trustee deleted out of band, per right, as high with the purge date, instead of a grant change", () => {
+    const o = { ...applied, users: applied.users.map((u) => (u.userPrincipalName === "ben.ortiz@contoso.com" ? { ...u, deletedAt: "2026-10-30T09:00:00.000Z" } : u)) };
+    const report = detectDrift(desired, o);
+    expect(report.items.map((i) => [i.mailbox, i.code, i.severity, i.field, i.trustee, i.actual])).toEqual([
+      ["harry.wells@contoso.com", "trustee_deleted", "high", "fullAccess", "ben.ortiz@contoso.com", "soft-deleted"],
+      ["harry.wells@contoso.com", "trustee_deleted", "high", "sendAs", "ben.ortiz@contoso.com", "soft-deleted"],
+      ["support@contoso.com", "trustee_deleted", "high", "fullAccess", "ben.ortiz@contoso.com", "soft-deleted"],
+      ["support@contoso.com", "trustee_deleted", "high", "sendAs", "ben.ortiz@contoso.com", "soft-deleted"],
+    ]);
+    expect(report.items[0]!.message).toContain("was deleted on 2026-10-30");
+    expect(report.items[0]!.message).toContain("restore the user from deleted users before 2026-11-29 (28 days left, R2.3), or remove the grant from the code");
+    const purged = { ...o, users: o.users.filter((u) => u.userPrincipalName !== "ben.ortiz@contoso.com"), grants: o.grants.filter((g) => g.trustee !== "ben.ortiz@contoso.com") };
+    expect(detectDrift(desired, purged).items.map((i) => [i.code, i.actual])).toEqual([
+      ["trustee_gone", "absent"],
+      ["trustee_gone", "absent"],
+      ["trustee_gone", "absent"],
+      ["trustee_gone", "absent"],
+    ]);
+  });
+
+  it("does not report a trustee whose deleted namesake sits in the recycle bin while a live user holds the UPN", () => {
+    const ben = applied.users.find((u) => u.userPrincipalName === "ben.ortiz@contoso.com")!;
+    const o = { ...applied, users: [...applied.users, { ...ben, id: "old-ben", deletedAt: "2026-10-01T09:00:00.000Z" }] };
+    expect(detectDrift(desired, o).items).toEqual([]);
   });
 
   it("says the restore window has ended when the deletion is older than 30 days", () => {

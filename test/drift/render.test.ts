@@ -67,4 +67,10 @@ describe("parseIgnoreRules", () => {
       'expected <mailbox address|*>[:<field>], got "nobody"',
     ]);
   });
+
+  it("suggests the field a rule meant when only its case is wrong", () => {
+    expect(parseIgnoreRules(["support@contoso.com:sendas"]).diagnostics.map((d) => d.message)).toEqual([
+      'unknown field "sendas"; did you mean "sendAs"? (fields are case-sensitive)',
+    ]);
+  });
 });

@@ -6,8 +6,8 @@
  * mailboxes or grants look deleted (M365DSC#6770, #6771, #6774).
  */
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { UserError } from "../../diagnostics/errors.js";
 import { detectDrift } from "../../drift/detect.js";
 import { parseIgnoreRules, unknownIgnoreFields } from "../../drift/ignore.js";
@@ -64,7 +64,9 @@ export function register(program: Command): void {
       const color = format === "text" && options.out === undefined && isTty();
       const rendered = renderDrift(report, format, { color });
       if (options.out !== undefined) {
-        writeFileSync(resolve(options.out), rendered);
+        const file = resolve(options.out);
+        mkdirSync(dirname(file), { recursive: true }); // as plan --out and export --out do
+        writeFileSync(file, rendered);
         process.stdout.write(`${driftSummaryLine(report)} (report written to ${options.out})\n`);
       } else process.stdout.write(rendered);
       if (report.drifted) process.exitCode = EXIT.changes;
