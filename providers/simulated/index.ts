@@ -45,7 +45,7 @@ export function resolveTenantPath(flag?: string): string {
 
 /** The clock mode: the --clock flag, else $EXOFORM_CLOCK, else "virtual". */
 export function resolveClockMode(flag?: string): "virtual" | "real" {
-  const chosen = flag ?? process.env["EXOFORM_CLOCK"] ?? "virtual";
+  const chosen = flag ?? (process.env["EXOFORM_CLOCK"] || "virtual"); // empty counts as unset, like EXOFORM_TENANT
   if (chosen !== "virtual" && chosen !== "real") {
     throw new UserError(`clock mode "${chosen}" is not valid; use --clock virtual or --clock real`, "clock_mode");
   }

@@ -188,7 +188,7 @@ export class SimulatedTenant implements ITenantProvider {
   /** Open an existing tenant. A missing file is a UserError naming the fix. */
   static open(path: string, options: OpenOptions = {}): SimulatedTenant {
     if (!existsSync(path)) {
-      throw new UserError(`no simulated tenant at ${path}; create one with: exoform tenant init`, "tenant_not_found");
+      throw new UserError(`no simulated tenant at ${path}; create one with: exoform tenant init --fixture contoso --tenant ${path} (or --fixture empty, or your own fixture file)`, "tenant_not_found");
     }
     let db: Database.Database;
     try {

@@ -13,6 +13,7 @@ import { relative, resolve } from "node:path";
 import { UserError } from "../../diagnostics/errors.js";
 import { resolveTenantPath } from "../../../providers/simulated/index.js";
 import { EXIT } from "../exit.js";
+import { isTty } from "../output.js";
 
 interface DemoOptions {
   readonly tenant?: string;
@@ -60,7 +61,8 @@ export function register(program: Command): void {
 
       const { main } = await import("../main.js");
       for (const step of steps) {
-        process.stdout.write(`\n\x1b[2m# ${step.why}\x1b[0m\n$ exoform ${step.argv.join(" ")}\n`);
+        const why = isTty() ? `\x1b[2m# ${step.why}\x1b[0m` : `# ${step.why}`;
+        process.stdout.write(`\n${why}\n$ exoform ${step.argv.join(" ")}\n`);
         process.exitCode = 0;
         const code = await main(["node", "exoform", ...step.argv]);
         if (!step.ok.includes(code)) {

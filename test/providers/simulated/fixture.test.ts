@@ -130,7 +130,7 @@ describe("bad fixtures", () => {
 describe("opening and creating tenants", () => {
   it("refuses to open a missing tenant and says how to create one", () => {
     const path = tenants.path("missing.db");
-    expect(userErrorOf(() => SimulatedTenant.open(path)).message).toBe(`no simulated tenant at ${path}; create one with: exoform tenant init`);
+    expect(userErrorOf(() => SimulatedTenant.open(path)).message).toBe(`no simulated tenant at ${path}; create one with: exoform tenant init --fixture contoso --tenant ${path} (or --fixture empty, or your own fixture file)`);
   });
 
   it("refuses a file that is not a tenant", () => {
