@@ -162,7 +162,12 @@ function schemaValidator(): ReturnType<Ajv["compile"]> {
 /** Validate `doc` (read from `source`) as a fixture; throws UserError with every problem. */
 export function validateFixture(doc: unknown, source: string): TenantFixture {
   const validate = schemaValidator();
-  if (!validate(doc)) throw new UserError(sortDiagnostics(schemaDiagnostics(validate.errors ?? [], source)));
+  if (!validate(doc)) {
+    // every problem at once: the content checks still run over the entries well-formed enough for them
+    const loose = looseFixture(doc);
+    const more = loose ? semanticDiagnostics(loose, source) : [];
+    throw new UserError(sortDiagnostics([...schemaDiagnostics(validate.errors ?? [], source), ...more]));
+  }
   const fixture = doc as TenantFixture;
   const problems = semanticDiagnostics(fixture, source);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
@@ -189,13 +194,37 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: string): Diag
 }
 
 /** Duplicates, dangling references and over-consumed SKUs: what the schema cannot say. */
-function semanticDiagnostics(f: TenantFixture, source: string): Diagnostic[] {
+/** The fixture's lists with each entry too malformed for the content checks replaced by undefined (indices kept). */
+interface LooseFixture {
+  readonly skus: ReadonlyArray<FixtureSku | undefined>;
+  readonly users: ReadonlyArray<FixtureUser | undefined>;
+  readonly mailboxes: ReadonlyArray<FixtureMailbox | undefined>;
+  readonly grants: ReadonlyArray<FixtureGrant | undefined>;
+}
+
+function looseFixture(doc: unknown): LooseFixture | null {
+  if (typeof doc !== "object" || doc === null) return null;
+  const d = doc as Record<string, unknown>;
+  const str = (x: unknown, ...keys: string[]) => typeof x === "object" && x !== null && keys.every((k) => typeof (x as Record<string, unknown>)[k] === "string");
+  const list = <T>(value: unknown, ok: (x: unknown) => boolean): Array<T | undefined> =>
+    Array.isArray(value) ? value.map((x) => (ok(x) ? (x as T) : undefined)) : [];
+  const strings = (x: unknown) => x === undefined || (Array.isArray(x) && x.every((v) => typeof v === "string"));
+  return {
+    skus: list<FixtureSku>(d["skus"], (x) => str(x, "skuPartNumber") && typeof (x as Record<string, unknown>)["prepaidUnits"] === "number"),
+    users: list<FixtureUser>(d["users"], (x) => str(x, "id", "userPrincipalName") && strings((x as Record<string, unknown>)["licenses"])),
+    mailboxes: list<FixtureMailbox>(d["mailboxes"], (x) => str(x, "address", "userId")),
+    grants: list<FixtureGrant>(d["grants"], (x) => str(x, "mailbox", "trustee", "right")),
+  };
+}
+
+function semanticDiagnostics(f: LooseFixture, source: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const err = (code: string, target: string, path: string, message: string) =>
     out.push({ severity: "error", code, target, location: `${source}#${path}`, message });
 
   const skus = new Map<string, number>();
   f.skus.forEach((s, i) => {
+    if (!s) return;
     if (skus.has(s.skuPartNumber)) err("fixture_duplicate_sku", s.skuPartNumber, `/skus/${i}`, `sku "${s.skuPartNumber}" is listed twice; keep one entry`);
     skus.set(s.skuPartNumber, 0);
   });
@@ -203,6 +232,7 @@ function semanticDiagnostics(f: TenantFixture, source: string): Diagnostic[] {
   const userIds = new Map<string, FixtureUser>();
   const liveUpns = new Set<string>();
   f.users.forEach((u, i) => {
+    if (!u) return;
     const upn = u.userPrincipalName.toLowerCase();
     if (userIds.has(u.id)) err("fixture_duplicate_user_id", upn, `/users/${i}/id`, `user id "${u.id}" is used twice; ids are unique`);
     userIds.set(u.id, u);
@@ -223,6 +253,7 @@ function semanticDiagnostics(f: TenantFixture, source: string): Diagnostic[] {
     }
   });
   f.skus.forEach((s, i) => {
+    if (!s) return;
     const used = skus.get(s.skuPartNumber) ?? 0;
     if (used > s.prepaidUnits) {
       err("fixture_seats_exceeded", s.skuPartNumber, `/skus/${i}`, `${used} users hold "${s.skuPartNumber}" but only ${s.prepaidUnits} seats are prepaid; raise prepaidUnits or remove licenses`);
@@ -232,6 +263,7 @@ function semanticDiagnostics(f: TenantFixture, source: string): Diagnostic[] {
   const addresses = new Set<string>();
   const anchored = new Set<string>();
   f.mailboxes.forEach((m, i) => {
+    if (!m) return;
     const address = m.address.toLowerCase();
     if (addresses.has(address)) err("fixture_duplicate_address", address, `/mailboxes/${i}/address`, `mailbox "${address}" is listed twice`);
     addresses.add(address);
@@ -245,6 +277,7 @@ function semanticDiagnostics(f: TenantFixture, source: string): Diagnostic[] {
   const grantKeys = new Set<string>();
   const allUpns = new Set([...userIds.values()].map((u) => u.userPrincipalName.toLowerCase()));
   f.grants.forEach((g, i) => {
+    if (!g) return;
     const mailbox = g.mailbox.toLowerCase();
     const trustee = g.trustee.toLowerCase();
     if (!addresses.has(mailbox)) err("fixture_grant_unknown_mailbox", mailbox, `/grants/${i}/mailbox`, `grant on "${mailbox}", which is not in "mailboxes"`);

@@ -92,6 +92,27 @@ describe("bad fixtures", () => {
     expect(where.some((w) => w.startsWith(`${file}#/:`) && w.includes('unknown field "extra"'))).toBe(true);
   });
 
+  it("reports schema and content problems together, so one pass fixes a fixture", () => {
+    const file = tenants.path("bad-both.json");
+    const doc = {
+      formatVersion: 1,
+      clock: "2026-11-01T09:00:00Z",
+      tenant: { id: "x", domains: ["x.com"], hybrid: false },
+      skus: [],
+      users: [{ id: "u-1", userPrincipalName: "a@x.com", displayName: "A" }],
+      mailboxes: [
+        { address: "a@x.com", displayName: "A", type: "room", userId: "u-1" },
+        { address: "b@x.com", displayName: "B", type: "shared", userId: "u-404" },
+      ],
+      grants: [{ mailbox: "nowhere@x.com", right: "SendAs", trustee: "a@x.com" }],
+    };
+    writeFileSync(file, JSON.stringify(doc));
+    const where = userErrorOf(() => loadFixture(file)).diagnostics.map((d) => d.location);
+    expect(where).toEqual(
+      expect.arrayContaining([`${file}#/mailboxes/0/type`, `${file}#/mailboxes/1/userId`, `${file}#/grants/0/mailbox`]),
+    );
+  });
+
   it("names every semantic problem at once: duplicates, dangling references, seats over prepaid", () => {
     const base = loadFixture("empty");
     const doc: TenantFixture = {
