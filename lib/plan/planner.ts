@@ -7,7 +7,7 @@
  * order), actions are then put in dependency order, and a plan with any error
  * carries no actions at all: every error is reported, none is half-applied.
  */
-import { hasErrors } from "../diagnostics/diagnostic.js";
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CanonicalDesiredState } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { ObservedState } from "../provider/observed.js";
@@ -59,7 +59,15 @@ export function plan(desired: CanonicalDesiredState, observed: ObservedState, op
     observed,
     actions,
     fingerprintKeys: failed ? [] : ctx.fingerprintKeys,
-    diagnostics: ctx.diagnostics,
+    diagnostics: targets === undefined ? ctx.diagnostics : ctx.diagnostics.map(withTargetSeatHint),
     ...(targets !== undefined ? { targets } : {}),
   });
+}
+
+/** Seat errors whose cause may be --target itself: conversions outside the targets would free seats. */
+const SEAT_CODES = new Set(["no_seat_for_conversion", "no_free_seat", "cannot_license_user_mailbox"]);
+
+function withTargetSeatHint(d: Diagnostic): Diagnostic {
+  if (!SEAT_CODES.has(d.code)) return d;
+  return { ...d, message: `${d.message} (with --target, seats that other mailboxes' planned license removals would free are not counted; plan without --target to use them)` };
 }

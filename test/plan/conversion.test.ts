@@ -91,6 +91,22 @@ describe("converting a user mailbox to shared", () => {
     expect(errors(doc)[0]!.message).toMatch(/^mailbox "ivy.chen@contoso.com" .*free or buy a seat/);
   });
 
+  it("with --target, says a seat another mailbox's conversion would free is not counted, and how to use it", () => {
+    const observed = tenant()
+      .sku("EXCHANGESTANDARD", { prepaid: 1, consumed: 1 })
+      .userMailbox("harry.wells@contoso.com", { licenses: ["EXCHANGESTANDARD"] })
+      .userMailbox(ivy)
+      .build();
+    const both = desired([
+      { address: "harry.wells@contoso.com", displayName: "Harry", origin: "convert" },
+      { address: ivy, displayName: "Ivy Chen", origin: "convert" },
+    ]);
+    expect(errors(planOf(both, observed))).toEqual([]);
+    const [e] = errors(planOf(both, observed, { targets: [ivy] }));
+    expect(e!.code).toBe("no_seat_for_conversion");
+    expect(e!.message).toContain("with --target, seats that other mailboxes' planned license removals would free are not counted; plan without --target to use them");
+  });
+
   it("assigns the declared license instead of a temporary one and keeps it", () => {
     const observed = base().userMailbox(ivy).build();
     const doc = planOf(desired([{ address: ivy, displayName: "Ivy Chen", origin: "convert", license: "EXCHANGEENTERPRISE" }]), observed);
