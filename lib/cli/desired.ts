@@ -15,11 +15,11 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { readSynthOutput, type SynthesizedStack } from "../synth/read.js";
 
 export interface DesiredOptions {
-  readonly desired?: string;
-  readonly app?: string;
-  readonly stack?: string;
+  readonly desired?: string | undefined;
+  readonly app?: string | undefined;
+  readonly stack?: string | undefined;
   /** Where the app writes its output; default cdktf.out (cdktf.json "output"). */
-  readonly output?: string;
+  readonly output?: string | undefined;
 }
 
 export interface LoadedDesired {
@@ -136,21 +136,26 @@ export function synthApp(options: Pick<DesiredOptions, "app" | "output">, cwd = 
   return { outdir, stacks: readSynthOutput(outdir, cwd) };
 }
 
+/** The synthesized stacks `stack` names (all of them when it is undefined); an unknown name is an error listing the others. */
+export function stacksNamed(stacks: readonly SynthesizedStack[], stack: string | undefined): readonly SynthesizedStack[] {
+  if (stack === undefined) return stacks;
+  const chosen = stacks.filter((s) => s.stack === stack);
+  if (chosen.length === 0) {
+    throw new UserError(`stack "${stack}" was not synthesized (stacks: ${stacks.map((s) => s.stack).join(", ") || "none"})`, "stack_selection");
+  }
+  return chosen;
+}
+
 export function loadDesired(options: DesiredOptions, cwd = process.cwd()): LoadedDesired {
   if (options.desired !== undefined) {
     const file = resolve(cwd, options.desired);
     return validatedOrThrow(readJsonFile(file, "a desired-state JSON document"), options.desired);
   }
   const { stacks } = synthApp(options, cwd);
-  const chosen = options.stack !== undefined ? stacks.filter((s) => s.stack === options.stack) : stacks;
+  const chosen = stacksNamed(stacks, options.stack);
   if (chosen.length !== 1) {
     const names = stacks.map((s) => s.stack).join(", ") || "none";
-    throw new UserError(
-      options.stack !== undefined
-        ? `stack "${options.stack}" was not synthesized (stacks: ${names})`
-        : `the app synthesized ${stacks.length} stacks (${names}); pick one with --stack`,
-      "stack_selection",
-    );
+    throw new UserError(`the app synthesized ${stacks.length} stacks (${names}); pick one with --stack`, "stack_selection");
   }
   const only = chosen[0]!;
   return validatedOrThrow(only.document, only.file);

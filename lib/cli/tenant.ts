@@ -10,6 +10,15 @@ import { ProviderError } from "../provider/errors.js";
 import { observe } from "../provider/observe.js";
 import type { ObservedState } from "../provider/observed.js";
 import type { ITenantProvider } from "../provider/provider.js";
+import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../providers/simulated/index.js";
+
+/** The help of every command's --tenant option. */
+export const TENANT_OPTION_HELP = "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)";
+
+/** Open the tenant a command's --tenant names (or the default), on the clock --clock / EXOFORM_CLOCK chose. */
+export function openTenant(flag: string | undefined): SimulatedTenant {
+  return SimulatedTenant.open(resolveTenantPath(flag), { clock: resolveClockMode() });
+}
 
 /**
  * Observe `provider` for `desired`. `consequence` finishes the sentence

@@ -36,10 +36,11 @@ import { ProviderError } from "../../provider/errors.js";
 import { observe } from "../../provider/observe.js";
 import type { ITenantProvider } from "../../provider/provider.js";
 import { renderPlan } from "../../render/index.js";
-import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
+import { resolveTenantPath } from "../../../providers/simulated/index.js";
 import { loadDesired, readJsonFile } from "../desired.js";
 import { EXIT } from "../exit.js";
 import { isTty, printDiagnostics, printJson } from "../output.js";
+import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
 
 interface ApplyCliOptions {
   readonly desired?: string;
@@ -79,7 +80,7 @@ export function register(program: Command): void {
     .option("--desired <file>", "a desired-state JSON document")
     .option("--app <command>", 'the program that synthesizes the stacks (default: "app" in cdktf.json)')
     .option("--stack <name>", "the stack to apply, when the app synthesizes several")
-    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .option("--auto-approve", "apply without asking (required when not on a terminal)")
     .option("--parallelism <n>", "most service calls at once; actions on one mailbox always run one at a time", "4")
     .option("--json", "print the result document (schema/apply-result.schema.json) on stdout")
@@ -104,7 +105,7 @@ export function register(program: Command): void {
       }
 
       const tenantPath = resolveTenantPath(options.tenant);
-      const tenant = SimulatedTenant.open(tenantPath, { clock: resolveClockMode() });
+      const tenant = openTenant(options.tenant);
       try {
         const doc = saved ?? (await planNow(tenant, desired!, options, interactive));
         const journal = new FileJournal(
@@ -141,11 +142,7 @@ export function register(program: Command): void {
 }
 
 function loadDesiredState(options: ApplyCliOptions): CanonicalDesiredState {
-  const loaded = loadDesired({
-    ...(options.desired !== undefined ? { desired: options.desired } : {}),
-    ...(options.app !== undefined ? { app: options.app } : {}),
-    ...(options.stack !== undefined ? { stack: options.stack } : {}),
-  });
+  const loaded = loadDesired(options);
   printDiagnostics(loaded.diagnostics);
   return loaded.state;
 }

@@ -14,6 +14,7 @@ import { UserError } from "../../diagnostics/errors.js";
 import { resolveTenantPath } from "../../../providers/simulated/index.js";
 import { EXIT } from "../exit.js";
 import { isTty } from "../output.js";
+import { TENANT_OPTION_HELP } from "../tenant.js";
 
 interface DemoOptions {
   readonly tenant?: string;
@@ -25,7 +26,7 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description("run the whole loop on the simulated contoso tenant: init (if absent), synth, plan, apply, verify, drift")
-    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .option("--fresh", "start from a new contoso tenant even if one exists")
     .option("--output <dir>", "where synth writes the example's stacks", "cdktf.out")
     .action(async (options: DemoOptions) => {

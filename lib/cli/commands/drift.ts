@@ -15,11 +15,12 @@ import { DRIFT_FORMATS, driftSummaryLine, renderDrift, type DriftFormat } from "
 import type { DriftReport } from "../../drift/types.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import type { ITenantProvider } from "../../provider/provider.js";
-import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
-import { observeFor } from "../tenant.js";
+
 import { loadDesired } from "../desired.js";
 import { EXIT } from "../exit.js";
 import { isTty, printDiagnostics } from "../output.js";
+import { TENANT_OPTION_HELP, observeFor, openTenant } from "../tenant.js";
+import { collect } from "../options.js";
 
 interface DriftCliOptions {
   readonly app?: string;
@@ -31,8 +32,6 @@ interface DriftCliOptions {
   readonly out?: string;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
 export function register(program: Command): void {
   program
     .command("drift")
@@ -40,7 +39,7 @@ export function register(program: Command): void {
     .option("--desired <file>", "a desired-state JSON document")
     .option("--app <command>", 'the program that synthesizes the stacks (default: "app" in cdktf.json)')
     .option("--stack <name>", "the stack to check, when the app synthesizes several")
-    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .option("--format <format>", `report format: ${DRIFT_FORMATS.join(", ")}`, "text")
     .option("--ignore <rule>", "do not report <mailbox|*>[:<field>]; repeatable", collect, [])
     .option("--out <file>", "write the report to this file instead of stdout (a one-line summary goes to stdout)")
@@ -48,13 +47,9 @@ export function register(program: Command): void {
       const format = parseFormat(options.format);
       const { rules, diagnostics } = parseIgnoreRules(options.ignore);
       if (diagnostics.length > 0) throw new UserError(diagnostics);
-      const loaded = loadDesired({
-        ...(options.desired !== undefined ? { desired: options.desired } : {}),
-        ...(options.app !== undefined ? { app: options.app } : {}),
-        ...(options.stack !== undefined ? { stack: options.stack } : {}),
-      });
+      const loaded = loadDesired(options);
       printDiagnostics([...loaded.diagnostics, ...unknownIgnoreFields(loaded.state.ignore ?? [], loaded.source)]);
-      const tenant = SimulatedTenant.open(resolveTenantPath(options.tenant), { clock: resolveClockMode() });
+      const tenant = openTenant(options.tenant);
       let report: DriftReport;
       try {
         report = await checkDrift(tenant, loaded.state, { ignore: rules });

@@ -22,9 +22,10 @@ import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { validateDesiredState } from "../../model/validate.js";
 import { canonicalJson } from "../../private/canonical-json.js";
 import schema from "../../../schema/desired-state.schema.json" with { type: "json" };
-import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
+
 import { printDiagnostics } from "../output.js";
-import { observeOrFail } from "../tenant.js";
+import { TENANT_OPTION_HELP, observeOrFail, openTenant } from "../tenant.js";
+import { collect } from "../options.js";
 
 const FORMATS = ["json", "ts"] as const;
 type ExportFormat = (typeof FORMATS)[number];
@@ -36,8 +37,6 @@ interface ExportCliOptions {
   readonly tenant?: string;
   readonly out?: string;
 }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 const HELP_AFTER = `
 The output plans to no change against the tenant it was read from, except:
@@ -66,7 +65,7 @@ export function register(program: Command): void {
     .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "json")
     .option("--mailbox <address>", "export only this shared mailbox; repeatable", collect, [])
     .option("--stack <name>", "the stack name (scopes removalPolicy \"delete\" tags; default: the tenant id, made a valid stack name)")
-    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .option("--out <file>", "write to this file instead of stdout")
     .addHelpText("after", HELP_AFTER)
     .action(async (options: ExportCliOptions) => {
@@ -74,7 +73,7 @@ export function register(program: Command): void {
       if (options.stack !== undefined && !new RegExp(schema.properties.stack.pattern).test(options.stack)) {
         throw new UserError(`--stack ${options.stack} is not a valid stack name: letters, digits, - and _, at most 64, starting with a letter or digit`, "usage");
       }
-      const tenant = SimulatedTenant.open(resolveTenantPath(options.tenant), { clock: resolveClockMode() });
+      const tenant = openTenant(options.tenant);
       let observed;
       try {
         observed = await observeOrFail(tenant, "nothing was exported", "export");

@@ -11,6 +11,7 @@ import { FileLockStore, isDeadHolder } from "../../apply/index.js";
 import { UserError } from "../../diagnostics/errors.js";
 import { resolveTenantPath } from "../../../providers/simulated/index.js";
 import { tenantLockPath } from "./apply.js";
+import { TENANT_OPTION_HELP } from "../tenant.js";
 
 interface ForceUnlockOptions {
   readonly tenant?: string;
@@ -22,7 +23,7 @@ export function register(program: Command): void {
     .command("force-unlock")
     .description("release the tenant lock left by an apply that is no longer running")
     .argument("<id>", "the lock id, as printed by the apply that found the tenant locked")
-    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .option("--force", "release the lock even though its holder still runs on this host")
     .action(async (id: string, options: ForceUnlockOptions) => {
       const store = new FileLockStore(tenantLockPath(resolveTenantPath(options.tenant)));

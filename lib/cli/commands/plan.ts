@@ -25,11 +25,12 @@ import {
 } from "../../policy/index.js";
 import type { ITenantProvider } from "../../provider/provider.js";
 import { GITHUB_COMMENT_LIMIT, renderMarkdownParts, renderPlan, type RenderFormat } from "../../render/index.js";
-import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../../providers/simulated/index.js";
+
 import { loadDesired } from "../desired.js";
-import { observeFor } from "../tenant.js";
 import { EXIT } from "../exit.js";
 import { isTty, printDiagnostics } from "../output.js";
+import { TENANT_OPTION_HELP, observeFor, openTenant } from "../tenant.js";
+import { collect } from "../options.js";
 
 const FORMATS: readonly RenderFormat[] = ["text", "markdown", "json"];
 
@@ -46,8 +47,6 @@ interface PlanCliOptions {
   readonly partsDir?: string;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
 export function register(program: Command): void {
   program
     .command("plan")
@@ -55,7 +54,7 @@ export function register(program: Command): void {
     .option("--desired <file>", "a desired-state JSON document")
     .option("--app <command>", 'the program that synthesizes the stacks (default: "app" in cdktf.json)')
     .option("--stack <name>", "the stack to plan, when the app synthesizes several")
-    .option("--tenant <path>", "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)")
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .option("--out <file>", "save the plan document (canonical JSON) for exoform apply")
     .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "text")
     .option("--detailed-exitcode", "exit 0 when there are no changes and 2 when there are")
@@ -64,14 +63,10 @@ export function register(program: Command): void {
     .option("--policy <file>", "check the plan against a policy file (schema/policy.schema.json); a failed mandatory rule exits 1 and saves nothing")
     .action(async (options: PlanCliOptions) => {
       const format = parseFormat(options.format);
-      const loaded = loadDesired({
-        ...(options.desired !== undefined ? { desired: options.desired } : {}),
-        ...(options.app !== undefined ? { app: options.app } : {}),
-        ...(options.stack !== undefined ? { stack: options.stack } : {}),
-      });
+      const loaded = loadDesired(options);
       printDiagnostics(loaded.diagnostics);
       const policy = options.policy !== undefined ? loadPolicy(resolve(options.policy)) : undefined;
-      const tenant = SimulatedTenant.open(resolveTenantPath(options.tenant), { clock: resolveClockMode() });
+      const tenant = openTenant(options.tenant);
       let doc: PlanDocument;
       let observed: ObservedState;
       try {

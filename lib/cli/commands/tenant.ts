@@ -12,21 +12,13 @@ import type { Right } from "../../provider/observed.js";
 import { capabilitiesOfSkus, formatBytes, GB } from "../../model/licensing.js";
 import { compareStrings } from "../../private/canonical-json.js";
 import { printJson } from "../output.js";
-import {
-  loadFixture,
-  resolveClockMode,
-  resolveTenantPath,
-  RETENTION_MS,
-  SimulatedTenant,
-  type FaultSettings,
-  type TenantFixture,
-} from "../../../providers/simulated/index.js";
+import { loadFixture, resolveTenantPath, RETENTION_MS, SimulatedTenant, type FaultSettings, type TenantFixture } from "../../../providers/simulated/index.js";
+import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
 
 interface TenantOption {
   tenant?: string;
 }
 
-const TENANT_HELP = "the simulated tenant file (default .exoform/tenant.db, or $EXOFORM_TENANT)";
 const RIGHTS: readonly Right[] = ["FullAccess", "SendAs", "SendOnBehalf"];
 
 export function register(program: Command): void {
@@ -39,7 +31,7 @@ export function register(program: Command): void {
     .description("create the simulated tenant from a fixture")
     .option("--fixture <name|file>", "contoso, empty, or a fixture JSON file", "contoso")
     .option("--force", "replace an existing tenant")
-    .option("--tenant <path>", TENANT_HELP)
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((opts: TenantOption & { fixture: string; force?: boolean }) => {
       const path = resolveTenantPath(opts.tenant);
       const fixture = loadFixture(opts.fixture);
@@ -56,7 +48,7 @@ export function register(program: Command): void {
     .description("summary of the tenant, or one mailbox in detail")
     .argument("[address]", "a mailbox address")
     .option("--json", "print JSON")
-    .option("--tenant <path>", TENANT_HELP)
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((address: string | undefined, opts: TenantOption & { json?: boolean }) =>
       withTenant(opts, (t) => {
         const view = tenantView(t.exportFixture(), t.nowMs());
@@ -75,7 +67,7 @@ export function register(program: Command): void {
   tenant
     .command("export")
     .description("print the whole tenant as a fixture document (what init --fixture reads)")
-    .option("--tenant <path>", TENANT_HELP)
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((opts: TenantOption) => withTenant(opts, (t) => printJson(t.exportFixture())));
 
   registerSet(tenant);
@@ -87,7 +79,7 @@ export function register(program: Command): void {
     .description("the operation log: every provider write (ok or refused), admin edit and time-driven event")
     .option("--json", "print JSON")
     .option("--limit <n>", "only the last n entries")
-    .option("--tenant <path>", TENANT_HELP)
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((opts: TenantOption & { json?: boolean; limit?: string }) =>
       withTenant(opts, (t) => {
         const entries = t.readLog(opts.limit !== undefined ? { limit: wholeNumber(opts.limit, "--limit") } : {});
@@ -104,7 +96,7 @@ export function register(program: Command): void {
 
 function registerSet(tenant: Command): void {
   const set = tenant.command("set").description("out-of-band edits, as an admin in the portal would make them (no faults, logged as admin.*)");
-  const leaf = (name: string, description: string) => set.command(name).description(description).option("--tenant <path>", TENANT_HELP);
+  const leaf = (name: string, description: string) => set.command(name).description(description).option("--tenant <path>", TENANT_OPTION_HELP);
 
   leaf("grant", "add a grant")
     .argument("<mailbox>")
@@ -166,13 +158,13 @@ function registerClock(tenant: Command): void {
   clock
     .command("show", { isDefault: true })
     .description("print the tenant time")
-    .option("--tenant <path>", TENANT_HELP)
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((opts: TenantOption) => withTenant(opts, (t) => out(new Date(t.nowMs()).toISOString())));
   clock
     .command("advance")
     .description("move the tenant clock forward, e.g. 30m, 2h, 31d, 1h30m")
     .argument("<duration>")
-    .option("--tenant <path>", TENANT_HELP)
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((duration: string, opts: TenantOption) =>
       withTenant(opts, (t) => {
         t.advanceClock(parseDuration(duration));
@@ -218,7 +210,7 @@ function registerFaults(tenant: Command): void {
     .command("show", { isDefault: true })
     .description("print the fault settings")
     .option("--json", "print JSON")
-    .option("--tenant <path>", TENANT_HELP)
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((opts: TenantOption & { json?: boolean }) => withTenant(opts, (t) => (opts.json ? printJson(t.faults()) : out(renderFaults(t.faults())))));
   faults
     .command("set")
@@ -231,7 +223,7 @@ function registerFaults(tenant: Command): void {
     .option("--crash-mode <mode>", "after-commit (the write is kept) or before-commit (it is lost)")
     .option("--seed <n>", "seed of the transient-failure sequence")
     .option("--fail-reads <n>", "the next n bulk reads fail with a transient error")
-    .option("--tenant <path>", TENANT_HELP)
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((opts: FaultFlags) =>
       withTenant(opts, (t) => {
         const change = faultChange(opts);
@@ -242,7 +234,7 @@ function registerFaults(tenant: Command): void {
   faults
     .command("clear")
     .description("turn every fault off")
-    .option("--tenant <path>", TENANT_HELP)
+    .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((opts: TenantOption) =>
       withTenant(opts, (t) => {
         t.clearFaults();
@@ -490,7 +482,7 @@ function usage(message: string): UserError {
 }
 
 function withTenant(opts: TenantOption, fn: (t: SimulatedTenant) => void): void {
-  const t = SimulatedTenant.open(resolveTenantPath(opts.tenant), { clock: resolveClockMode() });
+  const t = openTenant(opts.tenant);
   try {
     fn(t);
   } catch (e) {

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { UserError } from "../../diagnostics/errors.js";
 import { hasErrors, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { validateDesiredState } from "../../model/validate.js";
-import { readJsonFile, synthApp } from "../desired.js";
+import { readJsonFile, stacksNamed, synthApp } from "../desired.js";
 import { EXIT } from "../exit.js";
 import { printDiagnostics, printJson } from "../output.js";
 import { jsonOnError } from "./synth.js";
@@ -50,11 +50,7 @@ function validate(options: ValidateOptions, cwd = process.cwd()): void {
     inputs.push({ source: options.desired, document: readJsonFile(resolve(cwd, options.desired), "a desired-state JSON document") });
   } else {
     const { stacks } = synthApp(options, cwd);
-    const chosen = options.stack !== undefined ? stacks.filter((s) => s.stack === options.stack) : stacks;
-    if (options.stack !== undefined && chosen.length === 0) {
-      throw new UserError(`stack "${options.stack}" was not synthesized (stacks: ${stacks.map((s) => s.stack).join(", ") || "none"})`, "stack_selection");
-    }
-    for (const s of chosen) inputs.push({ source: s.file, stack: s.stack, document: s.document });
+    for (const s of stacksNamed(stacks, options.stack)) inputs.push({ source: s.file, stack: s.stack, document: s.document });
   }
 
   const diagnostics: Diagnostic[] = [];
