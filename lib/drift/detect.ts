@@ -32,15 +32,13 @@ import {
   type DriftValue,
   type PendingItem,
 } from "./types.js";
+import { DAY_MS, RECYCLE_BIN_DAYS } from "../model/service-rules.js";
 
 export interface DriftOptions {
   /** Extra ignore rules (e.g. from --ignore), applied with the desired state's own `ignore[]`. */
   readonly ignore?: readonly IgnoreRule[];
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Soft-deleted users and their mailboxes are kept this long (R2.3, R7.3). */
-const RESTORE_WINDOW_DAYS = 30;
 
 const RIGHT_FIELD: Readonly<Record<Right, DriftField>> = {
   FullAccess: "fullAccess",
@@ -547,7 +545,7 @@ function checkUndeclared(stack: string, declared: ReadonlySet<string>, tenant: T
 
 /** Days left before a soft-deleted object is purged, and the purge date. */
 export function restoreWindow(deletedAt: string, observedAt: string): { daysLeft: number; purgeOn: string } {
-  const purge = Date.parse(deletedAt) + RESTORE_WINDOW_DAYS * DAY_MS;
+  const purge = Date.parse(deletedAt) + RECYCLE_BIN_DAYS * DAY_MS;
   const left = purge - Date.parse(observedAt);
   return { daysLeft: left > 0 ? Math.ceil(left / DAY_MS) : 0, purgeOn: new Date(purge).toISOString().slice(0, 10) };
 }

@@ -45,6 +45,7 @@ import { formatManagementTag, parseManagementTag } from "../model/management-tag
 import { canonicalize, domainOf, type CanonicalDesiredState } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { ObservedGrant, ObservedMailbox, ObservedState, ObservedUser } from "../provider/observed.js";
+import { MAX_FULL_ACCESS_ENTRIES } from "../model/service-rules.js";
 
 export interface ExportOptions {
   /** The stack the document belongs to (scopes management tags). */
@@ -64,7 +65,7 @@ export interface ExportResult {
 }
 
 /** Add-MailboxPermission refuses more than 500 ACEs on one mailbox (R3.9); the planner refuses such a declaration. */
-export const EXPORT_FULL_ACCESS_MAX = 500;
+export const EXPORT_FULL_ACCESS_MAX = MAX_FULL_ACCESS_ENTRIES;
 
 const ADDRESS = new RegExp(schema.definitions.Address.pattern);
 const ALIAS = new RegExp(schema.definitions.Alias.pattern);

@@ -9,4 +9,5 @@ export type * from "./generated/desired-state.js";
 export * from "./normalize.js";
 export * from "./validate.js";
 export * from "./licensing.js";
+export * from "./service-rules.js";
 export * from "./management-tag.js";

@@ -9,11 +9,12 @@ import type { CanonicalSharedMailbox } from "../model/normalize.js";
 import type { ObservedGrant, Right } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
 import type { AccessChange } from "./types.js";
+import { MAX_FULL_ACCESS_ENTRIES, SUPPORTED_CONCURRENT_USERS } from "../model/service-rules.js";
 
 /** Above this many direct FullAccess members, Outlook use becomes unreliable (R3.9: about 25 concurrent users). */
-export const FULL_ACCESS_WARN = 25;
+export const FULL_ACCESS_WARN = SUPPORTED_CONCURRENT_USERS;
 /** Add-MailboxPermission refuses more than 500 ACEs on one mailbox (R3.9). */
-export const FULL_ACCESS_MAX = 500;
+export const FULL_ACCESS_MAX = MAX_FULL_ACCESS_ENTRIES;
 
 const RIGHTS: readonly Right[] = ["FullAccess", "SendAs", "SendOnBehalf"];
 

@@ -13,15 +13,14 @@ import type { PlanContext } from "./context.js";
 import { planGrants } from "./grants.js";
 import { planLicenseAssignments, planLicenseRemovals } from "./licenses.js";
 import { hybridConvertMessage, hybridSignInMessage, planMailboxUpdate, type MailboxFields } from "./mailbox-common.js";
+import { DAY_MS, RECYCLE_BIN_DAYS } from "../model/service-rules.js";
 
 /** Soft-deleted users and their mailboxes are restorable for 30 days (R2.3, R7.3). */
-export const RESTORE_WINDOW_DAYS = 30;
+export const RESTORE_WINDOW_DAYS = RECYCLE_BIN_DAYS;
 /** A restored user's mailbox is re-created within 20-30 minutes (R2.5). */
 export const RECREATE_MINUTES = 30;
 /** A new mailbox accepts members after "a few minutes" (R3.4). */
 export const PROVISION_MINUTES = 5;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
   const live = ctx.ix.mailboxes.get(spec.address);
@@ -110,7 +109,7 @@ function planRestore(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
     (a, b) =>
       Number(owners.has(b.id)) - Number(owners.has(a.id)) ||
       Date.parse(b.deletedAt ?? "") - Date.parse(a.deletedAt ?? "") ||
-      (a.id < b.id ? -1 : 1),
+      compareStrings(a.id, b.id),
   );
   const user = deleted[0];
   if (user === undefined) {

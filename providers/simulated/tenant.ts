@@ -54,14 +54,14 @@ import {
   type TenantFixture,
   type TimingSettings,
 } from "./fixture.js";
+import { DAY_MS, MAX_FULL_ACCESS_ENTRIES, RECYCLE_BIN_DAYS, UNLICENSED_GRACE_DAYS } from "../../lib/model/service-rules.js";
 
-const DAY = 86_400_000;
 /** Soft-deleted users and mailboxes are purged after 30 days (R2.3). */
-export const RETENTION_MS = 30 * DAY;
+export const RETENTION_MS = RECYCLE_BIN_DAYS * DAY_MS;
 /** An unlicensed user mailbox is disconnected after 30 days (R1.12, R2.6). */
-export const DISCONNECT_MS = 30 * DAY;
+export const DISCONNECT_MS = UNLICENSED_GRACE_DAYS * DAY_MS;
 /** At most 500 FullAccess ACEs per mailbox (R3.9). */
-export const MAX_FULL_ACCESS = 500;
+export const MAX_FULL_ACCESS = MAX_FULL_ACCESS_ENTRIES;
 /** R5.1: letters, digits and !#%*+-/=?^_~, periods only between other characters. */
 const ALIAS_PATTERN = /^[A-Za-z0-9!#%*+\-/=?^_~]+(\.[A-Za-z0-9!#%*+\-/=?^_~]+)*$/;
 const SYNCED_MESSAGE =
