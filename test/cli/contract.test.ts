@@ -134,9 +134,9 @@ describe("exoform on the contoso fixture: exit codes and JSON documents", () => 
     ]);
     expect(exitOf(ok), ok.stderr).toBe(0);
     expect((JSON.parse(ok.stdout) as { ok: boolean }).ok).toBe(true);
-    expect(exitOf(bad)).toBe(1);
+    expect(exitOf(bad), bad.stderr).toBe(1);
     expect(bad.stderr.match(/^error: bad\.json#\/sharedMailboxes\/\d\//gm)?.length).toBe(2);
-    expect(exitOf(badJson)).toBe(1);
+    expect(exitOf(badJson), badJson.stderr).toBe(1);
     expect((JSON.parse(badJson.stdout) as { ok: boolean }).ok).toBe(false);
   });
 
@@ -157,9 +157,9 @@ describe("exoform on the contoso fixture: exit codes and JSON documents", () => 
     expect(exitOf(plain), plain.stderr).toBe(0);
     expect(exitOf(saved), saved.stderr).toBe(2);
     expect(valid("plan", readFileSync(join(dir, "plan.json"), "utf8"))).toEqual(plan);
-    expect(exitOf(mismatch)).toBe(1);
+    expect(exitOf(mismatch), mismatch.stderr).toBe(1);
     expect(mismatch.stderr).toContain('the desired state is for tenant "fabrikam"');
-    expect(exitOf(unknownTarget)).toBe(1);
+    expect(exitOf(unknownTarget), unknownTarget.stderr).toBe(1);
     expect(unknownTarget.stderr).toMatch(/^error: nobody@contoso\.com: /m);
     for (const r of [mismatch, unknownTarget]) expect(r.stderr).not.toMatch(/^\s+at /m);
   });
@@ -169,7 +169,7 @@ describe("exoform on the contoso fixture: exit codes and JSON documents", () => 
     saved.actions[0]!.description += " (edited)";
     writeFileSync(join(dir, "edited.json"), JSON.stringify(saved));
     const refused = await exoform("apply", "edited.json", "--desired", DESIRED, ...T, "--json");
-    expect(exitOf(refused)).toBe(1);
+    expect(exitOf(refused), refused.stderr).toBe(1);
     expect(refused.stderr).toContain("error: edited.json: ");
 
     const applied = await exoform("apply", "plan.json", "--desired", DESIRED, ...T, "--json");
@@ -202,19 +202,19 @@ describe("exoform on the contoso fixture: exit codes and JSON documents", () => 
     expect(exitOf(json), json.stderr).toBe(2);
     const report = valid<{ items: Array<{ mailbox: string; code: string; trustee?: string; severity: string }> }>("drift", json.stdout);
     expect(report.items).toMatchObject([{ mailbox: "support@contoso.com", code: "grant_added", trustee: "gina.rossi@contoso.com", severity: "high" }]);
-    expect(exitOf(text)).toBe(2);
+    expect(exitOf(text), text.stderr).toBe(2);
     expect(text.stdout).toContain("grant_added");
-    expect(exitOf(markdown)).toBe(2);
+    expect(exitOf(markdown), markdown.stderr).toBe(2);
     expect(readFileSync(join(dir, "drift.md"), "utf8")).toContain("`grant_added`");
-    expect(exitOf(ignored)).toBe(0);
+    expect(exitOf(ignored), ignored.stderr).toBe(0);
     expect(valid<{ ignored: number }>("drift", ignored.stdout).ignored).toBe(1);
-    expect(exitOf(badIgnore)).toBe(1);
+    expect(exitOf(badIgnore), badIgnore.stderr).toBe(1);
     expect(badIgnore.stderr).toContain('unknown field "fullaccess"');
 
     const faults = await exoform("tenant", "faults", "set", "--fail-reads", "1", ...T);
     expect(faults.code, faults.stderr).toBe(0);
     const failed = await exoform("drift", "--desired", DESIRED, ...T, "--format", "json");
-    expect(exitOf(failed)).toBe(1);
+    expect(exitOf(failed), failed.stderr).toBe(1);
     expect(failed.stdout).toBe("");
     expect(failed.stderr).toContain("drift was NOT checked");
   });
