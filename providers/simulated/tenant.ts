@@ -769,11 +769,13 @@ export class SimulatedTenant implements ITenantProvider {
    * the change (in a savepoint, rolled back if refused) and the log entry.
    */
   private async write<T>(operation: string, target: string, args: unknown, body: () => T): Promise<T> {
-    const latencyMs = this.faults().latencyMs;
-    if (latencyMs > 0) await this.clock.sleep(latencyMs);
-    // read after the sleep (nothing awaits from here to the commit): overlapping writes must each see the
-    // crash countdown the previous one left, or two writes count as one
-    const faults = this.faults();
+    let faults = this.faults();
+    if (faults.latencyMs > 0) {
+      await this.clock.sleep(faults.latencyMs);
+      // read again after the sleep (nothing awaits from here to the commit): overlapping writes must each
+      // see the crash countdown the previous one left, or two writes count as one
+      faults = this.faults();
+    }
     this.current = { operation, target };
     const armedBeforeCommit = faults.crashMode === "beforeCommit" && faults.crashAfterWrites === 1;
     if (armedBeforeCommit) {
