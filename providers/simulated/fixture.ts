@@ -87,6 +87,32 @@ export interface FaultSettings {
   readonly crashMode: "afterCommit" | "beforeCommit";
   /** The next N bulk reads fail with a transient error. */
   readonly failReads: number;
+
+  // ---- over the wire only (exoform tenant serve; providers/local-endpoint): the in-process tenant ignores these
+
+  /** Throttle the wire as the service does (Graph resource units and writes, Exchange rate and concurrency). */
+  readonly wireThrottling: boolean;
+  /** Graph identity resource units per 10 s per app and tenant; null: by tenant size as documented (3,500 / 5,000 / 8,000). */
+  readonly graphResourceUnitsPer10s: number | null;
+  /** Graph identity writes per 150 s per app and tenant (documented: 3,000). */
+  readonly graphWritesPer150s: number;
+  /** Exchange cmdlets per 5 s per tenant (historical policy: 25). */
+  readonly exchangeCmdletsPer5s: number;
+  /** Exchange writing cmdlets per 60 s per tenant (historical policy: 120 destructive cmdlets). */
+  readonly exchangeWritesPer60s: number;
+  /** Exchange requests in flight at once per tenant (historical policy: 9); more answer 429. */
+  readonly exchangeConcurrency: number;
+  /** Probability 0..1 that a request is answered 503 or 504 without being run. */
+  readonly wireErrorRate: number;
+  /** Probability 0..1 that a response is held back `wireSlowMs` of wall time. */
+  readonly wireSlowRate: number;
+  readonly wireSlowMs: number;
+  /** Probability 0..1 that the connection is reset in the middle of the response (the request was run). */
+  readonly wireResetRate: number;
+  /** Probability 0..1 that a WRITE is committed and its response lost (the connection closes with no answer). */
+  readonly wireLostResponseRate: number;
+  /** Eventual consistency: a read reaching another backend within this many ms of a write may not show it. 0: off. */
+  readonly readLagMs: number;
 }
 
 export interface TenantSettings {
@@ -122,6 +148,18 @@ export const DEFAULT_FAULTS: FaultSettings = {
   crashAfterWrites: null,
   crashMode: "afterCommit",
   failReads: 0,
+  wireThrottling: true,
+  graphResourceUnitsPer10s: null,
+  graphWritesPer150s: 3000,
+  exchangeCmdletsPer5s: 25,
+  exchangeWritesPer60s: 120,
+  exchangeConcurrency: 9,
+  wireErrorRate: 0,
+  wireSlowRate: 0,
+  wireSlowMs: 0,
+  wireResetRate: 0,
+  wireLostResponseRate: 0,
+  readLagMs: 0,
 };
 
 export const BUILTIN_FIXTURES: Readonly<Record<string, unknown>> = { contoso, empty };

@@ -1,0 +1,54 @@
+/**
+ * An EndpointContext without a server, throttling or read lag: protocol
+ * modules' unit tests call their handlers with it, over a real simulated
+ * tenant. The wire tests (server.test.ts and friends) use the real server.
+ */
+import type { EndpointContext } from "../../providers/local-endpoint/context.js";
+import type { Caller } from "../../providers/local-endpoint/wire.js";
+import { SimulatedTenant, loadFixture } from "../../providers/simulated/index.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export function directContext(tenant: SimulatedTenant, origin = "https://127.0.0.1:1"): EndpointContext {
+  const info = JSON.parse(JSON.stringify(tenant.exportFixture().tenant)) as { id: string; domains: string[] };
+  return {
+    tenant,
+    tenantId: info.id,
+    domains: info.domains,
+    origin,
+    nowMs: () => tenant.nowMs(),
+    admit: () => null,
+    reads: () => tenant,
+    write: (_view, _keys, run) => run(tenant),
+  };
+}
+
+/** A new contoso tenant (or another built-in fixture) in a temporary folder. */
+export function tempTenant(fixture = "contoso"): SimulatedTenant {
+  const dir = mkdtempSync(join(tmpdir(), "exoform-endpoint-"));
+  return SimulatedTenant.create(join(dir, "tenant.db"), loadFixture(fixture));
+}
+
+/** The caller of the full-permission app (what `exoform tenant serve` registers as the apply client). */
+export function applyCaller(tenantId: string): Caller {
+  return {
+    appId: "apply-app",
+    tenantId,
+    roles: new Set([
+      "User.Read.All", "User.ReadWrite.All", "User.EnableDisableAccount.All", "User-PasswordProfile.ReadWrite.All",
+      "LicenseAssignment.ReadWrite.All", "Organization.Read.All", "User.DeleteRestore.All", "Exchange.ManageAsApp",
+    ]),
+    wids: new Set(["29232cdf-9323-42fd-ade2-1d097af3e4de", "fe930be7-5e62-47db-91af-98c3a49a38b1"]),
+  };
+}
+
+/** The caller of the read-only app: can plan and drift, never apply. */
+export function readOnlyCaller(tenantId: string): Caller {
+  return {
+    appId: "read-app",
+    tenantId,
+    roles: new Set(["User.Read.All", "Organization.Read.All", "Exchange.ManageAsApp"]),
+    wids: new Set(["f2ef992c-3afb-46b9-b7cf-a126ee74c451"]),
+  };
+}
