@@ -5,6 +5,7 @@
  */
 import type { EndpointContext } from "../../providers/local-endpoint/context.js";
 import type { Caller } from "../../providers/local-endpoint/wire.js";
+import { APPLY_APP, READ_ONLY_APP } from "../../providers/local-endpoint/permissions.js";
 import { SimulatedTenant, loadFixture } from "../../providers/simulated/index.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,23 +33,10 @@ export function tempTenant(fixture = "contoso"): SimulatedTenant {
 
 /** The caller of the full-permission app (what `exoform tenant serve` registers as the apply client). */
 export function applyCaller(tenantId: string): Caller {
-  return {
-    appId: "apply-app",
-    tenantId,
-    roles: new Set([
-      "User.Read.All", "User.ReadWrite.All", "User.EnableDisableAccount.All", "User-PasswordProfile.ReadWrite.All",
-      "LicenseAssignment.ReadWrite.All", "Organization.Read.All", "User.DeleteRestore.All", "Exchange.ManageAsApp",
-    ]),
-    wids: new Set(["29232cdf-9323-42fd-ade2-1d097af3e4de", "fe930be7-5e62-47db-91af-98c3a49a38b1"]),
-  };
+  return { appId: "apply-app", tenantId, roles: new Set([...APPLY_APP.graph, ...APPLY_APP.exchange]), wids: new Set(APPLY_APP.wids) };
 }
 
 /** The caller of the read-only app: can plan and drift, never apply. */
 export function readOnlyCaller(tenantId: string): Caller {
-  return {
-    appId: "read-app",
-    tenantId,
-    roles: new Set(["User.Read.All", "Organization.Read.All", "Exchange.ManageAsApp"]),
-    wids: new Set(["f2ef992c-3afb-46b9-b7cf-a126ee74c451"]),
-  };
+  return { appId: "read-app", tenantId, roles: new Set([...READ_ONLY_APP.graph, ...READ_ONLY_APP.exchange]), wids: new Set(READ_ONLY_APP.wids) };
 }
