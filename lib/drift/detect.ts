@@ -58,7 +58,8 @@ const ADDED_SEVERITY: Readonly<Record<Right, DriftSeverity>> = { FullAccess: "hi
 
 /** The grants on one mailbox, as sets. */
 interface MailboxGrants {
-  readonly fullAccess: Map<string, boolean>;
+  /** trustee -> autoMapping; undefined when the provider cannot read it back (Microsoft). */
+  readonly fullAccess: Map<string, boolean | undefined>;
   readonly sendAs: Set<string>;
   readonly sendOnBehalf: Set<string>;
 }
@@ -102,7 +103,8 @@ class TenantIndex {
         this.grants.set(mailbox, set);
       }
       const trustee = g.trustee.toLowerCase();
-      if (g.right === "FullAccess") set.fullAccess.set(trustee, g.autoMapping ?? true);
+      // undefined: the provider cannot read autoMapping back (Microsoft's service never returns it)
+      if (g.right === "FullAccess") set.fullAccess.set(trustee, g.autoMapping);
       else if (g.right === "SendAs") set.sendAs.add(trustee);
       else set.sendOnBehalf.add(trustee);
     }
@@ -390,9 +392,10 @@ function checkGrants(m: CanonicalSharedMailbox, grants: MailboxGrants, tenant: T
   const live = (trustee: string, right: Right) => trusteeIsLive(m.address, trustee, right, tenant, now, out);
   for (const [trustee, autoMapping] of wantFull) {
     if (!live(trustee, "FullAccess")) continue;
+    if (!grants.fullAccess.has(trustee)) grantRemoved(m.address, trustee, "FullAccess", out);
     const actual = grants.fullAccess.get(trustee);
-    if (actual === undefined) grantRemoved(m.address, trustee, "FullAccess", out);
-    else if (actual !== autoMapping) {
+    // an autoMapping nobody can read is never drift: it was applied when the grant was made
+    if (actual !== undefined && actual !== autoMapping) {
       out.add(
         m.address,
         "automapping_changed",

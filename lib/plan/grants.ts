@@ -57,8 +57,9 @@ export function planGrants(
     for (const [trustee, autoMapping] of want) {
       if (!checkTrustee(ctx, address, right, trustee, checked)) continue;
       const existing = have.get(trustee);
-      // already granted as declared: the common case at scale, so nothing is built for it
-      if (existing !== undefined && (right !== "FullAccess" || (existing.autoMapping ?? true) === autoMapping)) continue;
+      // already granted as declared: the common case at scale, so nothing is built for it. An autoMapping
+      // the provider cannot read (Microsoft's service never returns it) is taken as declared, never as drift
+      if (existing !== undefined && (right !== "FullAccess" || existing.autoMapping === undefined || existing.autoMapping === autoMapping)) continue;
       const grantParams = right === "FullAccess" ? { right, trustee, autoMapping } : { right, trustee };
       const mapping = right === "FullAccess" ? (autoMapping ? ", with Outlook automapping" : ", without Outlook automapping") : "";
       if (existing === undefined) {
@@ -73,7 +74,7 @@ export function planGrants(
           access,
           fingerprint: fp,
         });
-      } else if (right === "FullAccess" && (existing.autoMapping ?? true) !== autoMapping) {
+      } else if (right === "FullAccess" && existing.autoMapping !== autoMapping) {
         const revoke = ctx.add({
           type: "permission.revoke",
           target: address,

@@ -96,6 +96,14 @@ describe("detectDrift: grants changed out of band", () => {
     expect(item).toMatchObject({ code: "automapping_changed", severity: "low", expected: false, actual: true, trustee: "erin.kim@contoso.com" });
     expect(item.message).toContain("R3.5");
   });
+
+  it("never reports autoMapping, nor plans its change, when the provider cannot read it back (Microsoft's service)", () => {
+    const unreadable = { ...applied, grants: applied.grants.map((g) => (g.right === "FullAccess" ? { mailbox: g.mailbox, right: g.right, trustee: g.trustee } : g)) };
+    expect(detectDrift(desired, unreadable).items).toEqual([]);
+    expect(plan(desired, unreadable).actions).toEqual([]);
+    const removed = removeGrant(unreadable, "info@contoso.com", "FullAccess", "erin.kim@contoso.com");
+    expect(only(detectDrift(desired, removed))).toMatchObject({ code: "grant_removed", trustee: "erin.kim@contoso.com" });
+  });
 });
 
 describe("detectDrift: accounts, licenses and mailbox fields", () => {
