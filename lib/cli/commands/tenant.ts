@@ -200,12 +200,24 @@ interface FaultFlags extends TenantOption {
   crashMode?: string;
   seed?: string;
   failReads?: string;
+  wireThrottling?: string;
+  graphRu?: string;
+  graphWrites?: string;
+  exchangeRate?: string;
+  exchangeWrites?: string;
+  exchangeConcurrency?: string;
+  wireErrors?: string;
+  wireSlow?: string;
+  wireSlowMs?: string;
+  wireResets?: string;
+  lostResponses?: string;
+  readLag?: string;
 }
 
 function registerFaults(tenant: Command): void {
   const faults = tenant
     .command("faults")
-    .description("fault injection on provider writes (throttling, transient failures, latency, crash) and bulk reads");
+    .description("fault injection on provider writes (throttling, transient failures, latency, crash) and bulk reads, and over the wire of `exoform tenant serve`");
   faults
     .command("show", { isDefault: true })
     .description("print the fault settings")
@@ -223,6 +235,18 @@ function registerFaults(tenant: Command): void {
     .option("--crash-mode <mode>", "after-commit (the write is kept) or before-commit (it is lost)")
     .option("--seed <n>", "seed of the transient-failure sequence")
     .option("--fail-reads <n>", "the next n bulk reads fail with a transient error")
+    .option("--wire-throttling <on|off>", "over the wire: throttle Graph and Exchange as the services do")
+    .option("--graph-ru <n|auto>", "over the wire: Graph resource units per 10 s per app (auto: by tenant size, 3,500 / 5,000 / 8,000)")
+    .option("--graph-writes <n>", "over the wire: Graph writes per 150 s per app")
+    .option("--exchange-rate <n>", "over the wire: Exchange cmdlets per 5 s")
+    .option("--exchange-writes <n>", "over the wire: Exchange writing cmdlets per 60 s")
+    .option("--exchange-concurrency <n>", "over the wire: Exchange requests in flight at once; more answer 429")
+    .option("--wire-errors <rate>", "over the wire: probability 0..1 that a request is answered 503 or 504 without being run")
+    .option("--wire-slow <rate>", "over the wire: probability 0..1 that a response is held back --wire-slow-ms")
+    .option("--wire-slow-ms <ms>", "over the wire: how long a slow response is held back (wall time)")
+    .option("--wire-resets <rate>", "over the wire: probability 0..1 that the connection is reset after the request ran")
+    .option("--lost-responses <rate>", "over the wire: probability 0..1 that a write is committed and its response lost")
+    .option("--read-lag <ms>", "over the wire: a write shows on another backend only this long after it (tenant time; 0: off)")
     .option("--tenant <path>", TENANT_OPTION_HELP)
     .action((opts: FaultFlags) =>
       withTenant(opts, (t) => {
@@ -242,6 +266,26 @@ function registerFaults(tenant: Command): void {
       }),
     );
 }
+
+type NumberFault = { [K in keyof FaultSettings]: FaultSettings[K] extends number ? K : never }[keyof FaultSettings];
+
+const atLeastOne = (n: number) => Number.isInteger(n) && n >= 1;
+const isRate = (n: number) => n >= 0 && n <= 1;
+const isWhole = (n: number) => Number.isInteger(n) && n >= 0;
+
+/** The numeric wire flags: option, flag, field, check, what is expected. */
+const WIRE_NUMBER_FLAGS: ReadonlyArray<readonly [keyof FaultFlags, string, NumberFault, (n: number) => boolean, string]> = [
+  ["graphWrites", "--graph-writes", "graphWritesPer150s", atLeastOne, "a whole number of writes of at least 1"],
+  ["exchangeRate", "--exchange-rate", "exchangeCmdletsPer5s", atLeastOne, "a whole number of cmdlets of at least 1"],
+  ["exchangeWrites", "--exchange-writes", "exchangeWritesPer60s", atLeastOne, "a whole number of cmdlets of at least 1"],
+  ["exchangeConcurrency", "--exchange-concurrency", "exchangeConcurrency", atLeastOne, "a whole number of requests of at least 1"],
+  ["wireErrors", "--wire-errors", "wireErrorRate", isRate, "a rate between 0 and 1"],
+  ["wireSlow", "--wire-slow", "wireSlowRate", isRate, "a rate between 0 and 1"],
+  ["wireSlowMs", "--wire-slow-ms", "wireSlowMs", isWhole, "milliseconds"],
+  ["wireResets", "--wire-resets", "wireResetRate", isRate, "a rate between 0 and 1"],
+  ["lostResponses", "--lost-responses", "wireLostResponseRate", isRate, "a rate between 0 and 1"],
+  ["readLag", "--read-lag", "readLagMs", isWhole, "milliseconds, 0 to turn off"],
+];
 
 function faultChange(opts: FaultFlags): Partial<FaultSettings> {
   const problems: string[] = [];
@@ -275,6 +319,20 @@ function faultChange(opts: FaultFlags): Partial<FaultSettings> {
     else if (opts.crashMode === "before-commit") change.crashMode = "beforeCommit";
     else problems.push(`--crash-mode "${opts.crashMode}" is not valid; expected after-commit or before-commit`);
   }
+  // over the wire (exoform tenant serve)
+  if (opts.wireThrottling !== undefined) {
+    if (opts.wireThrottling === "on" || opts.wireThrottling === "off") change.wireThrottling = opts.wireThrottling === "on";
+    else problems.push(`--wire-throttling "${opts.wireThrottling}" is not valid; expected on or off`);
+  }
+  if (opts.graphRu === "auto") change.graphResourceUnitsPer10s = null;
+  else {
+    const graphRu = num(opts.graphRu, "--graph-ru", atLeastOne, "a whole number of resource units of at least 1, or auto");
+    if (graphRu !== undefined) change.graphResourceUnitsPer10s = graphRu;
+  }
+  for (const [option, flag, field, check, expect] of WIRE_NUMBER_FLAGS) {
+    const n = num(opts[option], flag, check, expect);
+    if (n !== undefined) change[field] = n;
+  }
   if (problems.length > 0) throw new UserError(problems.map((message) => ({ severity: "error" as const, code: "usage", target: "", message })));
   return change;
 }
@@ -286,6 +344,15 @@ function renderFaults(f: FaultSettings): string {
     `latency      ${f.latencyMs === 0 ? "off" : `${f.latencyMs} ms per write`}`,
     `crash        ${f.crashAfterWrites === null ? "off" : `after ${f.crashAfterWrites} more writes (${f.crashMode === "afterCommit" ? "after commit" : "before commit"})`}`,
     `fail reads   ${f.failReads === 0 ? "off" : `next ${f.failReads} bulk reads`}`,
+    "over the wire (exoform tenant serve)",
+    `  throttling   ${f.wireThrottling ? "on" : "off"}`,
+    `  graph        ${f.graphResourceUnitsPer10s === null ? "resource units by tenant size (3,500 / 5,000 / 8,000)" : `${f.graphResourceUnitsPer10s} resource units`} per 10 s, ${f.graphWritesPer150s} writes per 150 s, per app`,
+    `  exchange     ${f.exchangeCmdletsPer5s} cmdlets per 5 s, ${f.exchangeWritesPer60s} writing cmdlets per 60 s, ${f.exchangeConcurrency} requests in flight`,
+    `  errors       ${f.wireErrorRate === 0 ? "off" : `${f.wireErrorRate} of requests answered 503 or 504`}`,
+    `  lost         ${f.wireLostResponseRate === 0 ? "off" : `${f.wireLostResponseRate} of write responses`}`,
+    `  resets       ${f.wireResetRate === 0 ? "off" : `${f.wireResetRate} of responses`}`,
+    `  slow         ${f.wireSlowRate === 0 ? "off" : `${f.wireSlowRate} of responses, held ${f.wireSlowMs} ms (wall time)`}`,
+    `  read lag     ${f.readLagMs === 0 ? "off" : `${f.readLagMs} ms (tenant time)`}`,
   ];
   return lines.join("\n");
 }

@@ -135,6 +135,52 @@ describe("exoform tenant", () => {
     expect(error.diagnostics).toHaveLength(2);
   });
 
+  it("sets and shows the wire faults of `exoform tenant serve`", async () => {
+    const path = tenants.path();
+    await tenantCli(path, "init");
+    const defaults = await tenantCli(path, "faults", "show");
+    expect(defaults).toContain("over the wire (exoform tenant serve)");
+    expect(defaults).toContain("  throttling   on");
+    expect(defaults).toContain("resource units by tenant size (3,500 / 5,000 / 8,000) per 10 s, 3000 writes per 150 s");
+    expect(defaults).toContain("25 cmdlets per 5 s, 120 writing cmdlets per 60 s, 9 requests in flight");
+    expect(defaults).toContain("  read lag     off");
+    const shown = await tenantCli(
+      path, "faults", "set",
+      "--wire-throttling", "off", "--graph-ru", "400", "--graph-writes", "30", "--exchange-rate", "5", "--exchange-writes", "12", "--exchange-concurrency", "3",
+      "--wire-errors", "0.05", "--wire-slow", "0.1", "--wire-slow-ms", "2000", "--wire-resets", "0.02", "--lost-responses", "0.01", "--read-lag", "3000",
+    );
+    expect(shown).toContain("  throttling   off");
+    expect(shown).toContain("400 resource units per 10 s, 30 writes per 150 s");
+    expect(shown).toContain("5 cmdlets per 5 s, 12 writing cmdlets per 60 s, 3 requests in flight");
+    expect(shown).toContain("0.05 of requests answered 503 or 504");
+    expect(shown).toContain("0.01 of write responses");
+    expect(shown).toContain("0.02 of responses");
+    expect(shown).toContain("0.1 of responses, held 2000 ms (wall time)");
+    expect(shown).toContain("3000 ms (tenant time)");
+    const json = JSON.parse(await tenantCli(path, "faults", "show", "--json")) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      wireThrottling: false, graphResourceUnitsPer10s: 400, graphWritesPer150s: 30, exchangeCmdletsPer5s: 5, exchangeWritesPer60s: 12, exchangeConcurrency: 3,
+      wireErrorRate: 0.05, wireSlowRate: 0.1, wireSlowMs: 2000, wireResetRate: 0.02, wireLostResponseRate: 0.01, readLagMs: 3000,
+    });
+    expect(await tenantCli(path, "faults", "set", "--graph-ru", "auto", "--wire-throttling", "on")).toContain("resource units by tenant size");
+    expect(JSON.parse(await tenantCli(path, "faults", "show", "--json"))).toMatchObject({ graphResourceUnitsPer10s: null, wireThrottling: true });
+  });
+
+  it("names every bad wire fault flag at once", async () => {
+    const path = tenants.path();
+    await tenantCli(path, "init");
+    const error = await cliError(
+      path, "faults", "set",
+      "--wire-throttling", "maybe", "--graph-ru", "0", "--graph-writes", "1.5", "--exchange-rate", "x", "--exchange-writes", "-1", "--exchange-concurrency", "0",
+      "--wire-errors", "1.5", "--wire-slow", "-0.1", "--wire-slow-ms", "-5", "--wire-resets", "2", "--lost-responses", "abc", "--read-lag", "1.5",
+    );
+    expect(error.diagnostics.map((d) => d.message.split(" ")[0])).toEqual([
+      "--wire-throttling", "--graph-ru", "--graph-writes", "--exchange-rate", "--exchange-writes", "--exchange-concurrency", "--wire-errors", "--wire-slow", "--wire-slow-ms", "--wire-resets", "--lost-responses", "--read-lag",
+    ]);
+    expect(error.diagnostics[1]?.message).toBe('--graph-ru "0" is not valid; expected a whole number of resource units of at least 1, or auto');
+    expect(JSON.parse(await tenantCli(path, "faults", "show", "--json"))).toMatchObject({ wireThrottling: true, readLagMs: 0 }); // nothing changed
+  });
+
   it("parses durations and refuses bad ones", () => {
     expect(parseDuration("30m")).toBe(1_800_000);
     expect(parseDuration("31d")).toBe(31 * 86_400_000);
