@@ -53,12 +53,35 @@ export function noContent(headers: Record<string, string> = {}): WireResponse {
 
 // ------------------------------------------------------------------ Graph
 
-/** Graph's error body: {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}. */
-export function graphError(status: number, code: string, message: string, req: Pick<WireRequest, "requestId">, nowIso: string, headers: Record<string, string> = {}): WireResponse {
+/**
+ * One entry of a Graph error's `details`: Graph uses them for the finer cause of a 400
+ * (e.g. {"code":"ObjectConflict","target":"userPrincipalName"}); the local endpoint puts the
+ * simulated tenant's own code there, so a client can tell CountViolation from InvalidUsageLocation.
+ */
+export interface GraphErrorDetail {
+  readonly code: string;
+  readonly message: string;
+  readonly target?: string;
+}
+
+/**
+ * Graph's error body: {"error":{"code","message","details"?,"innerError":{"date","request-id","client-request-id"}}}.
+ * `details` is left out when absent or empty, as Graph does.
+ */
+export function graphError(
+  status: number,
+  code: string,
+  message: string,
+  req: Pick<WireRequest, "requestId">,
+  nowIso: string,
+  headers: Record<string, string> = {},
+  details: readonly GraphErrorDetail[] = [],
+): WireResponse {
+  const innerError = { date: nowIso.replace(/\.\d{3}Z$/, ""), "request-id": req.requestId, "client-request-id": req.requestId };
   return {
     status,
     headers: { "request-id": req.requestId, "client-request-id": req.requestId, ...headers },
-    body: { error: { code, message, innerError: { date: nowIso.replace(/\.\d{3}Z$/, ""), "request-id": req.requestId, "client-request-id": req.requestId } } },
+    body: { error: details.length > 0 ? { code, message, details, innerError } : { code, message, innerError } },
   };
 }
 
