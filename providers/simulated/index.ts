@@ -4,9 +4,10 @@
  * the real service's rules (licensing, quotas, soft delete, readiness,
  * trustees, directory sync), with a tenant-owned clock (virtual by default),
  * deterministic fault injection (throttling, transient failures, latency,
- * crashes), an operation log, and fixtures (contoso, empty) that load and
- * export in one JSON format. The CLI surface is `exoform tenant ...`
- * (lib/cli/commands/tenant.ts); see README.md here.
+ * crashes), an operation log, a request log for the local endpoint, and
+ * fixtures (contoso, empty) that load and export in one JSON format. The CLI
+ * surface is `exoform tenant ...` (lib/cli/commands/tenant.ts); see README.md
+ * here.
  */
 import { resolve } from "node:path";
 import type { ITenantProvider } from "../../lib/provider/provider.js";
@@ -14,7 +15,7 @@ import { UserError } from "../../lib/diagnostics/errors.js";
 import { SimulatedTenant } from "./tenant.js";
 
 export { SimulatedTenant, RETENTION_MS, DISCONNECT_MS, MAX_FULL_ACCESS } from "./tenant.js";
-export type { LogEntry, OpenOptions, ReadLogOptions } from "./tenant.js";
+export type { LogEntry, OpenOptions, ReadLogOptions, ReadRequestsOptions, RequestLogEntry } from "./tenant.js";
 export {
   BUILTIN_FIXTURES,
   DEFAULT_FAULTS,

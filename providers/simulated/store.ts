@@ -1,0 +1,395 @@
+/**
+ * The simulated tenant's store: the statements over the SQLite schema
+ * (db.ts), prepared once per connection, the row types and their mapping to
+ * observed objects, the meta keys, the lookups the rules and the fixture
+ * import/export share, and the request log of the local endpoint.
+ *
+ * The store knows no clock and no rules: callers pass the tenant time where a
+ * mapping needs it, and wrap every call in the runner's transactions.
+ */
+import type Database from "better-sqlite3";
+import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
+import { capabilitiesOf, UNLICENSED_SHARED_QUOTA, type ExchangeCapabilities } from "../../lib/model/licensing.js";
+import { DEFAULT_TIMING, type TimingSettings } from "./fixture.js";
+
+export const lower = (s: string): string => s.trim().toLowerCase();
+export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+export const localPart = (address: string): string => address.slice(0, address.indexOf("@"));
+export const domainOf = (address: string): string => address.slice(address.indexOf("@") + 1);
+
+export interface UserRow {
+  id: string;
+  upn: string;
+  display_name: string;
+  account_enabled: number;
+  usage_location: string | null;
+  synced: number;
+  deleted_at: number | null;
+  password_reset_at: number | null;
+}
+
+export interface MailboxRow {
+  address: string;
+  display_name: string;
+  alias: string;
+  type: "user" | "shared";
+  user_id: string;
+  size_bytes: number;
+  litigation_hold: number;
+  archive: number;
+  ready_at: number | null;
+  deleted_at: number | null;
+  disconnect_at: number | null;
+  management_tag: string | null;
+}
+
+/** A mailbox as read raw by MAILBOX_COLUMNS. */
+type MailboxTuple = [string, string, string, "user" | "shared", string, number, number, number, number | null, number | null, string | null];
+/** A grant as read raw: mailbox, right, trustee, auto_mapping. */
+type GrantTuple = [string, Right, string, number | null];
+/** A sku as read raw: part number, sku id, prepaid, service plans (JSON). */
+export type SkuTuple = [string, string, number, string];
+
+/** One request served by the local HTTPS endpoint (providers/local-endpoint), kept for `exoform tenant log`. */
+export interface RequestLogEntry {
+  /** Assigned by the store. */
+  readonly seq: number;
+  /** Tenant time, ISO. */
+  readonly at: string;
+  readonly service: "identity" | "graph" | "exchange" | "control";
+  /** HTTP method. */
+  readonly method: string;
+  /** Path without the query. */
+  readonly path: string;
+  /** Exchange cmdlet name, or the Graph batch marker, or null. */
+  readonly cmdlet: string | null;
+  /** HTTP status sent (0 when the connection was dropped). */
+  readonly status: number;
+  /** Wall-clock ms spent serving. */
+  readonly latencyMs: number;
+  readonly throttled: boolean;
+  /** Injected wire fault, e.g. "503", "reset", "lostResponse", "slow". */
+  readonly fault: string | null;
+  readonly appId: string | null;
+  readonly requestId: string;
+  /** The request id of the $batch it was an item of. */
+  readonly batchId: string | null;
+}
+
+export interface ReadRequestsOptions {
+  /** Only entries with seq greater than this. */
+  readonly afterSeq?: number;
+  /** Only the last `limit` of them (still oldest first), as readLog's limit. */
+  readonly limit?: number;
+}
+
+/**
+ * The request log came after schema version 1: created on open when missing,
+ * so tenant files made before it keep opening (SCHEMA_VERSION unchanged).
+ */
+const REQUESTS_SQL = `
+CREATE TABLE IF NOT EXISTS requests (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  at         INTEGER NOT NULL,
+  service    TEXT NOT NULL CHECK (service IN ('identity', 'graph', 'exchange', 'control')),
+  method     TEXT NOT NULL,
+  path       TEXT NOT NULL,
+  cmdlet     TEXT,
+  status     INTEGER NOT NULL,
+  latency_ms REAL NOT NULL,
+  throttled  INTEGER NOT NULL,
+  fault      TEXT,
+  app_id     TEXT,
+  request_id TEXT NOT NULL,
+  batch_id   TEXT
+);
+`;
+
+type RequestRow = [number, number, RequestLogEntry["service"], string, string, string | null, number, number, number, string | null, string | null, string, string | null];
+
+export class Store {
+  readonly q: Statements;
+
+  /** `db` holds a tenant of the current schema version (checked by the caller). */
+  constructor(readonly db: Database.Database) {
+    db.exec(REQUESTS_SQL);
+    this.q = prepare(db);
+  }
+
+  // ---------------------------------------------------------------- meta
+
+  tryMeta(key: string): string | undefined {
+    return this.q.getMeta.pluck().get(key) as string | undefined;
+  }
+
+  meta(key: string): string {
+    const v = this.tryMeta(key);
+    if (v === undefined) throw new Error(`tenant db is missing meta.${key}`);
+    return v;
+  }
+
+  tenantInfo(): ObservedTenantInfo {
+    return JSON.parse(this.meta("tenant")) as ObservedTenantInfo;
+  }
+
+  timing(): TimingSettings {
+    return { ...DEFAULT_TIMING, ...(JSON.parse(this.tryMeta("timing") ?? "{}") as Partial<TimingSettings>) };
+  }
+
+  // ---------------------------------------------------------------- bulk reads (raw rows, covering keys, one pass)
+
+  skus(): ObservedSku[] {
+    const consumed = new Map<string, number>();
+    for (const [sku, n] of this.q.consumedAll.raw().all() as Array<[string, number]>) consumed.set(sku, n);
+    return (this.q.skusAll.raw().all() as SkuTuple[]).map(([part, id, prepaid, plans]) => ({
+      skuPartNumber: part,
+      skuId: id,
+      prepaidUnits: prepaid,
+      consumedUnits: consumed.get(part) ?? 0,
+      servicePlans: JSON.parse(plans) as string[],
+    }));
+  }
+
+  users(): ObservedUser[] {
+    const licenses = this.licensesByUser();
+    const rows = this.q.usersAll.raw().iterate() as Iterable<[string, string, string, number, string | null, number, number | null]>;
+    const out: ObservedUser[] = [];
+    for (const [id, upn, displayName, enabled, usageLocation, synced, deletedAt] of rows) {
+      out.push({
+        id,
+        userPrincipalName: upn,
+        displayName,
+        accountEnabled: enabled === 1,
+        usageLocation,
+        licenses: licenses.get(id) ?? [],
+        onPremisesSyncEnabled: synced === 1,
+        deletedAt: deletedAt === null ? null : new Date(deletedAt).toISOString(),
+      });
+    }
+    return out;
+  }
+
+  mailboxes(now: number): ObservedMailbox[] {
+    const quota = this.quotaFunction();
+    const out: ObservedMailbox[] = [];
+    for (const row of this.q.mailboxesAll.raw().iterate() as Iterable<MailboxTuple>) out.push(toObservedMailbox(row, now, quota));
+    return out;
+  }
+
+  grants(): ObservedGrant[] {
+    // grants on soft-deleted mailboxes are listed too (Get-EXOMailboxPermission -SoftDeletedMailbox):
+    // a restore brings them back, so a plan that restores a mailbox must know them
+    const out: ObservedGrant[] = [];
+    // iterate, not all(): no million-row intermediate array (measured ~1.5x faster)
+    for (const row of this.q.grantsAll.raw().iterate() as Iterable<GrantTuple>) out.push(toObservedGrant(row));
+    return out;
+  }
+
+  grantsOf(address: string): ObservedGrant[] {
+    return (this.q.grantsOf.raw().all(address) as GrantTuple[]).map(toObservedGrant);
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  liveUser(upn: string): UserRow | undefined {
+    return this.q.liveUserByUpn.get(upn) as UserRow | undefined;
+  }
+
+  mailboxRow(address: string): MailboxRow | undefined {
+    return this.q.mailboxByAddress.get(address) as MailboxRow | undefined;
+  }
+
+  licensesOf(userId: string): string[] {
+    return this.q.licensesOf.pluck().all(userId) as string[];
+  }
+
+  servicePlans(skus: Iterable<string>): string[] {
+    const plans: string[] = [];
+    for (const sku of skus) {
+      const raw = this.q.skuPlans.pluck().get(sku) as string | undefined;
+      if (raw) plans.push(...(JSON.parse(raw) as string[]));
+    }
+    return plans;
+  }
+
+  capsOfUser(userId: string): ExchangeCapabilities {
+    return capabilitiesOf(this.servicePlans(this.licensesOf(userId)));
+  }
+
+  /** user id -> sorted SKU part numbers, for every user holding at least one. */
+  licensesByUser(): Map<string, string[]> {
+    const map = new Map<string, string[]>();
+    for (const [userId, sku] of this.q.licensesAll.raw().all() as Array<[string, string]>) {
+      const list = map.get(userId);
+      if (list) list.push(sku);
+      else map.set(userId, [sku]);
+    }
+    return map;
+  }
+
+  /** user id -> quota, computed once per distinct license set (R1.4, R1.5, R1.10). */
+  quotaFunction(): (userId: string) => number {
+    const licenses = this.licensesByUser();
+    const plansBySku = new Map<string, string[]>();
+    for (const [part, , , plans] of this.q.skusAll.raw().all() as SkuTuple[]) plansBySku.set(part, JSON.parse(plans) as string[]);
+    const bySet = new Map<string, number>();
+    return (userId) => {
+      const skus = licenses.get(userId);
+      if (!skus) return UNLICENSED_SHARED_QUOTA;
+      const key = skus.join(",");
+      let quota = bySet.get(key);
+      if (quota === undefined) {
+        quota = capabilitiesOf(skus.flatMap((s) => plansBySku.get(s) ?? [])).quotaBytes;
+        bySet.set(key, quota);
+      }
+      return quota;
+    };
+  }
+
+  /** The mailbox as observed at tenant time `now` (readiness is relative to it). */
+  observedMailbox(row: MailboxRow, now: number): ObservedMailbox {
+    const quota = this.capsOfUser(row.user_id).quotaBytes;
+    return toObservedMailbox(
+      [row.address, row.display_name, row.alias, row.type, row.user_id, row.size_bytes, row.litigation_hold, row.archive, row.ready_at, row.deleted_at, row.management_tag],
+      now,
+      () => quota,
+    );
+  }
+
+  observedUser(row: UserRow): ObservedUser {
+    return {
+      id: row.id,
+      userPrincipalName: row.upn,
+      displayName: row.display_name,
+      accountEnabled: row.account_enabled === 1,
+      usageLocation: row.usage_location,
+      licenses: this.licensesOf(row.id),
+      onPremisesSyncEnabled: row.synced === 1,
+      deletedAt: iso(row.deleted_at),
+    };
+  }
+
+  nextUserId(): string {
+    let seq = Number(this.tryMeta("nextUserSeq") ?? (this.q.countUsers.pluck().get() as number) + 1);
+    let id = `u-${String(seq).padStart(4, "0")}`;
+    while (this.q.userById.get(id)) id = `u-${String(++seq).padStart(4, "0")}`;
+    this.q.setMeta.run("nextUserSeq", String(seq + 1));
+    return id;
+  }
+
+  // ---------------------------------------------------------------- request log
+
+  /** One INSERT in its own implicit transaction: no faults, no operation log entry. */
+  logRequest(entry: Omit<RequestLogEntry, "seq">): void {
+    const at = Date.parse(entry.at);
+    if (!Number.isFinite(at)) throw new Error(`request log entry ${entry.requestId} has no valid time ("${entry.at}"); give the tenant time as an ISO string`);
+    this.q.insertRequest.run(at, entry.service, entry.method, entry.path, entry.cmdlet, entry.status, entry.latencyMs,
+      Number(entry.throttled), entry.fault, entry.appId, entry.requestId, entry.batchId);
+  }
+
+  /** The request log, oldest first. */
+  readRequests(options: ReadRequestsOptions = {}): RequestLogEntry[] {
+    const rows = this.q.requestsAfter.raw().all(options.afterSeq ?? 0, options.limit === undefined ? -1 : Math.max(0, options.limit)) as RequestRow[];
+    return rows.map(([seq, at, service, method, path, cmdlet, status, latencyMs, throttled, fault, appId, requestId, batchId]) => ({
+      seq, at: new Date(at).toISOString(), service, method, path, cmdlet, status, latencyMs, throttled: throttled === 1, fault, appId, requestId, batchId,
+    }));
+  }
+}
+
+// ------------------------------------------------------------------ row mapping
+
+function toObservedMailbox(r: MailboxTuple, now: number, quota: (userId: string) => number): ObservedMailbox {
+  return {
+    address: r[0],
+    displayName: r[1],
+    alias: r[2],
+    type: r[3],
+    userId: r[4],
+    sizeBytes: r[5],
+    quotaBytes: quota(r[4]),
+    litigationHold: r[6] === 1,
+    archive: r[7] === 1,
+    readyAt: r[8] !== null && r[8] > now ? new Date(r[8]).toISOString() : null,
+    deletedAt: r[9] === null ? null : new Date(r[9]).toISOString(),
+    managementTag: r[10],
+  };
+}
+
+function toObservedGrant(r: readonly [string, Right, string, number | null]): ObservedGrant {
+  return r[1] === "FullAccess" ? { mailbox: r[0], right: r[1], trustee: r[2], autoMapping: r[3] === 1 } : { mailbox: r[0], right: r[1], trustee: r[2] };
+}
+
+// ------------------------------------------------------------------ statements
+
+const MAILBOX_COLUMNS = "address, display_name, alias, type, user_id, size_bytes, litigation_hold, archive, ready_at, deleted_at, management_tag";
+const REQUEST_FIELDS = "at, service, method, path, cmdlet, status, latency_ms, throttled, fault, app_id, request_id, batch_id";
+
+export type Statements = ReturnType<typeof prepare>;
+
+function prepare(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    getMeta: p("SELECT value FROM meta WHERE key = ?"),
+    setMeta: p("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+    // bulk
+    skusAll: p("SELECT part_number, sku_id, prepaid, service_plans FROM skus ORDER BY part_number"),
+    consumedAll: p("SELECT sku, count(*) FROM user_licenses GROUP BY sku"),
+    usersAll: p("SELECT id, upn, display_name, account_enabled, usage_location, synced, deleted_at FROM users ORDER BY upn, id"),
+    usersFull: p("SELECT * FROM users ORDER BY upn, id"),
+    licensesAll: p("SELECT user_id, sku FROM user_licenses ORDER BY user_id, sku"),
+    mailboxesAll: p(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes ORDER BY address`),
+    mailboxesFull: p("SELECT * FROM mailboxes ORDER BY address"),
+    grantsAll: p("SELECT mailbox, access_right, trustee, auto_mapping FROM grants ORDER BY mailbox, access_right, trustee"),
+    grantsFull: p("SELECT mailbox, access_right, trustee, auto_mapping, effective_at FROM grants ORDER BY mailbox, access_right, trustee"),
+    // point
+    userById: p("SELECT * FROM users WHERE id = ?"),
+    liveUserByUpn: p("SELECT * FROM users WHERE upn = ? AND deleted_at IS NULL"),
+    anyUserWithUpn: p("SELECT * FROM users WHERE upn = ? ORDER BY deleted_at IS NOT NULL, id LIMIT 1"),
+    deletedUsersByIdOrUpn: p("SELECT * FROM users WHERE deleted_at IS NOT NULL AND (id = ? OR upn = ?) ORDER BY id"),
+    countUsers: p("SELECT count(*) FROM users"),
+    mailboxByAddress: p("SELECT * FROM mailboxes WHERE address = ?"),
+    mailboxOfUser: p("SELECT * FROM mailboxes WHERE user_id = ?"),
+    grantsOf: p("SELECT mailbox, access_right, trustee, auto_mapping FROM grants WHERE mailbox = ? ORDER BY access_right, trustee"),
+    grantExists: p("SELECT 1 FROM grants WHERE mailbox = ? AND access_right = ? AND trustee = ?"),
+    countFullAccess: p("SELECT count(*) FROM grants WHERE mailbox = ? AND access_right = 'FullAccess'"),
+    licensesOf: p("SELECT sku FROM user_licenses WHERE user_id = ? ORDER BY sku"),
+    skuPlans: p("SELECT service_plans FROM skus WHERE part_number = ?"),
+    consumedOf: p("SELECT count(*) FROM user_licenses WHERE sku = ?"),
+    prepaidOf: p("SELECT prepaid FROM skus WHERE part_number = ?"),
+    // writes
+    insertSku: p("INSERT INTO skus (part_number, sku_id, prepaid, service_plans) VALUES (?, ?, ?, ?)"),
+    insertUser: p("INSERT INTO users (id, upn, display_name, account_enabled, usage_location, synced, deleted_at, password_reset_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+    insertLicense: p("INSERT INTO user_licenses (user_id, sku) VALUES (?, ?)"),
+    deleteLicense: p("DELETE FROM user_licenses WHERE user_id = ? AND sku = ?"),
+    deleteLicensesOf: p("DELETE FROM user_licenses WHERE user_id = ?"),
+    insertMailbox: p(`INSERT INTO mailboxes (address, display_name, alias, type, user_id, size_bytes, litigation_hold, archive, ready_at, deleted_at, disconnect_at, management_tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    updateMailbox: p("UPDATE mailboxes SET display_name = ?, alias = ?, litigation_hold = ?, archive = ?, management_tag = ? WHERE address = ?"),
+    setType: p("UPDATE mailboxes SET type = ?, disconnect_at = ? WHERE address = ?"),
+    setDisconnect: p("UPDATE mailboxes SET disconnect_at = ? WHERE address = ?"),
+    setSize: p("UPDATE mailboxes SET size_bytes = ? WHERE address = ?"),
+    deleteMailbox: p("DELETE FROM mailboxes WHERE address = ?"),
+    insertGrant: p("INSERT INTO grants (mailbox, access_right, trustee, auto_mapping, effective_at) VALUES (?, ?, ?, ?, ?)"),
+    deleteGrant: p("DELETE FROM grants WHERE mailbox = ? AND access_right = ? AND trustee = ?"),
+    deleteGrantsOfTrustee: p("DELETE FROM grants WHERE trustee = ?"),
+    setEnabled: p("UPDATE users SET account_enabled = ? WHERE id = ?"),
+    setPasswordReset: p("UPDATE users SET password_reset_at = ? WHERE id = ?"),
+    setUsageLocation: p("UPDATE users SET usage_location = ? WHERE id = ?"),
+    softDeleteUser: p("UPDATE users SET deleted_at = ? WHERE id = ?"),
+    softDeleteMailboxOfUser: p("UPDATE mailboxes SET deleted_at = ? WHERE user_id = ?"),
+    restoreUser: p("UPDATE users SET deleted_at = NULL WHERE id = ?"),
+    restoreMailbox: p("UPDATE mailboxes SET deleted_at = NULL, ready_at = ?, disconnect_at = ? WHERE address = ?"),
+    deleteUser: p("DELETE FROM users WHERE id = ?"),
+    // time-driven
+    usersToPurge: p("SELECT * FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY id"),
+    mailboxesToDisconnect: p("SELECT address FROM mailboxes WHERE disconnect_at IS NOT NULL AND disconnect_at <= ? AND deleted_at IS NULL AND type = 'user' ORDER BY address"),
+    clearReady: p("UPDATE mailboxes SET ready_at = NULL WHERE ready_at IS NOT NULL AND ready_at <= ?"),
+    clearPending: p("UPDATE grants SET effective_at = NULL WHERE effective_at IS NOT NULL AND effective_at <= ?"),
+    // log
+    insertLog: p("INSERT INTO log (at, operation, target, args, outcome, kind, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+    logAfter: p("SELECT * FROM log WHERE seq > @after AND (@operation IS NULL OR operation = @operation) ORDER BY seq"),
+    // request log (the local endpoint)
+    insertRequest: p(`INSERT INTO requests (${REQUEST_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    // the last `limit` after `afterSeq` (LIMIT -1: all), oldest first
+    requestsAfter: p(`SELECT * FROM (SELECT seq, ${REQUEST_FIELDS} FROM requests WHERE seq > ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`),
+  };
+}
