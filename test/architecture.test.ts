@@ -63,11 +63,20 @@ describe("architecture", () => {
     expect(violations(sourceFiles("lib/provider"), under("lib/provider/", "lib/model/", "lib/diagnostics/"))).toEqual([]);
   });
 
-  it("lets providers depend only on the contract, the model and their own storage", () => {
+  it("lets providers depend only on the contract, the model, their own storage, token library and certificates", () => {
     const files = sourceFiles("providers");
-    expect(
-      violations(files, under("providers/", "lib/provider/", "lib/model/", "lib/diagnostics/", "lib/private/", "schema/", "node:", "better-sqlite3", "ajv")),
-    ).toEqual([]);
+    const allowed = ["providers/", "lib/provider/", "lib/model/", "lib/diagnostics/", "lib/private/", "schema/", "node:", "better-sqlite3", "ajv", "@azure/msal-node", "selfsigned"];
+    expect(violations(files, under(...allowed))).toEqual([]);
+  });
+
+  it("keeps the Microsoft provider and the local endpoint apart, so a wire-shape mistake on one side cannot hide in shared code", () => {
+    const microsoft = sourceFiles("providers/microsoft");
+    const endpoint = sourceFiles("providers/local-endpoint");
+    const offenders = [
+      ...microsoft.flatMap((f) => importsOf(f).filter((s) => s.startsWith("providers/simulated") || s.startsWith("providers/local-endpoint")).map((s) => `${f} imports ${s}`)),
+      ...endpoint.flatMap((f) => importsOf(f).filter((s) => s.startsWith("providers/microsoft")).map((s) => `${f} imports ${s}`)),
+    ];
+    expect(offenders).toEqual([]);
   });
 
   it("never lets library code reach into a provider implementation (only the CLI chooses one)", () => {

@@ -91,8 +91,9 @@ async function hasGrant(reader: EffectReader, action: PlanAction, matchAutoMappi
   const right = need(action, action.params.right, "right");
   const g = await reader.grant(action.target, right, need(action, action.params.trustee, "trustee"));
   if (g === null) return false;
-  // an autoMapping change is a revoke then a grant (R3.5): the grant is done only with the planned value
-  return !matchAutoMapping || right !== "FullAccess" || action.params.autoMapping === undefined || g.autoMapping === action.params.autoMapping;
+  // an autoMapping change is a revoke then a grant (R3.5): the grant is done only with the planned value;
+  // where the provider cannot read autoMapping back (Microsoft), the grant's presence is all there is to go by
+  return !matchAutoMapping || right !== "FullAccess" || action.params.autoMapping === undefined || g.autoMapping === undefined || g.autoMapping === action.params.autoMapping;
 }
 
 /** Whether the mailbox accepts grants and conversions (readyAt passed). */

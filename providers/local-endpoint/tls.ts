@@ -19,10 +19,14 @@ export interface EndpointTls {
 
 const DAY_MS = 86_400_000;
 
-/** A CA and a server certificate for 127.0.0.1, valid for 30 days from now (wall time: TLS checks wall time). */
-export async function makeTls(stateDir: string | null): Promise<EndpointTls> {
-  const notBeforeDate = new Date(Date.now() - 60_000);
-  const notAfterDate = new Date(Date.now() + 30 * DAY_MS);
+export interface CertificateAuthority {
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/** A new certificate authority, valid for 30 days (wall time: TLS checks wall time). */
+export async function makeCertificateAuthority(): Promise<CertificateAuthority> {
+  const { notBeforeDate, notAfterDate } = validity();
   const ca = await selfsigned.generate([{ name: "commonName", value: "exoform local endpoint CA" }], {
     keyType: "ec",
     algorithm: "sha256",
@@ -33,12 +37,22 @@ export async function makeTls(stateDir: string | null): Promise<EndpointTls> {
       { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
+  return { certPem: ca.cert, keyPem: ca.private };
+}
+
+/**
+ * A server certificate for 127.0.0.1 signed by `ca` (a new CA when none is given). The CA certificate is
+ * written to `stateDir` when given; tests pass the run's CA instead (test/support/test-ca.ts).
+ */
+export async function makeTls(stateDir: string | null, ca?: CertificateAuthority): Promise<EndpointTls> {
+  const authority = ca ?? (await makeCertificateAuthority());
+  const { notBeforeDate, notAfterDate } = validity();
   const server = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], {
     keyType: "ec",
     algorithm: "sha256",
     notBeforeDate,
     notAfterDate,
-    ca: { key: ca.private, cert: ca.cert },
+    ca: { key: authority.keyPem, cert: authority.certPem },
     extensions: [
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
@@ -51,10 +65,14 @@ export async function makeTls(stateDir: string | null): Promise<EndpointTls> {
     mkdirSync(stateDir, { recursive: true });
     caPath = join(stateDir, "local-endpoint-ca.pem");
     const tmp = `${caPath}.${process.pid}.tmp`;
-    writeFileSync(tmp, ca.cert, { mode: 0o644 });
+    writeFileSync(tmp, authority.certPem, { mode: 0o644 });
     renameSync(tmp, caPath);
   }
-  return { caPem: ca.cert, caPath, certPem: server.cert, keyPem: server.private };
+  return { caPem: authority.certPem, caPath, certPem: server.cert, keyPem: server.private };
+}
+
+function validity(): { notBeforeDate: Date; notAfterDate: Date } {
+  return { notBeforeDate: new Date(Date.now() - 60_000), notAfterDate: new Date(Date.now() + 30 * DAY_MS) };
 }
 
 /** A client certificate and key for certificate credentials (tests and demos; never written by the endpoint). */

@@ -28,6 +28,11 @@ export interface ConformanceAdmin {
 export interface ConformanceSubject {
   readonly provider: ITenantProvider;
   readonly admin: ConformanceAdmin;
+  /**
+   * False when the service cannot report a FullAccess grant's autoMapping (Microsoft's cmdlets never
+   * return it): the suite then expects the field to be absent rather than a value.
+   */
+  readonly readsAutoMapping?: boolean;
   cleanup(): Promise<void>;
 }
 
@@ -93,6 +98,8 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
   describe(`provider conformance: ${name}`, () => {
     let subject: ConformanceSubject;
     let p: ITenantProvider;
+    /** The autoMapping part of an expected FullAccess grant, as this provider can report it. */
+    const am = (autoMapping: boolean): { autoMapping?: boolean } => (subject.readsAutoMapping === false ? {} : { autoMapping });
 
     beforeEach(async () => {
       subject = await makeProvider();
@@ -124,8 +131,8 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
       for (const g of grants) expect([g.mailbox, g.trustee]).toEqual([g.mailbox.toLowerCase(), g.trustee.toLowerCase()]);
       expect(users.map((u) => u.userPrincipalName)).toContain(`zed@${D}`);
       expect(grants.filter((g) => g.mailbox === `team@${D}`)).toEqual([
-        { mailbox: `team@${D}`, right: "FullAccess", trustee: `amy@${D}`, autoMapping: true },
-        { mailbox: `team@${D}`, right: "FullAccess", trustee: `zed@${D}`, autoMapping: false },
+        { mailbox: `team@${D}`, right: "FullAccess", trustee: `amy@${D}`, ...am(true) },
+        { mailbox: `team@${D}`, right: "FullAccess", trustee: `zed@${D}`, ...am(false) },
         { mailbox: `team@${D}`, right: "SendAs", trustee: `zed@${D}` },
       ]);
     });
@@ -161,7 +168,7 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
       await p.addRecipientPermission(`ops@${D}`, `amy@${D}`);
       await p.setSendOnBehalf(`ops@${D}`, { add: [`bo@${D}`], remove: [] });
       const expected = [
-        { mailbox: `ops@${D}`, right: "FullAccess", trustee: `amy@${D}`, autoMapping: false },
+        { mailbox: `ops@${D}`, right: "FullAccess", trustee: `amy@${D}`, ...am(false) },
         { mailbox: `ops@${D}`, right: "SendAs", trustee: `amy@${D}` },
         { mailbox: `ops@${D}`, right: "SendOnBehalf", trustee: `bo@${D}` },
       ];
@@ -190,14 +197,14 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
       await p.setSendOnBehalf(`team@${D}`, { add: [`bo@${D}`], remove: [] });
       await rejection(p.setSendOnBehalf(`team@${D}`, { add: [`bo@${D}`], remove: [] }), "conflict");
       const fa = (await p.getGrants(`team@${D}`)).find((g) => g.right === "FullAccess" && g.trustee === `zed@${D}`);
-      expect(fa?.autoMapping).toBe(false);
+      expect(fa).toEqual({ mailbox: `team@${D}`, right: "FullAccess", trustee: `zed@${D}`, ...am(false) });
     });
 
     it("changes autoMapping only by removing and re-adding the FullAccess grant", async () => {
       await p.removeMailboxPermission(`team@${D}`, `zed@${D}`);
       await p.addMailboxPermission(`team@${D}`, `zed@${D}`, { autoMapping: true });
       const fa = (await p.getGrants(`team@${D}`)).find((g) => g.right === "FullAccess" && g.trustee === `zed@${D}`);
-      expect(fa?.autoMapping).toBe(true);
+      expect(fa).toEqual({ mailbox: `team@${D}`, right: "FullAccess", trustee: `zed@${D}`, ...am(true) });
     });
 
     it("keeps FullAccess, SendAs and SendOnBehalf independent", async () => {
