@@ -103,6 +103,8 @@ export interface ApplyResult {
   /** Every action done or skipped, and the tenant shows the desired state. */
   readonly converged: boolean;
   readonly verification: Verification;
+  /** What the run cost on the wire, per service (a tenant reached over HTTP; absent for the simulated tenant). */
+  readonly cost?: Readonly<Record<string, { readonly requests: number; readonly throttled: number; readonly retries: number }>>;
 }
 
 export type ApplyEvent =

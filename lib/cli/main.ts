@@ -13,6 +13,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { EXIT } from "./exit.js";
 import { printDiagnostics } from "./output.js";
 import { resolveClockMode } from "../../providers/simulated/index.js";
+import { PROVIDER_OPTION_HELP, resolveProviderKind } from "./provider.js";
 // commands (one import per command module)
 import { register as registerSynth } from "./commands/synth.js";
 import { register as registerValidate } from "./commands/validate.js";
@@ -46,13 +47,15 @@ export function buildProgram(): Command {
     .description("Plan and apply Exchange Online shared mailboxes, their members and permission grants, as code")
     .option("--debug", "print stack traces and internal detail on errors")
     .option("--clock <mode>", "the simulated tenant's clock: virtual (waits take no time; the default) or real (for demonstrations); same as EXOFORM_CLOCK")
+    .option("--provider <name>", PROVIDER_OPTION_HELP)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  // --clock is read where tenants are opened (resolveClockMode), through the environment variable it mirrors
+  // --clock and --provider are read where tenants are opened (lib/cli/provider.ts), through the environment variables they mirror
   program.hook("preAction", (root) => {
-    const clock = (root.opts() as { clock?: string }).clock;
+    const { clock, provider } = root.opts() as { clock?: string; provider?: string };
     if (clock !== undefined) process.env["EXOFORM_CLOCK"] = resolveClockMode(clock);
+    if (provider !== undefined) process.env["EXOFORM_PROVIDER"] = resolveProviderKind(provider);
   });
   for (const register of COMMANDS) register(program);
   return program;

@@ -31,7 +31,9 @@ export async function observeFor(
   again: string,
 ): Promise<ObservedState> {
   const observed = await observeOrFail(provider, consequence, again);
-  if (observed.tenant.id !== desired.tenant.id) {
+  // a tenant is named by its id or one of its domains (a real tenant's id is a GUID; people write contoso.com)
+  const want = desired.tenant.id.toLowerCase();
+  if (observed.tenant.id.toLowerCase() !== want && !observed.tenant.domains.includes(want)) {
     throw new UserError(
       `the desired state is for tenant "${desired.tenant.id}" but the tenant read is "${observed.tenant.id}"; point --tenant at the right tenant`,
       "tenant_mismatch",

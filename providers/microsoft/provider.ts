@@ -50,7 +50,7 @@ export interface MicrosoftProviderOptions {
   /** Retries of one request by the HTTP layer; default 5. */
   readonly maxRetries?: number;
   /** Mailboxes whose grants listGrants reads; all when absent (see setGrantScope). */
-  readonly grantScope?: (address: string) => boolean;
+  readonly grantScope?: (address: string, managementTag: string | null) => boolean;
   /** Live mailboxes whose size is read; default: shared mailboxes. */
   readonly sizeScope?: (address: string, type: "user" | "shared") => boolean;
   /** Exchange $batch calls in flight at once; default 3. */
@@ -126,7 +126,7 @@ export class MicrosoftProvider implements ITenantProvider {
   }
 
   /** Limit listGrants to some mailboxes (plan and drift of part of a tenant); null reads them all. */
-  setGrantScope(scope: ((address: string) => boolean) | null): void {
+  setGrantScope(scope: ((address: string, managementTag: string | null) => boolean) | null): void {
     this.reads.scopes.grantScope = scope ?? undefined;
   }
 

@@ -43,8 +43,11 @@ import {
 } from "./rows.js";
 
 export interface ReadScopes {
-  /** Mailboxes whose grants listGrants reads (FullAccess costs a call per mailbox); all when absent. */
-  grantScope?: ((address: string) => boolean) | undefined;
+  /**
+   * Mailboxes whose FullAccess grants listGrants reads (a call per mailbox); all when absent. Given the
+   * address and CustomAttribute15 (exoform's management tag, null when unset).
+   */
+  grantScope?: ((address: string, managementTag: string | null) => boolean) | undefined;
   /** Live mailboxes whose size is read; default: shared mailboxes (the 50 GB rule, R1.4). */
   sizeScope?: ((address: string, type: "user" | "shared") => boolean) | undefined;
 }
@@ -138,7 +141,7 @@ export class TenantReads {
     const mailboxes = [...rows.live.map((row) => ({ row, deleted: false })), ...rows.deleted.map((row) => ({ row, deleted: true }))]
       .filter((m) => mailboxType(m.row) !== null)
       .map((m) => ({ ...m, address: lower(str(m.row["PrimarySmtpAddress"])) }))
-      .filter((m) => m.address !== "" && scope(m.address));
+      .filter((m) => m.address !== "" && scope(m.address, str(m.row["CustomAttribute15"]) || null));
     const known = new Set(mailboxes.map((m) => m.address));
     const permissions = await this.exchange.batch(
       mailboxes.map((m) => ({

@@ -13,7 +13,7 @@
  * remain (plan and apply again).
  */
 import type { Command } from "commander";
-import { basename, dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import {
   applyPlan,
@@ -36,11 +36,11 @@ import { ProviderError } from "../../provider/errors.js";
 import { observe } from "../../provider/observe.js";
 import type { ITenantProvider } from "../../provider/provider.js";
 import { renderPlan } from "../../render/index.js";
-import { resolveTenantPath } from "../../../providers/simulated/index.js";
 import { loadDesired, readJsonFile } from "../desired.js";
 import { EXIT } from "../exit.js";
 import { isTty, printDiagnostics, printJson } from "../output.js";
-import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
+import { TENANT_OPTION_HELP } from "../tenant.js";
+import { openProvider, reportCost } from "../provider.js";
 
 interface ApplyCliOptions {
   readonly desired?: string;
@@ -51,17 +51,6 @@ interface ApplyCliOptions {
   readonly parallelism: string;
   readonly json?: boolean;
   readonly stateDir?: string;
-}
-
-/** The lock of a simulated tenant: next to its file, so every process applying to it sees the same lock. */
-export function tenantLockPath(tenantPath: string): string {
-  return `${tenantPath}.lock`;
-}
-
-/** Where journals live by default: the .exoform folder the tenant is in, or one next to it. */
-export function defaultStateDir(tenantPath: string): string {
-  const dir = dirname(tenantPath);
-  return basename(dir) === ".exoform" ? dir : join(dir, ".exoform");
 }
 
 function parseParallelism(value: string): number {
@@ -104,12 +93,13 @@ export function register(program: Command): void {
         );
       }
 
-      const tenantPath = resolveTenantPath(options.tenant);
-      const tenant = openTenant(options.tenant);
+      const opened = await openProvider(options);
+      const tenant = opened.provider;
       try {
+        await opened.prepare(desired ?? { tenant: { id: saved!.tenantId }, sharedMailboxes: saved!.actions.map((a) => ({ address: a.target })) });
         const doc = saved ?? (await planNow(tenant, desired!, options, interactive));
         const journal = new FileJournal(
-          journalPath(options.stateDir !== undefined ? resolve(options.stateDir) : defaultStateDir(tenantPath), doc.contentDigest, tenant.instance),
+          journalPath(opened.stateDir, doc.contentDigest, tenant.instance),
           { journal: 1, planId: doc.contentDigest, tenantId: doc.tenantId, tenantInstance: tenant.instance },
         );
         const progress: ProgressReporter = process.stderr.isTTY === true ? new TtyProgress(process.stderr) : new PlainProgress(process.stderr);
@@ -123,7 +113,7 @@ export function register(program: Command): void {
           result = await applyPlan(doc, tenant, {
             parallelism,
             journal,
-            lock: new FileLockStore(tenantLockPath(tenantPath)),
+            lock: new FileLockStore(opened.lockPath),
             onEvent: (e) => progress.onEvent(e),
             signal: interrupt.signal,
           });
@@ -132,12 +122,15 @@ export function register(program: Command): void {
           await journal.close();
         }
         if (desired !== null) result = await verifyByReplanning(result, tenant, desired, doc);
+        const cost = opened.cost();
+        if (cost !== null) result = { ...result, cost };
         if (options.json) printJson(result);
         else process.stdout.write(renderResult(result));
         process.exitCode = result.summary.failed > 0 || result.summary.notStarted > 0 ? EXIT.error : result.converged ? EXIT.ok : EXIT.changes;
       } finally {
-        tenant.close();
+        await opened.close();
       }
+      if (!options.json) reportCost(opened);
     });
 }
 

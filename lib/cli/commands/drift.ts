@@ -19,7 +19,8 @@ import type { ITenantProvider } from "../../provider/provider.js";
 import { loadDesired } from "../desired.js";
 import { EXIT } from "../exit.js";
 import { isTty, printDiagnostics } from "../output.js";
-import { TENANT_OPTION_HELP, observeFor, openTenant } from "../tenant.js";
+import { TENANT_OPTION_HELP, observeFor } from "../tenant.js";
+import { openProvider, reportCost } from "../provider.js";
 import { collect } from "../options.js";
 
 interface DriftCliOptions {
@@ -49,13 +50,15 @@ export function register(program: Command): void {
       if (diagnostics.length > 0) throw new UserError(diagnostics);
       const loaded = loadDesired(options);
       printDiagnostics([...loaded.diagnostics, ...unknownIgnoreFields(loaded.state.ignore ?? [], loaded.source)]);
-      const tenant = openTenant(options.tenant);
+      const opened = await openProvider(options);
       let report: DriftReport;
       try {
-        report = await checkDrift(tenant, loaded.state, { ignore: rules });
+        await opened.prepare(loaded.state);
+        report = await checkDrift(opened.provider, loaded.state, { ignore: rules });
       } finally {
-        tenant.close();
+        await opened.close();
       }
+      reportCost(opened);
       const color = format === "text" && options.out === undefined && isTty();
       const rendered = renderDrift(report, format, { color });
       if (options.out !== undefined) {

@@ -24,7 +24,8 @@ import { canonicalJson } from "../../private/canonical-json.js";
 import schema from "../../../schema/desired-state.schema.json" with { type: "json" };
 
 import { printDiagnostics } from "../output.js";
-import { TENANT_OPTION_HELP, observeOrFail, openTenant } from "../tenant.js";
+import { TENANT_OPTION_HELP, observeOrFail } from "../tenant.js";
+import { openProvider, reportCost } from "../provider.js";
 import { collect } from "../options.js";
 
 const FORMATS = ["json", "ts"] as const;
@@ -73,13 +74,15 @@ export function register(program: Command): void {
       if (options.stack !== undefined && !new RegExp(schema.properties.stack.pattern).test(options.stack)) {
         throw new UserError(`--stack ${options.stack} is not a valid stack name: letters, digits, - and _, at most 64, starting with a letter or digit`, "usage");
       }
-      const tenant = openTenant(options.tenant);
+      const opened = await openProvider(options);
       let observed;
       try {
-        observed = await observeOrFail(tenant, "nothing was exported", "export");
+        await opened.prepare(null);
+        observed = await observeOrFail(opened.provider, "nothing was exported", "export");
       } finally {
-        tenant.close();
+        await opened.close();
       }
+      reportCost(opened);
       const stack = options.stack ?? stackNameFor(observed.tenant.id);
       const result = exportDesired(observed, { stack, ...(options.mailbox.length > 0 ? { mailboxes: options.mailbox } : {}) });
       if (hasErrors(result.diagnostics)) throw new UserError(sortDiagnostics(result.diagnostics).filter((d) => d.severity === "error"));

@@ -9,8 +9,7 @@ import type { Command } from "commander";
 import { hostname } from "node:os";
 import { FileLockStore, isDeadHolder } from "../../apply/index.js";
 import { UserError } from "../../diagnostics/errors.js";
-import { resolveTenantPath } from "../../../providers/simulated/index.js";
-import { tenantLockPath } from "./apply.js";
+import { tenantStatePaths } from "../provider.js";
 import { TENANT_OPTION_HELP } from "../tenant.js";
 
 interface ForceUnlockOptions {
@@ -26,7 +25,7 @@ export function register(program: Command): void {
     .option("--tenant <path>", TENANT_OPTION_HELP)
     .option("--force", "release the lock even though its holder still runs on this host")
     .action(async (id: string, options: ForceUnlockOptions) => {
-      const store = new FileLockStore(tenantLockPath(resolveTenantPath(options.tenant)));
+      const store = new FileLockStore(tenantStatePaths(options).lockPath);
       const held = await store.read();
       if (held !== null && held.id === id && held.host === hostname() && !isDeadHolder(held) && !options.force) {
         throw new UserError(

@@ -29,7 +29,8 @@ import { GITHUB_COMMENT_LIMIT, renderMarkdownParts, renderPlan, type RenderForma
 import { loadDesired } from "../desired.js";
 import { EXIT } from "../exit.js";
 import { isTty, printDiagnostics } from "../output.js";
-import { TENANT_OPTION_HELP, observeFor, openTenant } from "../tenant.js";
+import { TENANT_OPTION_HELP, observeFor } from "../tenant.js";
+import { openProvider, reportCost } from "../provider.js";
 import { collect } from "../options.js";
 
 const FORMATS: readonly RenderFormat[] = ["text", "markdown", "json"];
@@ -66,14 +67,16 @@ export function register(program: Command): void {
       const loaded = loadDesired(options);
       printDiagnostics(loaded.diagnostics);
       const policy = options.policy !== undefined ? loadPolicy(resolve(options.policy)) : undefined;
-      const tenant = openTenant(options.tenant);
+      const opened = await openProvider(options);
       let doc: PlanDocument;
       let observed: ObservedState;
       try {
-        ({ doc, observed } = await planAgainst(tenant, loaded.state, options.target.length > 0 ? options.target : undefined));
+        await opened.prepare(loaded.state);
+        ({ doc, observed } = await planAgainst(opened.provider, loaded.state, options.target.length > 0 ? options.target : undefined));
       } finally {
-        tenant.close();
+        await opened.close();
       }
+      reportCost(opened);
       const failed = doc.diagnostics.filter((d) => d.severity === "error");
       if (failed.length > 0) {
         // A pipeline asking for json still gets the document (with its diagnostics); nothing is saved.

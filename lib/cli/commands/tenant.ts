@@ -14,6 +14,7 @@ import { compareStrings } from "../../private/canonical-json.js";
 import { printJson } from "../output.js";
 import { loadFixture, resolveTenantPath, RETENTION_MS, SimulatedTenant, type FaultSettings, type TenantFixture } from "../../../providers/simulated/index.js";
 import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
+import { registerServe } from "./serve.js";
 
 interface TenantOption {
   tenant?: string;
@@ -73,6 +74,7 @@ export function register(program: Command): void {
   registerSet(tenant);
   registerClock(tenant);
   registerFaults(tenant);
+  registerServe(tenant);
 
   tenant
     .command("log")
