@@ -6,15 +6,24 @@
  *   tenant init (if absent) -> synth -> plan --out -> apply <plan> -> drift
  *
  * Run it twice: the second plan is empty and apply has nothing to do.
+ *
+ * With --provider microsoft the same loop runs through the Microsoft provider:
+ * the demo serves the simulated tenant as a local Microsoft 365 endpoint
+ * (`exoform tenant serve`) and runs plan, apply and drift as separate
+ * processes given only the endpoint's `env`, exactly as a pipeline would.
  */
 import type { Command } from "commander";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { UserError } from "../../diagnostics/errors.js";
 import { resolveTenantPath } from "../../../providers/simulated/index.js";
 import { EXIT } from "../exit.js";
 import { isTty } from "../output.js";
-import { TENANT_OPTION_HELP } from "../tenant.js";
+import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
+import { resolveProviderKind } from "../provider.js";
+import { startEndpoint, type LocalEndpoint } from "../../../providers/local-endpoint/server.js";
 
 interface DemoOptions {
   readonly tenant?: string;
@@ -37,7 +46,12 @@ export function register(program: Command): void {
       const desiredFile = `${output}/stacks/contoso/desired-state.json`;
       const started = Date.now();
 
-      const steps: Array<{ why: string; argv: string[]; ok: readonly number[] }> = [];
+      const microsoft = resolveProviderKind() === "microsoft";
+      // through the wire the tenant is the endpoint's: the commands name no tenant file, and apply keeps its
+      // journal and lock with the served tenant (a re-created tenant keeps its id, so a shared folder would mix them)
+      const tenantFlag = microsoft ? [] : ["--tenant", tenantArg];
+      const stateFlag = microsoft ? ["--state-dir", relative(process.cwd(), dirname(tenantPath)) || "."] : [];
+      const steps: Array<{ why: string; argv: string[]; ok: readonly number[]; wire?: boolean }> = [];
       if (options.fresh === true || !existsSync(tenantPath)) {
         steps.push({
           why: "create the simulated contoso tenant (people, licenses, existing shared mailboxes)",
@@ -49,26 +63,42 @@ export function register(program: Command): void {
         { why: "synthesize examples/contoso into Terraform JSON and a desired-state document", argv: ["synth", "--output", output], ok: [EXIT.ok] },
         {
           why: "plan: what must change in the tenant, in order, and why",
-          argv: ["plan", "--desired", desiredFile, "--tenant", tenantArg, "--out", planFile],
+          argv: ["plan", "--desired", desiredFile, ...tenantFlag, "--out", planFile],
           ok: [EXIT.ok],
+          wire: true,
         },
         {
           why: "apply exactly the reviewed plan, then verify by planning again",
-          argv: ["apply", planFile, "--desired", desiredFile, "--tenant", tenantArg],
+          argv: ["apply", planFile, "--desired", desiredFile, ...tenantFlag, ...stateFlag],
           ok: [EXIT.ok],
+          wire: true,
         },
-        { why: "drift check: does the tenant still match the code?", argv: ["drift", "--desired", desiredFile, "--tenant", tenantArg], ok: [EXIT.ok] },
+        { why: "drift check: does the tenant still match the code?", argv: ["drift", "--desired", desiredFile, ...tenantFlag], ok: [EXIT.ok], wire: true },
       );
 
       const { main } = await import("../main.js");
-      for (const step of steps) {
-        const why = isTty() ? `\x1b[2m# ${step.why}\x1b[0m` : `# ${step.why}`;
-        process.stdout.write(`\n${why}\n$ exoform ${step.argv.join(" ")}\n`);
-        process.exitCode = 0;
-        const code = await main(["node", "exoform", ...step.argv]);
-        if (!step.ok.includes(code)) {
-          throw new UserError(`the demo stopped: "exoform ${step.argv.join(" ")}" exited ${code}`, "demo_step_failed");
+      let endpoint: LocalEndpoint | null = null;
+      let served: ReturnType<typeof openTenant> | null = null;
+      try {
+        for (const step of steps) {
+          if (step.wire && microsoft && endpoint === null) {
+            served = openTenant(tenantArg);
+            endpoint = await startEndpoint({ tenant: served, stateDir: dirname(tenantPath) });
+            const note = `# serve the tenant as a local Microsoft 365 endpoint (exoform tenant serve) at ${endpoint.origin}; the commands below get only its env`;
+            process.stdout.write(`\n${isTty() ? `\x1b[2m${note}\x1b[0m` : note}\n`);
+          }
+          const why = isTty() ? `\x1b[2m# ${step.why}\x1b[0m` : `# ${step.why}`;
+          const shown = step.wire && microsoft ? ["--provider", "microsoft", ...step.argv] : step.argv;
+          process.stdout.write(`\n${why}\n$ exoform ${shown.join(" ")}\n`);
+          process.exitCode = 0;
+          const code = step.wire && endpoint !== null ? await runWithEnv(shown, endpoint) : await main(["node", "exoform", ...step.argv]);
+          if (!step.ok.includes(code)) {
+            throw new UserError(`the demo stopped: "exoform ${shown.join(" ")}" exited ${code}`, "demo_step_failed");
+          }
         }
+      } finally {
+        await endpoint?.close();
+        served?.close();
       }
       process.exitCode = EXIT.ok;
       process.stdout.write(
@@ -77,4 +107,24 @@ export function register(program: Command): void {
           `  npx exoform drift --desired ${desiredFile} --tenant ${tenantArg}\n`,
       );
     });
+}
+
+/**
+ * Run exoform in a new process with the endpoint's env, as a pipeline step would (the CA must be known
+ * when Node starts: NODE_EXTRA_CA_CERTS), its output passed through this process's streams.
+ */
+function runWithEnv(argv: readonly string[], endpoint: LocalEndpoint): Promise<number> {
+  // lib/cli/commands/demo.ts from the sources, dist/cli.mjs from the bundle
+  const bin = ["../../../bin/exoform.js", "../bin/exoform.js"].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p));
+  if (bin === undefined) return Promise.reject(new Error("bin/exoform.js not found next to the exoform sources"));
+  const child = spawn(process.execPath, [bin, ...argv], {
+    env: { ...process.env, ...endpoint.env, EXOFORM_PROVIDER: "microsoft" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.on("data", (chunk: Buffer) => process.stdout.write(chunk.toString("utf8")));
+  child.stderr.on("data", (chunk: Buffer) => process.stderr.write(chunk.toString("utf8")));
+  return new Promise((resolveCode, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolveCode(code ?? 1));
+  });
 }
