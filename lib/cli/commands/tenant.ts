@@ -78,13 +78,25 @@ export function register(program: Command): void {
 
   tenant
     .command("log")
-    .description("the operation log: every provider write (ok or refused), admin edit and time-driven event")
+    .description("the operation log: every provider write (ok or refused), admin edit and time-driven event; --requests: the HTTP requests exoform tenant serve answered")
     .option("--json", "print JSON")
     .option("--limit <n>", "only the last n entries")
+    .option("--requests", "the local endpoint's request log instead: time, method, path or cmdlet, status, latency, throttled, injected fault")
     .option("--tenant <path>", TENANT_OPTION_HELP)
-    .action((opts: TenantOption & { json?: boolean; limit?: string }) =>
+    .action((opts: TenantOption & { json?: boolean; limit?: string; requests?: boolean }) =>
       withTenant(opts, (t) => {
-        const entries = t.readLog(opts.limit !== undefined ? { limit: wholeNumber(opts.limit, "--limit") } : {});
+        const limit = opts.limit !== undefined ? { limit: wholeNumber(opts.limit, "--limit") } : {};
+        if (opts.requests) {
+          const requests = t.readRequests(limit);
+          if (opts.json) return printJson(requests);
+          for (const r of requests) {
+            const what = r.cmdlet ?? r.path;
+            const notes = [r.throttled ? "throttled" : "", r.fault !== null ? `fault ${r.fault}` : "", r.batchId !== null ? `in batch ${r.batchId}` : ""].filter((n) => n !== "").join(", ");
+            out(`${String(r.seq).padStart(6)}  ${r.at}  ${r.service.padEnd(8)} ${r.method.padEnd(6)} ${what.padEnd(40)} ${String(r.status).padStart(3)} ${String(r.latencyMs).padStart(5)} ms${notes ? `  ${notes}` : ""}`);
+          }
+          return;
+        }
+        const entries = t.readLog(limit);
         if (opts.json) return printJson(entries);
         for (const e of entries) {
           const result = e.outcome === "ok" ? "ok" : `${e.kind} ${e.code}: ${e.message}`;
