@@ -24,6 +24,7 @@ import { register as registerExport } from "./commands/export.js";
 import { register as registerTenant } from "./commands/tenant.js";
 import { register as registerForceUnlock } from "./commands/force-unlock.js";
 import { register as registerDemo } from "./commands/demo.js";
+import { register as registerDoctor } from "./commands/doctor.js";
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerSynth,
@@ -35,6 +36,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerTenant,
   registerForceUnlock,
   registerDemo,
+  registerDoctor,
 ];
 
 /** Set by a command to its exit code when it is not plain success. */
