@@ -55,7 +55,7 @@ export const TOKEN_RENEWAL_MS = 5 * 60_000;
 /** The resource each Microsoft cloud's Graph and Exchange hosts answer for, by host. */
 const WELL_KNOWN_HOSTS: Readonly<Record<Resource, readonly string[]>> = {
   graph: ["graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"],
-  exchange: ["outlook.office365.com", "outlook.office365.us", "outlook-dod.office365.us", "partner.outlook.cn"],
+  exchange: ["outlook.office365.com", "outlook.office365.us", "outlook-dod.office365.us", "outlook.office365.cn", "partner.outlook.cn"],
 };
 const PUBLIC_RESOURCE: Readonly<Record<Resource, string>> = { graph: "https://graph.microsoft.com", exchange: "https://outlook.office365.com" };
 

@@ -12,6 +12,7 @@ const ROLE = {
   exchangeRecipientAdministrator: "31392ffb-586c-42d1-9346-e59415a2cc4e",
   globalReader: "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
   userAdministrator: "fe930be7-5e62-47db-91af-98c3a49a38b1",
+  privilegedAuthenticationAdministrator: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
 } as const;
 
 const ROLE_NAME: Readonly<Record<string, string>> = {
@@ -19,6 +20,7 @@ const ROLE_NAME: Readonly<Record<string, string>> = {
   [ROLE.exchangeRecipientAdministrator]: "Exchange Recipient Administrator",
   [ROLE.globalReader]: "Global Reader",
   [ROLE.userAdministrator]: "User Administrator",
+  [ROLE.privilegedAuthenticationAdministrator]: "Privileged Authentication Administrator",
 };
 
 export interface Need {
@@ -29,21 +31,25 @@ export interface Need {
 }
 
 const GRAPH_USERS: readonly string[] = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
-const GRAPH_ORGANIZATION: readonly string[] = ["Organization.Read.All", "LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+/** GET /organization (the tenant's verified domains). */
+const GRAPH_ORGANIZATION: readonly string[] = ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+/** GET /subscribedSkus: the licence permissions also read it. */
+const GRAPH_SKUS: readonly string[] = ["Organization.Read.All", "LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
 const EXCHANGE_READ: Need = { permissions: [["Exchange.ManageAsApp"]], roles: [ROLE.exchangeAdministrator, ROLE.exchangeRecipientAdministrator, ROLE.globalReader] };
 const EXCHANGE_WRITE: Need = { permissions: [["Exchange.ManageAsApp"]], roles: [ROLE.exchangeAdministrator, ROLE.exchangeRecipientAdministrator] };
 
 const GRAPH_NEEDS: Readonly<Record<string, Need>> = {
   readTenant: { permissions: [GRAPH_ORGANIZATION, GRAPH_USERS] },
-  listSkus: { permissions: [GRAPH_ORGANIZATION] },
+  listSkus: { permissions: [GRAPH_SKUS] },
   assignLicense: { permissions: [["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"]] },
   setAccountEnabled: { permissions: [["User.EnableDisableAccount.All", "User.ReadWrite.All", "Directory.ReadWrite.All"]] },
   setUsageLocation: { permissions: [["User.ReadWrite.All", "Directory.ReadWrite.All"]] },
-  resetPassword: { permissions: [["User-PasswordProfile.ReadWrite.All"]], roles: [ROLE.userAdministrator] },
+  // an admin target needs Privileged Authentication Administrator (microsoft-apis.md G5); exoform's targets are not admins
+  resetPassword: { permissions: [["User-PasswordProfile.ReadWrite.All"]], roles: [ROLE.userAdministrator, ROLE.privilegedAuthenticationAdministrator] },
   restoreUser: { permissions: [["User.DeleteRestore.All", "User.ReadWrite.All", "Directory.ReadWrite.All"]] },
 };
 /** Graph reads made by the other operations: users, and the SKU catalogue for license names. */
-const GRAPH_READS: Need = { permissions: [GRAPH_USERS, GRAPH_ORGANIZATION] };
+const GRAPH_READS: Need = { permissions: [GRAPH_USERS, GRAPH_SKUS] };
 
 const EXCHANGE_READS = new Set(["listMailboxes", "listGrants", "getMailbox", "getGrants", "readTenant"]);
 

@@ -109,7 +109,7 @@ describe("exoform doctor against a local endpoint", () => {
       expect(fixes).toEqual(
         expect.arrayContaining([
           "assign the Entra role Exchange Administrator (or Exchange Recipient Administrator) to the app's service principal",
-          "assign the Entra role User Administrator to the app's service principal",
+          "assign the Entra role User Administrator (or Privileged Authentication Administrator) to the app's service principal",
           ...["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "User-PasswordProfile.ReadWrite.All", "User.DeleteRestore.All"].map(
             (p) => `grant the application permission ${p} on Microsoft Graph and give admin consent`,
           ),
