@@ -56,6 +56,15 @@ export function capabilitiesOfSkus(
   return capabilitiesOf(plans);
 }
 
+/**
+ * Whether these licences put the Exchange Online Archiving add-on on an account
+ * without an Exchange Online plan beside it. Microsoft 365 refuses that
+ * assignment (DependencyViolation): the add-on depends on Plan 1 or Plan 2.
+ */
+export function addonWithoutExchangePlan(caps: ExchangeCapabilities): boolean {
+  return caps.archiveAddon && !caps.exchange;
+}
+
 /** What a mailbox's content and features require of its license. */
 export interface MailboxNeeds {
   readonly sizeBytes: number;

@@ -13,6 +13,7 @@ import schema from "../../schema/desired-state.schema.json" with { type: "json" 
 import type { DesiredState } from "./generated/desired-state.js";
 import { canonicalize, domainOf, lower, type CanonicalDesiredState } from "./normalize.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { ALIAS_RULE, derivedAlias, DISPLAY_NAME_RULE, isValidAlias, isValidDisplayName, MAX_DISPLAY_NAME_LENGTH, suggestAlias } from "./service-rules.js";
 
 type Part = "" | "SharedMailboxSpec" | "UserMailboxSpec";
 const validators = new Map<Part, ValidateFunction>();
@@ -240,10 +241,44 @@ function addressRule(address: string, at: string, domains: TenantDomains | null,
   }
 }
 
+/**
+ * R5.1, as the service applies it (lib/model/service-rules.ts): the display
+ * name, and the alias a new mailbox gets from its address when none is
+ * declared. What the schema already refuses (empty, over 256 characters, a
+ * declared alias off the pattern) is left to it.
+ */
+function nameRules(m: Record<string, unknown>, address: string, at: string, emit: Emit): void {
+  const name = m["displayName"];
+  if (typeof name === "string" && name.length > 0 && [...name].length <= MAX_DISPLAY_NAME_LENGTH && !isValidDisplayName(name)) {
+    if (name.trim().length === 0) {
+      emit("display_name_blank", address, `${at}/displayName`, `mailbox "${address}" has a display name of only spaces, which Exchange Online refuses (${DISPLAY_NAME_RULE}); give the mailbox a name people will recognise in the address book`);
+    } else {
+      emit(
+        "display_name_too_long",
+        address,
+        `${at}/displayName`,
+        `mailbox "${address}" has a display name of ${name.length} UTF-16 code units (characters outside the Basic Multilingual Plane, such as emoji, count twice), over what Exchange Online accepts (${DISPLAY_NAME_RULE}); shorten it`,
+      );
+    }
+  }
+  // the alias is derived only when the mailbox is created (origin "new" and no alias declared)
+  if (m["alias"] !== undefined || (m["origin"] ?? "new") !== "new" || typeof m["address"] !== "string" || !ADDRESS.test(m["address"])) return;
+  const local = derivedAlias(lower(m["address"])); // the address is sent lower-cased, and the alias derived from that
+  if (isValidAlias(local)) return;
+  const suggestion = suggestAlias(local);
+  emit(
+    "alias_derived_invalid",
+    address,
+    `${at}/address`,
+    `mailbox "${address}" declares no alias, so Exchange Online would make one from the address's local part ${JSON.stringify(local)}, which is not a valid alias (${ALIAS_RULE}), and refuse to create the mailbox; declare an alias${suggestion !== "" ? `, e.g. alias: "${suggestion}"` : ""}`,
+  );
+}
+
 function sharedMailboxRules(m: Record<string, unknown>, domains: TenantDomains | null, at: string, emit: Emit): void {
   const address = addressOf(m);
   if (address === undefined) return;
   addressRule(address, at, domains, emit);
+  nameRules(m, address, at, emit);
   if (m["origin"] === "convert" && m["removalPolicy"] === "delete") {
     emit("delete_converted_mailbox", address, `${at}/removalPolicy`, `mailbox "${address}" is converted from a person's mailbox and may not have removalPolicy "delete": its anchor account holds that person's mail; use "retain"`);
   }

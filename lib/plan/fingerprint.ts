@@ -5,7 +5,7 @@
  * read and refuses the plan when any differs ("stale plan: plan again").
  *
  * Keys:
- *   mailbox:<address>  the mailbox (live or soft-deleted) at that address, without
+ *   mailbox:<address>  the mailboxes (live and soft-deleted) at that address, without
  *                      readyAt: readiness comes by itself as time passes, and a
  *                      plan waits for it (mailbox.wait), so it makes no plan stale
  *   grants:<address>   all direct grants on that mailbox
@@ -15,6 +15,11 @@
  *                      unrelated license change in a large tenant)
  * A missing object fingerprints as "absent", so "was absent, now exists" is
  * detected too.
+ *
+ * Each action records the objects it DEPENDS on, not only the one it changes:
+ * a grant its trustee's user, a hold or archive switched on its anchor's
+ * user, a licence removal the mailbox whose needs the tenant re-checks
+ * (docs/decisions/0005-plan-fingerprint-scope.md has the table).
  */
 import type { ObservedMailbox, ObservedState } from "../provider/observed.js";
 import { canonicalJson, sha256Hex } from "../private/canonical-json.js";
@@ -23,13 +28,17 @@ export const ABSENT = "absent";
 
 /** An index over one observation, built once, for fingerprinting many keys. */
 export class FingerprintIndex {
-  private readonly mailboxes = new Map<string, ObservedMailbox>();
+  private readonly mailboxes = new Map<string, ObservedMailbox[]>();
   private readonly grants = new Map<string, unknown[]>();
   private readonly users = new Map<string, unknown[]>();
   private readonly skus = new Map<string, unknown>();
 
   constructor(observed: ObservedState) {
-    for (const m of observed.mailboxes) this.mailboxes.set(m.address, m);
+    for (const m of observed.mailboxes) {
+      const list = this.mailboxes.get(m.address);
+      if (list) list.push(m);
+      else this.mailboxes.set(m.address, [m]);
+    }
     for (const g of observed.grants) {
       const list = this.grants.get(g.mailbox);
       if (list) list.push(g);
@@ -53,8 +62,10 @@ export class FingerprintIndex {
     let value: unknown;
     switch (kind) {
       case "mailbox": {
-        const m = this.mailboxes.get(id);
-        value = m === undefined ? undefined : { ...m, readyAt: null };
+        // one object in the usual case (its fingerprint as it always was); a live and a soft-deleted
+        // mailbox at one address are both covered
+        const list = this.mailboxes.get(id)?.map((m) => ({ ...m, readyAt: null }));
+        value = list === undefined ? undefined : list.length === 1 ? list[0] : sortedByJson(list);
         break;
       }
       case "grants": {

@@ -48,6 +48,8 @@ export function planGrants(
   const byRight = new Map<Right, Map<string, ObservedGrant>>(RIGHTS.map((r) => [r, new Map()]));
   for (const g of current) byRight.get(g.right)?.set(g.trustee, g);
   const checked = new Map<string, boolean>();
+  // a grant also depends on its trustee being a live user (R3.7): its user object is recorded too, so a
+  // trustee deleted after planning makes the saved plan stale instead of failing halfway (decision 0005)
   const fp = [`mailbox:${address}`, `grants:${address}`];
 
   for (const right of RIGHTS) {
@@ -72,7 +74,7 @@ export function planGrants(
           reason: "grant_declared",
           description: `${ctx.person(trustee)} gains ${verb(right)} ${address}${mapping}`,
           access,
-          fingerprint: fp,
+          fingerprint: [...fp, `user:${trustee}`],
         });
       } else if (right === "FullAccess" && existing.autoMapping !== autoMapping) {
         const revoke = ctx.add({
@@ -91,7 +93,7 @@ export function planGrants(
           dependsOn: [...ready(), revoke],
           reason: "automapping_changed",
           description: `${ctx.person(trustee)} keeps FullAccess to ${address}, re-granted${mapping}`,
-          fingerprint: fp,
+          fingerprint: [...fp, `user:${trustee}`],
         });
       }
     }
@@ -113,7 +115,7 @@ export function planGrants(
   }
 }
 
-type TrusteeStatus = "ok" | "unlicensed" | "deleted" | "missing";
+type TrusteeStatus = "ok" | "unlicensed" | "deleted" | "missing" | "deleted_by_plan";
 
 /** What a trustee is, worked out once per plan (a trustee often appears on thousands of mailboxes). */
 function trusteeStatus(ctx: PlanContext, trustee: string): TrusteeStatus {
@@ -121,6 +123,7 @@ function trusteeStatus(ctx: PlanContext, trustee: string): TrusteeStatus {
   if (status === undefined) {
     const user = ctx.ix.users.get(trustee);
     if (user === undefined) status = (ctx.ix.deletedUsers.get(trustee)?.length ?? 0) > 0 ? "deleted" : "missing";
+    else if (ctx.deletedByPlan.has(trustee)) status = "deleted_by_plan";
     else status = ctx.capabilities(user.licenses).exchange || licensedByThisPlan(ctx, trustee) ? "ok" : "unlicensed";
     ctx.trustees.set(trustee, status);
   }
@@ -143,6 +146,13 @@ function checkTrustee(ctx: PlanContext, address: string, right: Right, trustee: 
       "trustee_not_found",
       address,
       `mailbox "${address}" grants ${right} to "${trustee}", who is not a user in the tenant; check the spelling, create the user first, or remove the grant`,
+    );
+  } else if (status === "deleted_by_plan") {
+    const mailbox = ctx.deletedByPlan.get(trustee)!;
+    ctx.error(
+      "trustee_deleted_by_plan",
+      address,
+      `mailbox "${address}" grants ${right} to "${trustee}", the account of mailbox "${mailbox}": this plan deletes mailbox "${mailbox}" with its account (it left the code with removalPolicy "delete"; Remove-Mailbox deletes the account too, R2.3), so the grant would be refused or left to a deleted user; declare ${mailbox} again to keep it, or remove the grant`,
     );
   } else if (status === "unlicensed") {
     ctx.warn(

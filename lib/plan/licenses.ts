@@ -4,7 +4,7 @@
  * conversion needs, and the errors that stop a plan from leaving a mailbox
  * without the licence its content or holds require.
  */
-import { licenseShortfall, type MailboxNeeds } from "../model/licensing.js";
+import { addonWithoutExchangePlan, licenseShortfall, type MailboxNeeds } from "../model/licensing.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { PlanContext } from "./context.js";
 
@@ -34,6 +34,27 @@ export function checkSkuExists(ctx: PlanContext, address: string, license: strin
     "license_not_in_tenant",
     address,
     `mailbox "${address}" declares license "${license}", which the tenant does not subscribe to; use one of its SKUs (${skuList(ctx)}) or "none"`,
+  );
+  return false;
+}
+
+/**
+ * A mailbox's declared licence is the only one its account keeps, so it must
+ * stand alone: the archiving add-on needs an Exchange Online plan beside it,
+ * and the tenant refuses it alone (DependencyViolation). An error naming the
+ * SKUs that would do if not.
+ */
+export function checkLicenseStandsAlone(ctx: PlanContext, address: string, license: string): boolean {
+  if (license === "none" || !addonWithoutExchangePlan(ctx.capabilities([license]))) return true;
+  const rank = (sku: string) => (sku === "EXCHANGEENTERPRISE" ? 0 : ctx.capabilities([sku]).holdAndArchive ? 1 : 2);
+  const fits = [...ctx.ix.skus.keys()].filter((sku) => ctx.capabilities([sku]).exchange).sort((a, b) => rank(a) - rank(b) || compareStrings(a, b));
+  const fix = fits.length > 0
+    ? `set license: "${fits[0]}"${fits.length > 1 ? ` (or one of ${fits.slice(1).join(", ")})` : ""}, a licence that carries an Exchange Online plan${ctx.capabilities([fits[0]!]).holdAndArchive ? " and allows an archive" : ""}`
+    : `the tenant has no SKU with an Exchange Online plan (${skuList(ctx)}); buy Exchange Online Plan 1 or Plan 2`;
+  ctx.error(
+    "license_needs_exchange_plan",
+    address,
+    `mailbox "${address}" declares license "${license}", an add-on that needs an Exchange Online plan (Plan 1 or Plan 2) on the same account; as the account's only licence Microsoft 365 refuses it (DependencyViolation); ${fix}`,
   );
   return false;
 }
@@ -74,7 +95,7 @@ export interface LicenseSteps {
  */
 export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): LicenseSteps {
   const { address, upn, desired } = input;
-  if (!checkSkuExists(ctx, address, desired)) return { ok: false, assigns: [], removals: [] };
+  if (!checkSkuExists(ctx, address, desired) || !checkLicenseStandsAlone(ctx, address, desired)) return { ok: false, assigns: [], removals: [] };
   const final = desired === "none" ? [] : [desired];
   if (!checkFinalLicense(ctx, address, desired, input.needs)) return { ok: false, assigns: [], removals: [] };
 
@@ -171,7 +192,11 @@ export function planLicenseRemovals(
       description: temporary
         ? `Remove the temporary ${sku} license from ${input.upn} now that ${input.address} is shared; the seat returns to the pool`
         : `Remove ${sku} from ${input.upn}: the code declares license "${input.desired}" for ${input.address}`,
-      fingerprint: [`user:${input.upn}`, `sku:${sku}`],
+      // the tenant refuses a removal that would leave the shared mailbox short of what its size or holds need
+      // (R1.4-R1.6): the mailbox is recorded too, so a mailbox that grew after planning makes the plan stale.
+      // Only when it is the account's own address: the removal changes the mailbox (its quota), and on resume
+      // apply excuses only keys named by an action's target (docs/decisions/0004, 0005)
+      fingerprint: input.upn === input.address ? [`user:${input.upn}`, `sku:${sku}`, `mailbox:${input.address}`] : [`user:${input.upn}`, `sku:${sku}`],
     });
     ctx.seats.release(sku, id);
   }

@@ -41,6 +41,8 @@ export function planMailboxUpdate(
   desired: DesiredFields,
   /** What the update waits for; called only when there is an update, so a readiness wait is added only when needed. */
   dependsOn: () => readonly string[],
+  /** The UPN of the mailbox's anchor account, whose licences a hold or an archive needs (R1.6). */
+  anchor: string,
 ): string | undefined {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   const phrases: string[] = [];
@@ -82,6 +84,8 @@ export function planMailboxUpdate(
   const fields = Object.keys(changes);
   if (fields.length === 0) return undefined;
   const destructive = current.litigationHold && desired.litigationHold === false || current.archive && desired.archive === false;
+  // turning a hold or an archive on relies on the anchor's licences (R1.6): record the account too (decision 0005)
+  const needsLicense = changes["litigationHold"]?.to === true || changes["archive"]?.to === true;
   return ctx.add({
     type: "mailbox.update",
     target: address,
@@ -90,7 +94,7 @@ export function planMailboxUpdate(
     reason: fields.length === 1 ? REASON[fields[0]!]! : "mailbox_settings_differ",
     description: `Update ${address}: ${phrases.join(", ")}`,
     destructive,
-    fingerprint: [`mailbox:${address}`],
+    fingerprint: needsLicense ? [`mailbox:${address}`, `user:${anchor}`] : [`mailbox:${address}`],
   });
 }
 

@@ -39,6 +39,9 @@ export function plan(desired: CanonicalDesiredState, observed: ObservedState, op
   for (const m of observed.mailboxes) {
     if (!declared.has(m.address) && inScope(m.address) && isDeletable(ctx, m)) {
       items.push({ address: m.address, run: () => planDeletion(ctx, m) });
+      // its account goes with it: grants anywhere in this plan must not name it (grants.ts)
+      const anchor = ctx.ix.usersById.get(m.userId);
+      if (anchor !== undefined && !m.litigationHold) ctx.deletedByPlan.set(anchor.userPrincipalName, m.address);
     }
   }
   items.sort((a, b) => compareStrings(a.address, b.address));

@@ -298,7 +298,7 @@ function convergeTail(ctx: PlanContext, spec: CanonicalSharedMailbox, input: Tai
     litigationHold: spec.litigationHold,
     archive: spec.archive,
     managementTag: spec.removalPolicy === "delete" ? formatManagementTag({ stack: ctx.desired.stack, removal: "delete" }) : null,
-  }, () => [...input.ready(), ...steps.assigns]);
+  }, () => [...input.ready(), ...steps.assigns], input.upn);
   planLicenseRemovals(ctx, { address: spec.address, upn: input.upn, desired: spec.license }, steps, [
     ...(convert !== undefined ? [convert] : []),
     ...(update !== undefined ? [update] : []),

@@ -6,7 +6,7 @@
  */
 import type { CanonicalUserMailbox } from "../model/normalize.js";
 import type { PlanContext } from "./context.js";
-import { checkSkuExists, mutuallyExclusive } from "./licenses.js";
+import { checkLicenseStandsAlone, checkSkuExists, mutuallyExclusive } from "./licenses.js";
 import { hybridConvertMessage, planMailboxUpdate } from "./mailbox-common.js";
 import { waitIfNotReady } from "./shared-mailbox.js";
 
@@ -26,7 +26,7 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
     ctx.error("anchor_missing", address, `mailbox "${address}" has no account in the directory (user id ${mbx.userId}); check it in the Microsoft 365 admin center`);
     return;
   }
-  if (!checkSkuExists(ctx, address, spec.license)) return;
+  if (!checkSkuExists(ctx, address, spec.license) || !checkLicenseStandsAlone(ctx, address, spec.license)) return;
   const upn = anchor.userPrincipalName;
   const toShared = mbx.type === "shared";
   const needsEnable = toShared || !anchor.accountEnabled;
@@ -107,5 +107,5 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
     });
   }
   // A person's mailbox carries no deletion tag: leaving the code must never delete it.
-  planMailboxUpdate(ctx, address, mbx, { managementTag: null }, () => [...ready(), ...steps]);
+  planMailboxUpdate(ctx, address, mbx, { managementTag: null }, () => [...ready(), ...steps], upn);
 }

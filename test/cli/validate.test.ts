@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../lib/cli/main.js";
+import { exoformInProcess, writeInput } from "./in-process.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -15,28 +15,11 @@ function exoformProcess(args: string[]) {
 }
 
 /** The same command in this process (fast), output captured. */
-async function exoform(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
-  process.exitCode = undefined;
-  try {
-    const status = await main(["node", "exoform", ...args]);
-    return { status, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    vi.restoreAllMocks();
-    process.exitCode = undefined;
-  }
-}
+const exoform = (args: string[]) => exoformInProcess(...args);
 
 afterEach(() => vi.restoreAllMocks());
 
-function tempJson(name: string, value: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), "exoform-validate-")), name);
-  writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
-  return file;
-}
+const tempJson = (name: string, value: unknown) => writeInput(mkdtempSync(join(tmpdir(), "exoform-validate-")), name, value);
 
 const faulty = {
   formatVersion: 1,
@@ -72,8 +55,10 @@ describe("exoform validate", () => {
   it("prints JSON with every diagnostic when asked, still exiting 1", async () => {
     const { status, stdout, stderr } = await exoform(["validate", "--desired", tempJson("bad.json", faulty), "--json"]);
     expect(status).toBe(1);
-    expect(stderr).toBe("");
+    // the human lines stay on stderr (test/cli/json-errors.test.ts)
+    expect(stderr.trim().split("\n")).toHaveLength(4);
     const report = JSON.parse(stdout);
+    expect(report.formatVersion).toBe(1);
     expect(report.ok).toBe(false);
     expect(report.diagnostics.map((d: { code: string }) => d.code).sort()).toEqual(["delete_converted_mailbox", "duplicate_address", "schema_pattern", "trustee_outside_tenant"]);
   });
@@ -82,7 +67,7 @@ describe("exoform validate", () => {
     const file = tempJson("broken.json", "{ nope");
     const { status, stdout } = await exoform(["validate", "--desired", file, "--json"]);
     expect(status).toBe(1);
-    expect(JSON.parse(stdout)).toEqual({ ok: false, diagnostics: [expect.objectContaining({ code: "bad_json", message: expect.stringContaining(`${file}: not valid JSON`) })] });
+    expect(JSON.parse(stdout)).toEqual({ formatVersion: 1, ok: false, diagnostics: [expect.objectContaining({ code: "bad_json", message: expect.stringContaining(`${file}: not valid JSON`) })] });
   });
 
   it("refuses --desired and --app together", async () => {

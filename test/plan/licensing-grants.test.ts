@@ -246,7 +246,8 @@ describe("settings, readiness, errors, targets, determinism", () => {
     const d = desired([{ address: support, displayName: "Support", license: "EXCHANGESTANDARD", fullAccess: [{ trustee: "ann.lee@contoso.com" }] }]);
     const a = planOf(d, observed);
     expect(canonicalJson(planOf(d, observed))).toBe(canonicalJson(a));
-    expect(Object.keys(a.fingerprint.objects)).toEqual([`grants:${support}`, `mailbox:${support}`, "sku:EXCHANGESTANDARD", `user:${support}`]);
+    // the trustee granted to is recorded too: a grant depends on its trustee being a live user (decision 0005)
+    expect(Object.keys(a.fingerprint.objects)).toEqual([`grants:${support}`, `mailbox:${support}`, "sku:EXCHANGESTANDARD", "user:ann.lee@contoso.com", `user:${support}`]);
     expect(a.desiredDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 

@@ -32,6 +32,7 @@ import { isTty, printDiagnostics } from "../output.js";
 import { TENANT_OPTION_HELP, observeFor } from "../tenant.js";
 import { openProvider, reportCost } from "../provider.js";
 import { collect } from "../options.js";
+import { withJsonErrors } from "./validate.js";
 
 const FORMATS: readonly RenderFormat[] = ["text", "markdown", "json"];
 
@@ -62,51 +63,57 @@ export function register(program: Command): void {
     .option("--target <address>", "plan only this mailbox (and the accounts it touches); repeatable", collect, [])
     .option("--parts-dir <dir>", "also write the markdown plan as plan-1.md, plan-2.md... each under 65,000 characters (one pull-request comment each)")
     .option("--policy <file>", "check the plan against a policy file (schema/policy.schema.json); a failed mandatory rule exits 1 and saves nothing")
-    .action(async (options: PlanCliOptions) => {
-      const format = parseFormat(options.format);
-      const loaded = loadDesired(options);
-      printDiagnostics(loaded.diagnostics);
-      const policy = options.policy !== undefined ? loadPolicy(resolve(options.policy)) : undefined;
-      const opened = await openProvider(options);
-      let doc: PlanDocument;
-      let observed: ObservedState;
-      try {
-        await opened.prepare(loaded.state);
-        ({ doc, observed } = await planAgainst(opened.provider, loaded.state, options.target.length > 0 ? options.target : undefined));
-      } finally {
-        await opened.close();
-      }
-      reportCost(opened);
-      const failed = doc.diagnostics.filter((d) => d.severity === "error");
-      if (failed.length > 0) {
-        // A pipeline asking for json still gets the document (with its diagnostics); nothing is saved.
-        if (format === "json") process.stdout.write(renderPlan(doc, "json", { color: false }));
-        if (options.partsDir !== undefined) writeMarkdownParts(options.partsDir, doc, "");
-        throw new UserError(doc.diagnostics);
-      }
-      const results: PolicyResult[] = policy ? evaluatePolicy(doc, policy, policyContextFromObserved(observed)) : [];
-      const refused = mandatoryFailed(results);
-      printDiagnostics(policyDiagnostics(results)); // stderr: visible whatever the --format
-      if (options.partsDir !== undefined) {
-        const policyMarkdown = results.length > 0 ? `\n${renderPolicyResults(results, "markdown", { color: false })}` : "";
-        writeMarkdownParts(options.partsDir, doc, policyMarkdown);
-      }
-      if (options.out !== undefined && !refused) {
-        const file = resolve(options.out);
-        mkdirSync(dirname(file), { recursive: true });
-        writeJsonFile(file, doc);
-      }
-      process.stdout.write(renderPlan(doc, format, { color: format === "text" && isTty() }));
-      if (results.length > 0 && format !== "json") {
-        process.stdout.write(`\n${renderPolicyResults(results, format, { color: format === "text" && isTty() })}`);
-      }
-      if (refused) {
-        process.exitCode = EXIT.error;
-        return;
-      }
-      if (options.out !== undefined && format !== "json") process.stdout.write(`\nplan saved to ${options.out}; run: exoform apply ${options.out}\n`);
-      if (options.detailedExitcode === true && doc.actions.length > 0) process.exitCode = EXIT.changes;
-    });
+    // with --format json, an error that stops it before planning comes out on stdout too (a diagnostics report)
+    .action((options: PlanCliOptions) => withJsonErrors(options.format === "json", (printed) => planCommand(options, printed)));
+}
+
+async function planCommand(options: PlanCliOptions, printed: () => void): Promise<void> {
+  const format = parseFormat(options.format);
+  const loaded = loadDesired(options);
+  printDiagnostics(loaded.diagnostics);
+  const policy = options.policy !== undefined ? loadPolicy(resolve(options.policy)) : undefined;
+  const opened = await openProvider(options);
+  let doc: PlanDocument;
+  let observed: ObservedState;
+  try {
+    await opened.prepare(loaded.state);
+    ({ doc, observed } = await planAgainst(opened.provider, loaded.state, options.target.length > 0 ? options.target : undefined));
+  } finally {
+    await opened.close();
+  }
+  reportCost(opened);
+  const failed = doc.diagnostics.filter((d) => d.severity === "error");
+  if (failed.length > 0) {
+    // A pipeline asking for json still gets the document (with its diagnostics); nothing is saved.
+    if (format === "json") {
+      process.stdout.write(renderPlan(doc, "json", { color: false }));
+      printed();
+    }
+    if (options.partsDir !== undefined) writeMarkdownParts(options.partsDir, doc, "");
+    throw new UserError(doc.diagnostics);
+  }
+  const results: PolicyResult[] = policy ? evaluatePolicy(doc, policy, policyContextFromObserved(observed)) : [];
+  const refused = mandatoryFailed(results);
+  printDiagnostics(policyDiagnostics(results)); // stderr: visible whatever the --format
+  if (options.partsDir !== undefined) {
+    const policyMarkdown = results.length > 0 ? `\n${renderPolicyResults(results, "markdown", { color: false })}` : "";
+    writeMarkdownParts(options.partsDir, doc, policyMarkdown);
+  }
+  if (options.out !== undefined && !refused) {
+    const file = resolve(options.out);
+    mkdirSync(dirname(file), { recursive: true });
+    writeJsonFile(file, doc);
+  }
+  process.stdout.write(renderPlan(doc, format, { color: format === "text" && isTty() }));
+  if (results.length > 0 && format !== "json") {
+    process.stdout.write(`\n${renderPolicyResults(results, format, { color: format === "text" && isTty() })}`);
+  }
+  if (refused) {
+    process.exitCode = EXIT.error;
+    return;
+  }
+  if (options.out !== undefined && format !== "json") process.stdout.write(`\nplan saved to ${options.out}; run: exoform apply ${options.out}\n`);
+  if (options.detailedExitcode === true && doc.actions.length > 0) process.exitCode = EXIT.changes;
 }
 
 function parseFormat(value: string): RenderFormat {

@@ -179,12 +179,37 @@ function registerClock(tenant: Command): void {
     .description("move the tenant clock forward, e.g. 30m, 2h, 31d, 1h30m")
     .argument("<duration>")
     .option("--tenant <path>", TENANT_OPTION_HELP)
-    .action((duration: string, opts: TenantOption) =>
+    .action((duration: string, opts: TenantOption) => {
+      const ms = parseDuration(duration);
       withTenant(opts, (t) => {
-        t.advanceClock(parseDuration(duration));
+        checkClockLimit(t.nowMs(), ms, duration);
+        t.advanceClock(ms);
         out(new Date(t.nowMs()).toISOString());
-      }),
-    );
+      });
+    });
+}
+
+/**
+ * The latest tenant time: the last millisecond of the year 9999. Later times
+ * (up to Date's limit, +275760) have no four-digit ISO-8601 year, which the
+ * documents exoform writes (plans, fixtures, logs) and the local endpoint's
+ * clients expect, and past Date's limit every command would fail with
+ * "Invalid time value".
+ */
+export const LATEST_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Refuse to move the clock from `now` by `ms` past LATEST_CLOCK_MS (nothing is stored). */
+export function checkClockLimit(now: number, ms: number, duration: string): void {
+  if (Number.isFinite(ms) && now + ms <= LATEST_CLOCK_MS) return;
+  const left = LATEST_CLOCK_MS - now;
+  throw new UserError([
+    {
+      severity: "error",
+      code: "clock_out_of_range",
+      target: "clock",
+      message: `advancing the tenant clock by ${duration} would take it past ${new Date(LATEST_CLOCK_MS).toISOString()}, the latest time the tenant can hold (it is now ${new Date(now).toISOString()}, at most ${Math.floor(left / 86_400_000)}d or ${left}ms later); give a shorter duration`,
+    },
+  ]);
 }
 
 /** "30m", "2h", "31d", "1h30m", "500ms", "45s" -> milliseconds. */
