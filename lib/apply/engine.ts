@@ -11,7 +11,12 @@
  *   mailbox.wait only polls and mostly sleeps: it takes no slot and does not
  *   block its mailbox.
  * - Each action first reads whether its effect is already there (skipped), and
- *   only then writes; retryable errors back off on the tenant's clock.
+ *   only then writes; retryable errors back off on the tenant's clock. A write
+ *   that failed transiently may have happened (a timeout, a lost response):
+ *   before running it again the engine reads whether its effect is in place,
+ *   and if it is, the action is done (settledBy "read"), never written twice.
+ *   Against an eventually consistent provider those reads are repeated with
+ *   backoff before an effect is called absent (settle.ts).
  * - A terminal failure stops new work; running actions finish; the result says
  *   exactly what was done, what failed and what was not started.
  */
@@ -19,13 +24,13 @@ import { UserError } from "../diagnostics/errors.js";
 import type { PlanAction, PlanDocument } from "../plan/types.js";
 import { ProviderError } from "../provider/errors.js";
 import { observe } from "../provider/observe.js";
-import type { ObservedState } from "../provider/observed.js";
 import type { ITenantProvider } from "../provider/provider.js";
 import { checkNotStale, checkPlanDocument, keysTouchedBy } from "./check-plan.js";
-import { actionLabel, effectKey, execute, isDone, isReady, pointReader, snapshotReader, type EffectReader } from "./execute.js";
+import { actionLabel, execute, isReady, pointReader, type AttemptState, type EffectReader } from "./execute.js";
 import { MemoryJournal, type Journal, type JournalState } from "./journal.js";
 import { currentHolder } from "./lock.js";
-import { CallFailed, hashString, seededRandom, toActionError, withRetry, type RetryContext, type RetryPolicy } from "./retry.js";
+import { backoffDelay, CallFailed, hashString, seededRandom, toActionError, withRetry, type RetryContext, type RetryPolicy } from "./retry.js";
+import { readDone, SettlePolicy } from "./settle.js";
 import {
   APPLY_RESULT_FORMAT_VERSION,
   type ActionResult,
@@ -33,9 +38,9 @@ import {
   type ApplyOptions,
   type ApplyResult,
   type ApplySummary,
-  type RemainingDifference,
   type Verification,
 } from "./types.js";
+import { verifyAfterApply } from "./verify.js";
 
 const DEFAULTS = {
   parallelism: 4,
@@ -90,6 +95,7 @@ export async function applyPlan(doc: PlanDocument, provider: ITenantProvider, op
       maxTransientRetries: options.maxTransientRetries ?? DEFAULTS.maxTransientRetries,
     };
     const readCtx: RetryContext = { policy, clock: provider.clock, random: seededRandom(options.seed ?? DEFAULTS.seed), onRetry: () => {} };
+    const settle = new SettlePolicy(provider, options);
     const observed = (await withRetryOrThrow(readCtx, () => observe(provider))).value;
     if (observed.tenant.id !== plan.tenantId) {
       throw new UserError(
@@ -106,12 +112,19 @@ export async function applyPlan(doc: PlanDocument, provider: ITenantProvider, op
 
     // an empty plan leaves no journal behind (there is nothing to resume)
     if (plan.actions.length > 0) await journal.begin();
-    const run = new Run(plan, provider, journal, options, policy, prior, resumed);
+    const left = plan.actions.filter((a) => !prior.done.has(a.id)).length;
+    if (resumed && left > 0 && settle.windowMs > 0 && !options.signal?.aborted) {
+      // the interrupted run's last writes may not show in reads yet, and their journal entries may be
+      // lost: a pre-check now could call an effect absent that is there, and write it again
+      options.onEvent?.({ type: "settle-wait", ms: settle.windowMs, reason: "resume" });
+      await provider.clock.sleep(settle.windowMs);
+    }
+    const run = new Run(plan, provider, journal, options, policy, settle, prior, resumed);
     const results = await run.execute();
     const summary = summarize(results, performance.now() - started);
     const complete = summary.failed === 0 && summary.notStarted === 0;
     const verification: Verification =
-      complete && options.verify !== false ? await verifyAfterApply(plan, provider, readCtx) : { method: "none", remaining: [] };
+      complete && options.verify !== false ? await verifyAfterApply(plan, provider, readCtx, settle) : { method: "none", remaining: [] };
     options.onEvent?.({ type: "finish", summary });
     return {
       formatVersion: APPLY_RESULT_FORMAT_VERSION,
@@ -127,18 +140,6 @@ export async function applyPlan(doc: PlanDocument, provider: ITenantProvider, op
   } finally {
     await held?.release();
   }
-}
-
-/** The effects check after a complete apply; a tenant that cannot be read leaves it unverified, never failed. */
-async function verifyAfterApply(plan: PlanDocument, provider: ITenantProvider, ctx: RetryContext): Promise<Verification> {
-  let observed: ObservedState;
-  try {
-    observed = (await withRetryOrThrow(ctx, () => observe(provider))).value;
-  } catch (e) {
-    if (ProviderError.is(e)) return { method: "none", remaining: [] };
-    throw e;
-  }
-  return { method: "effects", remaining: await verifyEffects(plan, observed) };
 }
 
 async function withRetryOrThrow<T>(ctx: RetryContext, fn: () => Promise<T>): Promise<{ value: T; attempts: number }> {
@@ -159,28 +160,6 @@ function summarize(results: readonly ActionResult[], durationMs: number): ApplyS
     notStarted: count("not_started"),
     durationMs: Math.round(durationMs),
   };
-}
-
-/**
- * The effects that must hold after a complete apply: for each effect key the
- * last action that sets it (a temporary license assigned, then removed: only
- * the removal must hold), checked against one bulk read.
- */
-export async function verifyEffects(plan: PlanDocument, observed: ObservedState): Promise<RemainingDifference[]> {
-  const last = new Map<string, number>();
-  plan.actions.forEach((a, i) => {
-    const key = effectKey(a);
-    if (key !== null) last.set(key, i);
-  });
-  const reader = snapshotReader(observed);
-  const remaining: RemainingDifference[] = [];
-  for (const i of [...last.values()].sort((x, y) => x - y)) {
-    const a = plan.actions[i]!;
-    if ((await isDone(reader, a)) === false) {
-      remaining.push({ actionId: a.id, type: a.type, target: a.target, description: `${actionLabel(a)}: not in effect after apply` });
-    }
-  }
-  return remaining;
 }
 
 /** A first-in first-out queue with O(1) shift. */
@@ -222,6 +201,10 @@ class Run {
   private readonly busy = new Set<string>();
   private readonly parallelism: number;
   private readonly reader: EffectReader;
+  /** Tenant time (ms) after this run's last write to each target: reads shortly after it may not show it. */
+  private readonly lastWriteAt = new Map<string, number>();
+  /** Plan index of each action id. */
+  private readonly index = new Map<string, number>();
   private inFlight = 0;
   /** Running actions plus completed ones whose journal sync is pending. */
   private active = 0;
@@ -235,6 +218,7 @@ class Run {
     private readonly journal: Journal,
     private readonly options: ApplyOptions,
     private readonly policy: RetryPolicy,
+    private readonly settle: SettlePolicy,
     private readonly prior: Prior,
     private readonly resumed: boolean,
   ) {
@@ -246,7 +230,7 @@ class Run {
     this.dependents = Array.from({ length: n }, () => []);
     this.parallelism = Math.max(1, Math.floor(options.parallelism ?? DEFAULTS.parallelism));
     this.reader = pointReader(provider);
-    const index = new Map<string, number>();
+    const index = this.index;
     this.actions.forEach((a, i) => index.set(a.id, i));
     this.actions.forEach((a, i) => {
       for (const dep of new Set(a.dependsOn)) {
@@ -419,10 +403,18 @@ class Run {
     const halfRun = this.prior.halfRun.has(action.id);
     const base = { id: action.id, type: action.type, target: action.target };
     const elapsed = () => Math.round(performance.now() - t0);
+    // actions on one target run one at a time: the last write to it so far was another action's; a
+    // mailbox.wait needs none: a lagging read can make a mailbox look less ready, never more
+    const since = action.type === "mailbox.wait" ? null : (this.lastWriteAt.get(action.target) ?? null);
+    // ...and the writes this action builds on, possibly to other objects, which the service may not show everywhere yet
+    const built = this.builtOn(action, since);
+    /** Whether the effect is in place; `poll`: a write may have happened, re-read a lagging tenant before saying no. */
+    const settled = (poll: boolean) => readDone(this.reader, action, ctx, this.settle, { poll, since });
     // the precondition, read right before the write: is the effect already there?
     let pre: boolean | null;
     try {
-      pre = (await withRetry(ctx, () => isDone(this.reader, action))).value;
+      // a half-run action (an interrupted run started it) may have written: settle it like an unknown outcome
+      pre = await settled(halfRun);
     } catch (e) {
       return this.failure(action, e instanceof CallFailed ? e.cause : e, 0, elapsed());
     }
@@ -433,28 +425,143 @@ class Run {
         : { ...base, status: "skipped", attempts: 0, durationMs: elapsed() };
     }
     if (action.type === "mailbox.wait") return this.poll(action, ctx, t0);
+    let attempts = 0;
+    let retriedAfterLag = false;
+    const state = this.attemptState(ctx);
     try {
-      const { attempts } = await withRetry(ctx, () => execute(this.provider, action));
-      return { ...base, status: "done", attempts, durationMs: elapsed() };
-    } catch (e) {
-      if (!(e instanceof CallFailed)) return this.failure(action, e, 0, elapsed());
-      const cause = e.cause;
-      // the service refused because the effect is already there (another writer, or our own half-run write)
-      if (ProviderError.is(cause) && (cause.kind === "conflict" || cause.kind === "notFound")) {
-        const present = await withRetry(ctx, () => isDone(this.reader, action)).then(
-          (r) => r.value === true,
-          () => false,
-        );
-        if (present) {
-          this.emit({
-            type: "note",
-            action,
-            message: `${actionLabel(action)}: the service answered ${cause.code} (${cause.message}); the effect is already in place, counted as done`,
-          });
-          return { ...base, status: "done", attempts: e.attempts, durationMs: elapsed(), settledBy: cause.kind };
+      for (;;) {
+        try {
+          const outcome = await this.writeSettling(action, ctx, state, settled, () => attempts++);
+          if (outcome === "read") return { ...base, status: "done", attempts, durationMs: elapsed(), settledBy: "read" };
+          return { ...base, status: "done", attempts, durationMs: elapsed() };
+        } catch (e) {
+          if (!(e instanceof CallFailed)) return this.failure(action, e, attempts, elapsed());
+          const cause = e.cause;
+          const refusal = ProviderError.is(cause) && (cause.kind === "notFound" || cause.kind === "conflict" || cause.kind === "precondition");
+          const refusedAt = refusal && built !== null ? await this.provider.clock.now().then((d) => d.getTime(), () => null) : null;
+          // the service refused because the effect is already there (another writer, or our own half-run write)
+          if (ProviderError.is(cause) && (cause.kind === "conflict" || cause.kind === "notFound")) {
+            const present = await settled(true).then(
+              (done) => done === true,
+              () => false,
+            );
+            if (present) {
+              this.emit({
+                type: "note",
+                action,
+                message: `${actionLabel(action)}: the service answered ${cause.code} (${cause.message}); the effect is already in place, counted as done`,
+              });
+              return { ...base, status: "done", attempts, durationMs: elapsed(), settledBy: cause.kind };
+            }
+          }
+          // an eventually consistent service may refuse a write because the backend it reached has not seen
+          // a write this one builds on (a user created a moment ago: "does not exist"): once, after the lag window
+          const lagEnds = built === null ? null : built + this.settle.windowMs;
+          if (!retriedAfterLag && refusal && lagEnds !== null && refusedAt !== null && refusedAt < lagEnds) {
+            retriedAfterLag = true;
+            this.emit({
+              type: "note",
+              action,
+              message: `${actionLabel(action)}: the service answered ${cause.code} (${cause.message}) right after this apply changed what it builds on; its reads may lag its writes, so it is tried once more when they have caught up`,
+            });
+            const now = (await this.provider.clock.now()).getTime();
+            if (lagEnds > now) await this.provider.clock.sleep(lagEnds - now);
+            continue;
+          }
+          return this.failure(action, cause, attempts, elapsed());
         }
       }
-      return this.failure(action, cause, e.attempts, elapsed());
+    } finally {
+      // only an eventually consistent tenant's reads need it (settle.ts): no clock read per action otherwise
+      if (attempts > 0 && this.settle.eventual) await this.wrote(action.target);
+    }
+  }
+
+  /**
+   * The tenant time of this run's last write to the action's target (`since`) or to a target of
+   * an action it depends on, or null: only against an eventually consistent provider.
+   */
+  private builtOn(action: PlanAction, since: number | null): number | null {
+    if (!this.settle.eventual) return null;
+    let latest = since;
+    for (const dep of action.dependsOn) {
+      const i = this.index.get(dep);
+      const at = i === undefined ? undefined : this.lastWriteAt.get(this.actions[i]!.target);
+      if (at !== undefined && (latest === null || at > latest)) latest = at;
+    }
+    return latest;
+  }
+
+  /** What the attempts of one action remember (execute.ts); a usage location of unknown outcome is read as settle.ts says. */
+  private attemptState(ctx: RetryContext): AttemptState {
+    return {
+      settleUsageLocation: async (upn) =>
+        (
+          await this.settle.poll(
+            this.provider.clock,
+            async () => (await withRetry(ctx, () => this.provider.getUser(upn))).value?.usageLocation ?? null,
+            (location) => location !== null,
+          )
+        ).value,
+    };
+  }
+
+  /** Remember when this run last wrote to `target` (never rejects: the time is a hint for later reads). */
+  private async wrote(target: string): Promise<void> {
+    try {
+      this.lastWriteAt.set(target, (await this.provider.clock.now()).getTime());
+    } catch {
+      // no clock reading: keep the earlier time, if any
+    }
+  }
+
+  /**
+   * Run the action's write until it succeeds, retrying throttling without
+   * limit and transient errors a bounded number of times. After a transient
+   * error the write may have happened: the effect is read first (`settled`),
+   * and when it is in place the write is not run again ("read"). Rejects with
+   * CallFailed carrying the write's error.
+   */
+  private async writeSettling(
+    action: PlanAction,
+    ctx: RetryContext,
+    state: AttemptState,
+    settled: (poll: boolean) => Promise<boolean | null>,
+    onAttempt: () => void,
+  ): Promise<"ran" | "read"> {
+    let attempts = 0;
+    let transientRetries = 0;
+    for (;;) {
+      attempts++;
+      onAttempt();
+      try {
+        await execute(this.provider, action, state);
+        return "ran";
+      } catch (e) {
+        if (!ProviderError.is(e) || !e.retryable) throw new CallFailed(e, attempts);
+        if (e.kind === "transient") {
+          let present: boolean | null;
+          try {
+            present = await settled(true);
+          } catch (readError) {
+            const why = readError instanceof CallFailed ? readError.cause : readError;
+            this.emit({ type: "note", action, message: `${actionLabel(action)}: ${e.code}, and the read to settle whether it happened failed (${toActionError(why).message})` });
+            throw new CallFailed(e, attempts);
+          }
+          if (present === true) {
+            this.emit({
+              type: "note",
+              action,
+              message: `${actionLabel(action)}: the write failed with ${e.code} (${e.message}), but the tenant shows its effect: counted as done, not written again`,
+            });
+            return "read";
+          }
+          if (++transientRetries > ctx.policy.maxTransientRetries) throw new CallFailed(e, attempts);
+        }
+        const delay = backoffDelay(ctx.policy, attempts, ctx.random, e.retryAfterMs);
+        ctx.onRetry(attempts, delay, toActionError(e));
+        await ctx.clock.sleep(delay);
+      }
     }
   }
 

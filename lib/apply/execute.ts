@@ -10,6 +10,7 @@
  * writes blindly twice; the engine reads first.
  */
 import type { PlanAction } from "../plan/types.js";
+import { ProviderError } from "../provider/errors.js";
 import type { ITenantProvider, UpdateMailboxInput } from "../provider/provider.js";
 import type { ObservedGrant, ObservedMailbox, ObservedState, ObservedUser, Right } from "../provider/observed.js";
 
@@ -156,8 +157,22 @@ export async function isDone(reader: EffectReader, action: PlanAction): Promise<
   }
 }
 
+/**
+ * What the attempts of one action have done so far, kept by the engine across
+ * retries, so that a retry repeats no write it need not: user.assignLicense
+ * may first set the account's usage location, a second write of its own.
+ */
+export interface AttemptState {
+  /** The usage location is known to be set (read, or written by an earlier attempt): not read or written again. */
+  usageLocationSet?: boolean;
+  /** An earlier attempt's setUsageLocation failed transiently: it may have run. */
+  usageLocationUnknown?: boolean;
+  /** Reads the usage location after such an unknown outcome (the engine re-reads a lagging tenant). Default: one getUser. */
+  readonly settleUsageLocation?: (userPrincipalName: string) => Promise<string | null>;
+}
+
 /** Perform the action's one write. mailbox.wait is not a write: the engine polls it (see engine.ts). */
-export async function execute(provider: ITenantProvider, action: PlanAction): Promise<void> {
+export async function execute(provider: ITenantProvider, action: PlanAction, state: AttemptState = {}): Promise<void> {
   const t = action.target;
   const p = action.params;
   switch (action.type) {
@@ -165,10 +180,8 @@ export async function execute(provider: ITenantProvider, action: PlanAction): Pr
       await provider.restoreUser(need(action, p.userId, "userId"));
       return;
     case "user.assignLicense":
-      if (p.usageLocation !== undefined && ((await provider.getUser(t))?.usageLocation ?? null) === null) {
-        // licensing needs a usage location (R7.1); setting it is idempotent, so a retry may repeat it
-        await provider.setUsageLocation(t, p.usageLocation);
-      }
+      // licensing needs a usage location (R7.1)
+      if (p.usageLocation !== undefined && state.usageLocationSet !== true) await ensureUsageLocation(provider, t, p.usageLocation, state);
       await provider.assignLicense(t, { add: [need(action, p.sku, "sku")], remove: p.replaces ?? [] });
       return;
     case "user.removeLicense":
@@ -206,6 +219,25 @@ export async function execute(provider: ITenantProvider, action: PlanAction): Pr
       await writeGrant(provider, action, action.type === "permission.grant");
       return;
   }
+}
+
+/** Set the account's usage location unless it has one; an earlier attempt's write of unknown outcome is settled by reading first. */
+async function ensureUsageLocation(provider: ITenantProvider, upn: string, usageLocation: string, state: AttemptState): Promise<void> {
+  const current =
+    state.usageLocationUnknown === true && state.settleUsageLocation !== undefined
+      ? await state.settleUsageLocation(upn)
+      : ((await provider.getUser(upn))?.usageLocation ?? null);
+  if (current !== null) {
+    state.usageLocationSet = true;
+    return;
+  }
+  try {
+    await provider.setUsageLocation(upn, usageLocation);
+  } catch (e) {
+    if (ProviderError.is(e) && e.kind === "transient") state.usageLocationUnknown = true;
+    throw e;
+  }
+  state.usageLocationSet = true;
 }
 
 async function writeGrant(provider: ITenantProvider, action: PlanAction, add: boolean): Promise<void> {

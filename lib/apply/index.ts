@@ -4,13 +4,16 @@
  * errors, stale), holds a per-tenant lock, runs actions in dependency order
  * with bounded concurrency and per-mailbox serialization, re-checks each
  * action's effect right before writing, retries what the service says is
- * retryable, journals every completion durably before its dependents start,
- * and verifies the result. It talks to the tenant only through
+ * retryable (reading first whether a write whose outcome is unknown already
+ * happened, with backoff against a tenant whose reads lag, settle.ts),
+ * journals every completion durably before its dependents start, and
+ * verifies the result. It talks to the tenant only through
  * ITenantProvider and knows nothing of the CLI.
  */
-export { applyPlan, verifyEffects } from "./engine.js";
+export { applyPlan } from "./engine.js";
+export { verifyByReplanning, verifyEffects, type ReplanOptions } from "./verify.js";
 export { checkPlanDocument, checkNotStale } from "./check-plan.js";
-export { actionLabel, effectKey, execute, isDone, pointReader, snapshotReader, type EffectReader } from "./execute.js";
+export { actionLabel, effectKey, execute, isDone, pointReader, snapshotReader, type AttemptState, type EffectReader } from "./execute.js";
 export { FileJournal, MemoryJournal, journalPath, type Journal, type JournalEntry, type JournalHeader, type JournalState } from "./journal.js";
 export {
   FileLockStore,

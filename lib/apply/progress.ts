@@ -34,6 +34,10 @@ function stoppingLine(action: PlanAction): string {
   return `stopping: ${actionLabel(action)} failed; letting running actions finish, starting nothing new`;
 }
 
+function settleWaitLine(ms: number): string {
+  return `waiting ${Math.round(ms / 1000)} s of tenant time: the tenant's reads may lag its writes, and the interrupted apply's last writes must show before anything is checked`;
+}
+
 function resumeLine(alreadyDone: number, total: number): string {
   return alreadyDone === total
     ? `this plan was already applied: its journal records all ${total} actions as done; checking the tenant`
@@ -69,6 +73,9 @@ export class PlainProgress implements ProgressReporter {
         return;
       case "interrupted":
         this.out.write(`${INTERRUPTED}\n`);
+        return;
+      case "settle-wait":
+        this.out.write(`${settleWaitLine(event.ms)}\n`);
         return;
       default:
         return;
@@ -123,6 +130,9 @@ export class TtyProgress implements ProgressReporter {
         return;
       case "interrupted":
         this.line(INTERRUPTED);
+        return;
+      case "settle-wait":
+        this.line(settleWaitLine(event.ms));
         return;
       case "finish":
         this.current = "";

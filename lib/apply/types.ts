@@ -33,6 +33,15 @@ export interface ApplyOptions {
   readonly baseBackoffMs?: number;
   /** Longest backoff delay in ms. Default 60000. */
   readonly maxBackoffMs?: number;
+  /**
+   * Against an eventually consistent provider (provider.consistency "eventual"): reads before
+   * apply concludes that an effect is absent, when a write may have happened (a transient error,
+   * a half-run action, a conflict) and when verifying. Default 5. A strongly consistent provider
+   * is read once.
+   */
+  readonly settleReads?: number;
+  /** The wait in ms of tenant time before the second of those reads; doubles for each next one. Default 3000 (5 reads over 45 s). */
+  readonly settleDelayMs?: number;
   /** Re-read the tenant after apply and check every action's effect. Default true. */
   readonly verify?: boolean;
   /** Aborting stops new work like a failure does (running actions finish; the rest is not started). */
@@ -58,9 +67,11 @@ export interface ActionResult {
   readonly error?: ActionError;
   /**
    * How the outcome was established when it was not a plain run:
-   * "journal" (completed by an earlier run of this plan), "read" (a half-run
-   * action settled by reading the tenant), "conflict"/"notFound" (the service
-   * refused because the effect was already there).
+   * "journal" (completed by an earlier run of this plan), "read" (the tenant
+   * showed the effect of a write whose outcome was unknown: a half-run action
+   * of an interrupted run, or a write that failed transiently, e.g. its
+   * response lost; it was not written again), "conflict"/"notFound" (the
+   * service refused because the effect was already there).
    */
   readonly settledBy?: "journal" | "read" | "conflict" | "notFound";
 }
@@ -121,4 +132,6 @@ export type ApplyEvent =
   | { readonly type: "note"; readonly action: PlanAction; readonly message: string }
   | { readonly type: "stopping"; readonly action: PlanAction; readonly error: ActionError }
   | { readonly type: "interrupted" }
+  /** Waiting `ms` of tenant time for an eventually consistent tenant's reads to show earlier writes (on resume). */
+  | { readonly type: "settle-wait"; readonly ms: number; readonly reason: "resume" }
   | { readonly type: "finish"; readonly summary: ApplySummary };

@@ -45,6 +45,15 @@ export interface TenantClock {
   sleep(ms: number): Promise<void>;
 }
 
+/**
+ * How a provider's reads follow its writes.
+ * - "strong": a read that starts after a write returned shows it (the simulated tenant).
+ * - "eventual": reads may show the state before a recent write for a while; the service is
+ *   read-your-writes consistent only within one backend session (Microsoft Graph and Exchange
+ *   Online). A write whose response was lost may also not show at once.
+ */
+export type ReadConsistency = "strong" | "eventual";
+
 export interface CreateSharedMailboxInput {
   /** Primary SMTP address (New-Mailbox -PrimarySmtpAddress). */
   readonly address: string;
@@ -80,6 +89,15 @@ export interface ITenantProvider {
 
   /** The tenant's clock: apply's waits and backoff run on it. */
   readonly clock: TenantClock;
+
+  /**
+   * How reads follow writes; absent means "strong". Against an "eventual" provider apply reads
+   * again with backoff on the tenant's clock before it concludes that an effect is absent (settling
+   * a write whose outcome is unknown, a half-run action, a conflict; verifying), and trusts a read
+   * that shows an effect only once reads can show this apply's earlier writes to the same object
+   * (see lib/apply/settle.ts).
+   */
+  readonly consistency?: ReadConsistency;
 
   // ---------------------------------------------------------------- bulk reads
   // Each returns every object of its kind, sorted by natural key, lower-cased

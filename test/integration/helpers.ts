@@ -245,9 +245,20 @@ export interface RunningChild {
   readonly done: Promise<ChildOutcome>;
 }
 
+export interface StartOptions {
+  /** The child's environment; default this process's. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Node options before the script; default ["--import", "tsx"] (none for a bundled script). */
+  readonly execArgv?: readonly string[];
+}
+
 /** Start `node --import tsx <script> <json>` in the repository. */
-export function startChild(args: ChildArgs, script = CHILD_SCRIPT): RunningChild {
-  const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(args)], { cwd: REPO, stdio: ["pipe", "pipe", "pipe"] });
+export function startChild(args: ChildArgs | object, script = CHILD_SCRIPT, options: StartOptions = {}): RunningChild {
+  const child = spawn(process.execPath, [...(options.execArgv ?? ["--import", "tsx"]), script, JSON.stringify(args)], {
+    cwd: REPO,
+    stdio: ["pipe", "pipe", "pipe"],
+    ...(options.env !== undefined ? { env: options.env } : {}),
+  });
   let stdout = "";
   let stderr = "";
   const waiters: Array<{ text: string; resolve: () => void }> = [];

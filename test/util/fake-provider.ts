@@ -6,7 +6,9 @@
  * call, a cumulative log of every write that changed the tenant (shared
  * across `reopen()`, so a crashed and resumed apply can be checked for
  * "exactly once"), and injectable faults: throttling, transient and terminal
- * errors, crashes before or after a write, and gates that hold calls.
+ * errors, crashes before or after a write, lost responses (the write lands, the
+ * caller gets a transient OutcomeUnknown), gates that hold calls, and reads
+ * that lag writes (an eventually consistent service, `lagReads`).
  */
 import {
   ProviderError,
@@ -19,6 +21,7 @@ import {
   type ObservedUser,
   type ProviderErrorInit,
   type ProviderErrorKind,
+  type ReadConsistency,
   type Right,
   type TenantClock,
   type UpdateMailboxInput,
@@ -71,6 +74,35 @@ export interface FakeTenantState {
   createReadyMinutes: number;
   restoreReadyMinutes: number;
   nextId: number;
+  /** Reads lag writes (set by lagReads): a property of the service, so it outlives a reopen. */
+  lag?: ReadLag;
+}
+
+/**
+ * How reads lag writes: after a write to an object (the mailbox, the user and the grants
+ * named by the write's target), reads of it show the state before the write until `reads`
+ * lagged point reads were answered (bulk reads show the lag without counting) or `ms` of
+ * tenant time passed, whichever comes first (a
+ * condition left out never ends the lag by itself). Several writes within the lag: the
+ * state before the oldest, as a backend that has not caught up.
+ */
+export interface ReadLagSettings {
+  readonly reads?: number;
+  readonly ms?: number;
+}
+
+interface Lagging {
+  readonly mailbox: ObservedMailbox | null;
+  readonly user: ObservedUser | null;
+  readonly grants: readonly ObservedGrant[];
+  readonly at: number;
+  served: number;
+}
+
+interface ReadLag {
+  readonly settings: ReadLagSettings;
+  /** By write target (mailbox address or UPN). */
+  readonly lagging: Map<string, Lagging>;
 }
 
 interface Fault {
@@ -151,6 +183,7 @@ export class FakeProvider implements ITenantProvider {
   private inFlight = 0;
   private readonly inFlightByTarget = new Map<string, number>();
   private readonly faults: Fault[] = [];
+  private readonly lostResponses: Array<{ op: string; target: string | undefined; remaining: number }> = [];
   private writeCount = 0;
   private crashPlan: { at: number; afterApply: boolean; onCrash: () => void } | null = null;
   private readonly gates: Array<{ op: string; target: string | undefined; promise: Promise<void> }> = [];
@@ -191,6 +224,21 @@ export class FakeProvider implements ITenantProvider {
         ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
       },
     });
+  }
+
+  /** The next `times` writes of `op` (on `target`) land, and their caller gets a transient OutcomeUnknown (a lost response). */
+  loseResponse(op: string, times = 1, target?: string): void {
+    this.lostResponses.push({ op, target, remaining: times });
+  }
+
+  /** Make reads lag writes from now on (see ReadLagSettings); the provider then declares itself eventually consistent. */
+  lagReads(settings: ReadLagSettings): void {
+    this.state.lag = { settings, lagging: new Map() };
+  }
+
+  /** "eventual" once reads lag (lagReads), else "strong". */
+  get consistency(): ReadConsistency {
+    return this.state.lag ? "eventual" : "strong";
   }
 
   /** Crash at write number `n` (1-based): before applying it, or after (a half-run write). */
@@ -242,9 +290,16 @@ export class FakeProvider implements ITenantProvider {
         }
         crashAfter = true;
       }
+      const before = write && this.state.lag ? this.snapshot(target) : null;
       const value = write && this.dropWrites.has(op) ? (undefined as T) : body();
+      if (before !== null) this.startLag(target, before);
       if (write) this.state.applied.push(record);
       if (crashAfter) this.crashNow();
+      const lost = write ? this.lostResponses.find((l) => l.op === op && (l.target === undefined || l.target === target) && l.remaining > 0) : undefined;
+      if (lost) {
+        lost.remaining--;
+        throw this.err("transient", "OutcomeUnknown", `${op} ${target}: the response was lost after the write was sent; whether it ran is unknown`, op, target);
+      }
       return value;
     } catch (e) {
       record.outcome = e instanceof CrashError ? "crash" : ProviderError.is(e) ? e.kind : "error";
@@ -265,6 +320,44 @@ export class FakeProvider implements ITenantProvider {
 
   private err(kind: ProviderErrorKind, code: string, message: string, operation: string, target: string): ProviderError {
     return new ProviderError({ kind, code, message, operation, target });
+  }
+
+  // ------------------------------------------------------------ read lag
+
+  private snapshot(target: string): Omit<Lagging, "at" | "served"> {
+    const m = this.state.mailboxes.get(target);
+    return { mailbox: m ? { ...m } : null, user: this.liveUser(target) ?? null, grants: [...(this.state.grants.get(target)?.values() ?? [])] };
+  }
+
+  private startLag(target: string, before: Omit<Lagging, "at" | "served">): void {
+    const lag = this.state.lag!;
+    // a write while an older one still lags: readers keep seeing the state before the oldest
+    if (this.lagFor(target, false) !== null) return;
+    lag.lagging.set(target, { ...before, at: this.state.now, served: 0 });
+  }
+
+  /** The lagging before-state of `target`, or null when reads show it as it is; `serve` counts one lagged answer. */
+  private lagFor(target: string, serve: boolean): Lagging | null {
+    const lag = this.state.lag;
+    const entry = lag?.lagging.get(target);
+    if (!lag || !entry) return null;
+    const { reads, ms } = lag.settings;
+    if ((reads !== undefined && entry.served >= reads) || (ms !== undefined && this.state.now >= entry.at + ms)) {
+      lag.lagging.delete(target);
+      return null;
+    }
+    if (serve) entry.served++;
+    return entry;
+  }
+
+  /** For a bulk read: every lagging target (a bulk read does not count as one of an object's lagged reads). */
+  private laggingTargets(): Map<string, Lagging> {
+    const out = new Map<string, Lagging>();
+    for (const target of [...(this.state.lag?.lagging.keys() ?? [])]) {
+      const entry = this.lagFor(target, false);
+      if (entry) out.set(target, entry);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------ lookups
@@ -324,15 +417,28 @@ export class FakeProvider implements ITenantProvider {
     return this.call("listSkus", "", null, () => [...this.state.skus.values()].sort((a, b) => cmp(a.skuPartNumber, b.skuPartNumber)));
   }
   listUsers(): Promise<ObservedUser[]> {
-    return this.call("listUsers", "", null, () => [...this.state.users.values()].sort((a, b) => cmp(a.userPrincipalName, b.userPrincipalName) || cmp(a.id, b.id)));
+    return this.call("listUsers", "", null, () => {
+      const lagging = this.laggingTargets();
+      const ids = new Set([...lagging.values()].flatMap((l) => (l.user ? [l.user.id] : [])));
+      const users = [...this.state.users.values()].filter((u) => !ids.has(u.id) && !(u.deletedAt === null && lagging.has(u.userPrincipalName)));
+      for (const l of lagging.values()) if (l.user) users.push(l.user);
+      return users.sort((a, b) => cmp(a.userPrincipalName, b.userPrincipalName) || cmp(a.id, b.id));
+    });
   }
   listMailboxes(): Promise<ObservedMailbox[]> {
-    return this.call("listMailboxes", "", null, () => [...this.state.mailboxes.values()].sort((a, b) => cmp(a.address, b.address)));
+    return this.call("listMailboxes", "", null, () => {
+      const lagging = this.laggingTargets();
+      const mailboxes = [...this.state.mailboxes.values()].filter((m) => !lagging.has(m.address));
+      for (const l of lagging.values()) if (l.mailbox) mailboxes.push(l.mailbox);
+      return mailboxes.sort((a, b) => cmp(a.address, b.address));
+    });
   }
   listGrants(): Promise<ObservedGrant[]> {
     return this.call("listGrants", "", null, () => {
+      const lagging = this.laggingTargets();
       const all: ObservedGrant[] = [];
-      for (const m of this.state.grants.values()) all.push(...m.values());
+      for (const [address, m] of this.state.grants) if (!lagging.has(address)) all.push(...m.values());
+      for (const l of lagging.values()) all.push(...l.grants);
       return all.sort((a, b) => cmp(a.mailbox, b.mailbox) || cmp(a.right, b.right) || cmp(a.trustee, b.trustee));
     });
   }
@@ -340,13 +446,22 @@ export class FakeProvider implements ITenantProvider {
   // ------------------------------------------------------------ point reads
 
   getMailbox(address: string): Promise<ObservedMailbox | null> {
-    return this.call("getMailbox", address, null, () => this.state.mailboxes.get(address) ?? null);
+    return this.call("getMailbox", address, null, () => {
+      const lagging = this.lagFor(address, true);
+      return lagging ? lagging.mailbox : (this.state.mailboxes.get(address) ?? null);
+    });
   }
   getUser(upn: string): Promise<ObservedUser | null> {
-    return this.call("getUser", upn, null, () => this.liveUser(upn) ?? null);
+    return this.call("getUser", upn, null, () => {
+      const lagging = this.lagFor(upn, true);
+      return lagging ? lagging.user : (this.liveUser(upn) ?? null);
+    });
   }
   getGrants(address: string): Promise<ObservedGrant[]> {
-    return this.call("getGrants", address, null, () => [...(this.state.grants.get(address)?.values() ?? [])]);
+    return this.call("getGrants", address, null, () => {
+      const lagging = this.lagFor(address, true);
+      return [...(lagging ? lagging.grants : (this.state.grants.get(address)?.values() ?? []))];
+    });
   }
 
   // ------------------------------------------------------------ writes

@@ -23,6 +23,7 @@ import {
   journalPath,
   PlainProgress,
   TtyProgress,
+  verifyByReplanning,
   type ActionResult,
   type ApplyResult,
   type ProgressReporter,
@@ -32,7 +33,6 @@ import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { plan as makePlan } from "../../plan/index.js";
 import type { PlanDocument } from "../../plan/types.js";
 import { digestOf } from "../../private/canonical-json.js";
-import { ProviderError } from "../../provider/errors.js";
 import { observe } from "../../provider/observe.js";
 import type { ITenantProvider } from "../../provider/provider.js";
 import { renderPlan } from "../../render/index.js";
@@ -121,7 +121,11 @@ export function register(program: Command): void {
           process.removeListener("SIGINT", onSigint);
           await journal.close();
         }
-        if (desired !== null) result = await verifyByReplanning(result, tenant, desired, doc);
+        if (desired !== null) {
+          result = await verifyByReplanning(result, tenant, desired, doc, {
+            onUnreadable: (e) => process.stderr.write(`warning: the tenant could not be read to verify the apply (${e.operation}: ${e.code}: ${e.message}); run exoform plan to check it\n`),
+          });
+        }
         const cost = opened.cost();
         if (cost !== null) result = { ...result, cost };
         if (options.json) printJson(result);
@@ -159,23 +163,6 @@ async function planNow(tenant: ITenantProvider, desired: CanonicalDesiredState, 
   }
   if (!/^y(es)?$/i.test(answer.trim())) throw new UserError("apply cancelled: nothing was changed", "apply_cancelled");
   return doc;
-}
-
-/** Plan again from the same desired state: converged when nothing is left to do. */
-async function verifyByReplanning(result: ApplyResult, tenant: ITenantProvider, desired: CanonicalDesiredState, doc: PlanDocument): Promise<ApplyResult> {
-  const complete = result.summary.failed === 0 && result.summary.notStarted === 0;
-  if (!complete) return result;
-  let observed;
-  try {
-    observed = await observe(tenant);
-  } catch (e) {
-    if (!ProviderError.is(e)) throw e;
-    process.stderr.write(`warning: the tenant could not be read to verify the apply (${e.operation}: ${e.code}: ${e.message}); run exoform plan to check it\n`);
-    return result;
-  }
-  const again = makePlan(desired, observed, doc.targets !== undefined ? { targets: doc.targets } : {});
-  const remaining = again.actions.map((a) => ({ actionId: a.id, type: a.type, target: a.target, description: a.description }));
-  return { ...result, converged: remaining.length === 0, verification: { method: "replan", remaining } };
 }
 
 function plural(n: number, word: string): string {

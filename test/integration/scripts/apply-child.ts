@@ -12,12 +12,12 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { applyPlan, FileJournal, FileLockStore, journalPath } from "../../../lib/apply/index.js";
-import { UserError } from "../../../lib/diagnostics/errors.js";
 import type { PlanDocument } from "../../../lib/plan/types.js";
 import type { ITenantProvider } from "../../../lib/provider/provider.js";
 import { SimulatedTenant } from "../../../providers/simulated/index.js";
 import type { ChildArgs } from "../helpers.js";
 import { WRITE_OPERATIONS } from "../operations.js";
+import { refusalExit, resultExit } from "./outcome.js";
 
 
 /** The tenant, with a pause before its first write: print "paused", wait for a line on stdin. */
@@ -57,13 +57,9 @@ async function main(): Promise<number> {
       lock: new FileLockStore(args.lock),
       parallelism: args.parallelism ?? 4,
     });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    if (result.summary.failed > 0 || result.summary.notStarted > 0) return 1;
-    return result.converged ? 0 : 2;
+    return resultExit(result);
   } catch (e) {
-    if (!UserError.is(e)) throw e;
-    process.stderr.write(`${e.diagnostics.map((d) => `error: ${d.message}`).join("\n")}\n`);
-    return 1;
+    return refusalExit(e);
   } finally {
     await journal.close();
     tenant.close();
