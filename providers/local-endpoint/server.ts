@@ -44,6 +44,8 @@ export interface EndpointOptions {
   readonly stateDir?: string | null;
   /** Sign the server certificate with this CA instead of a new one (the test run's CA: test/support/test-ca.ts). */
   readonly ca?: CertificateAuthority;
+  /** Where that CA's certificate already is (the env's NODE_EXTRA_CA_CERTS when no state folder is given). */
+  readonly caPath?: string;
   /** PEM certificates registered as credentials of the apply client (certificate authentication). */
   readonly clientCertificates?: readonly string[];
   /** Wall clock for token lifetimes (tests move it to expire tokens). */
@@ -245,7 +247,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<LocalEndp
       EXOFORM_AUTHORITY_HOST: origin,
       EXOFORM_GRAPH_URL: origin,
       EXOFORM_EXCHANGE_URL: origin,
-      NODE_EXTRA_CA_CERTS: tls.caPath ?? "",
+      NODE_EXTRA_CA_CERTS: tls.caPath ?? options.caPath ?? "",
     },
     readOnly: { AZURE_CLIENT_ID: readOnly.clientId, AZURE_CLIENT_SECRET: readOnly.secret! },
     github: { ACTIONS_ID_TOKEN_REQUEST_URL: `${origin}${GITHUB_ISSUER_PATH}/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: githubRequestToken },

@@ -24,7 +24,8 @@ export function testCa(): { certPem: string; keyPem: string } {
 }
 
 export async function serve(tenant: SimulatedTenant = tempTenant(), options: Omit<EndpointOptions, "tenant" | "ca"> = {}): Promise<Served> {
-  const endpoint = await startEndpoint({ ...options, tenant, ca: testCa() });
+  const caPath = process.env["NODE_EXTRA_CA_CERTS"];
+  const endpoint = await startEndpoint({ ...options, tenant, ca: testCa(), ...(caPath ? { caPath } : {}) });
   return {
     tenant,
     endpoint,
