@@ -10,7 +10,7 @@
  * printed, but the figures mean little). --keep: keep the temp folder.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -26,16 +26,20 @@ interface Measured extends ScenarioFigures {
   readonly cpuSeconds?: number;
 }
 
-/** Run one scenario of bench/scenarios.ts in a fresh node process. */
-function child(name: string, args: ScenarioArgs): Measured {
+/** Run one scenario of bench/scenarios.ts in a fresh node process (`env` added to this one's). */
+function child(name: string, args: ScenarioArgs, env: Readonly<Record<string, string>> = {}): Measured {
   const out = spawnSync(process.execPath, ["--import", "tsx", join(REPO, "bench", "child.ts"), name, JSON.stringify(args)], {
     cwd: REPO,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...env },
   });
   const line = out.stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
   if (out.status !== 0 || line === undefined) {
-    throw new Error(`scenario ${name} failed (exit ${String(out.status)}): ${(out.stderr || out.stdout).trim().split("\n").slice(-5).join(" / ")}`);
+    const lines = (out.stderr || out.stdout).trim().split("\n");
+    // the thrown error's own line, when the output ends in its stack
+    const error = lines.find((l) => /^\w*Error\b/.test(l));
+    throw new Error(`scenario ${name} failed (exit ${String(out.status)}): ${[...(error !== undefined ? [error] : []), ...lines.slice(-5)].join(" / ")}`);
   }
   return JSON.parse(line.slice(RESULT_PREFIX.length)) as Measured;
 }
@@ -120,6 +124,7 @@ function main(): void {
     const drift100 = dir("plan-large-drift");
     const apply = dir("apply-grants");
     const throttled = dir("apply-throttled");
+    const wire = dir("read-wire");
     const prepared = new Map<string, Measured>();
     const prepare = (d: string, args: ScenarioArgs, init = true) => {
       prepared.set(d, child("prepare-inputs", { dir: d, ...args }));
@@ -132,6 +137,13 @@ function main(): void {
     prepare(drift100, { mailboxes: large, grantsPerMailbox: k, drift: 0.05 }, false);
     prepare(apply, { mailboxes: small, grantsPerMailbox: k, drift: 0, noGrants: 1 });
     prepare(throttled, { mailboxes: 200, grantsPerMailbox: k, drift: 0, noGrants: 1, writesPerSecond: 200 });
+    // the no-change tenant again, served over HTTPS by the local endpoint to the Microsoft provider
+    copyFileSync(join(quiet10, FILES.FIXTURE), join(wire, FILES.FIXTURE));
+    child("tenant-init", { dir: wire });
+    const ca = child("prepare-ca", {}).details;
+    writeFileSync(join(root, "ca.pem"), String(ca["certPem"]));
+    // Node's fetch trusts the endpoint through NODE_EXTRA_CA_CERTS, read at start: the reading child gets it; the key stays in memory
+    const wireEnv = { NODE_EXTRA_CA_CERTS: join(root, "ca.pem"), EXOFORM_BENCH_CA_CERT: String(ca["certPem"]), EXOFORM_BENCH_CA_KEY: String(ca["keyPem"]) };
 
     // ---------------------------------------------------------------- tenant (issue 3)
     attempt("tenant init from fixture", size(large), { text: "< 30 s", check: (r) => r.seconds !== null && r.seconds < 30 }, () => {
@@ -184,6 +196,17 @@ function main(): void {
     attempt("apply grant actions, no faults", `${fmtCount(small * k)} actions`, { text: ">= 5,000 actions/s", check: (r) => (r.figure ?? 0) >= 5000 }, () => {
       const m = child("apply-grants", { dir: apply });
       return { ...fromChild(m), figure: m.perSecond ?? 0, figureText: `${fmtCount(Math.round(m.perSecond ?? 0))} actions/s` };
+    });
+    // ---------------------------------------------------------------- the Microsoft provider over the wire
+    attempt("full read over the wire (Microsoft provider)", size(small), { text: "<= 0.15 requests/mailbox", check: (r) => (r.figure ?? Infinity) <= 0.15 }, () => {
+      const m = child("read-wire", { dir: wire, throttled: 0 }, wireEnv);
+      const perMailbox = Number(m.details["requestsPerMailbox"]);
+      return { ...fromChild(m), figure: perMailbox, figureText: `${perMailbox.toFixed(3)} req/mbx (${fmtCount(Number(m.details["requests"]))} req, ${fmtCount(Number(m.details["mailboxes"]))} mbx)` };
+    });
+    attempt("full read, throttled 25 cmdlets/5 s (tenant clock)", size(small), { text: "<= 1.2x budget time", check: (r) => (r.figure ?? Infinity) <= 1.2 }, () => {
+      const m = child("read-wire", { dir: wire, throttled: 1 }, wireEnv);
+      const ratio = Number(m.details["budgetRatio"]);
+      return { ...fromChild(m), figure: ratio, figureText: `${ratio.toFixed(2)}x budget (${Math.round(Number(m.details["tenantSeconds"]))} s / ${Math.round(Number(m.details["budgetSeconds"]))} s)` };
     });
     attempt("apply with throttle B = 200 writes/s", `${fmtCount(200 * k)} actions`, { text: ">= 90% of B (180/s)", check: (r) => (r.figure ?? 0) >= 180 }, () => {
       const m = child("apply-grants", { dir: throttled, writesPerSecond: 200 });

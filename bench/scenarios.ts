@@ -19,6 +19,7 @@ import { observe } from "../lib/provider/observe.js";
 import type { ObservedState } from "../lib/provider/observed.js";
 import { loadFixture, SimulatedTenant, type TenantFixture } from "../providers/simulated/index.js";
 import { generateScenario, writeJsonFile, type ScenarioOptions } from "../scripts/gen/index.js";
+import { prepareCa, readWire } from "./read-wire.js";
 
 /** What a scenario reports: its main time, and named details (ms, counts). */
 export interface ScenarioFigures {
@@ -231,11 +232,13 @@ function round(n: number, digits: number): number {
 export const SCENARIOS: Readonly<Record<string, (args: ScenarioArgs) => ScenarioFigures | Promise<ScenarioFigures>>> = {
   "prepare-inputs": prepareInputs,
   "prepare-observed": prepareObserved,
+  "prepare-ca": prepareCa,
   "tenant-init": tenantInit,
   "list-grants": listGrants,
   "plan-pure": planPure,
   "apply-grants": applyGrants,
   synth: synthConstructs,
+  "read-wire": readWire,
 };
 
 /** Marks the one line of a child's stdout that carries its figures. */

@@ -7,6 +7,9 @@
  * - A READ is retried on 429, 503, 504, other 5xx, timeouts and connection
  *   failures, honouring Retry-After (seconds, fractional, or an HTTP date),
  *   else exponential backoff with jitter, capped; at most `maxRetries` times.
+ *   A read paced on its service's budget (`pacing`, Exchange: pacing.ts)
+ *   waits for its turn before every attempt, and after a throttled answer
+ *   for its Retry-After there, so that waits are shared, never stacked.
  * - A WRITE is not idempotent (lib/provider/provider.ts). It is retried only
  *   when the service refused it before running it: 429 (throttled), 503 with
  *   Retry-After, a connection that was never made. Any other failure after
@@ -20,6 +23,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ProviderError, type ProviderErrorKind } from "../../lib/provider/errors.js";
+import type { BudgetPacer } from "./pacing.js";
 import { redact } from "./secrets.js";
 
 export type Service = "graph" | "exchange" | "identity";
@@ -68,11 +72,18 @@ export interface HttpRequest {
   /** A response, whatever its status, that is really a throttling refusal (Exchange's concurrency text). */
   readonly isThrottle?: (res: HttpResponse) => boolean;
   readonly timeoutMs?: number;
+  /**
+   * A read paced on the service's budget (pacing.ts): every attempt waits for its turn (and a
+   * throttled one for its Retry-After there), and its answer is learned from before the next goes.
+   */
+  readonly pacing?: { readonly pacer: BudgetPacer; readonly cost: number };
 }
 
 export interface HttpOptions {
   /** The provider's clock: every wait goes through it. */
   readonly sleep: (ms: number) => Promise<void>;
+  /** The same clock's time in ms (pacing on a budget the service states in its time); default Date.now. */
+  readonly now?: () => Promise<number>;
   readonly fetch?: typeof fetch;
   /** In [0, 1): backoff jitter. Default Math.random. */
   readonly random?: () => number;
@@ -123,6 +134,10 @@ export class HttpClient {
     return this.options.sleep(ms);
   }
 
+  now(): Promise<number> {
+    return this.options.now ? this.options.now() : Promise.resolve(Date.now());
+  }
+
   /** The wait before retry number `retry` (1-based): Retry-After when given, else exponential with jitter. */
   backoff(retry: number, retryAfterMs: number | null): number {
     if (retryAfterMs !== null) return retryAfterMs;
@@ -136,12 +151,18 @@ export class HttpClient {
     const requestId = (this.options.newRequestId ?? randomUUID)();
     const fail = (kind: ProviderErrorKind, code: string, message: string, retryAfterMs?: number): ProviderError =>
       new ProviderError({ kind, code, message: redact(message), operation: req.operation, target: req.target, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    // a paced read waits for its turn, and after a throttled answer for its Retry-After, in the pacer
+    const pacing = req.pacing;
+    let pacedWait = 0;
     for (let attempt = 1; ; attempt++) {
       const canRetry = attempt <= this.maxRetries;
+      const release = pacing ? await pacing.pacer.acquire(pacing.cost, pacedWait) : null;
+      pacedWait = 0;
       let res: HttpResponse;
       try {
         res = await this.attempt(req, requestId);
       } catch (e) {
+        release?.();
         if (ProviderError.is(e)) throw new ProviderError({ kind: e.kind, code: e.code, message: e.message, operation: req.operation, target: req.target, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) });
         const failure = networkFailure(e);
         if (req.write && !failure.notSent) {
@@ -152,6 +173,14 @@ export class HttpClient {
         continue;
       }
       const throttle = res.status === 429 || (req.isThrottle?.(res) ?? false);
+      if (pacing && release) {
+        const headers = res.headers;
+        try {
+          await pacing.pacer.learn((name) => headers.get(name), throttle);
+        } finally {
+          release();
+        }
+      }
       if (res.status >= 200 && res.status < 300 && !throttle) return res;
 
       const parsed = req.parseError(res);
@@ -160,7 +189,10 @@ export class HttpClient {
         this.count(req.service, "throttled");
         const wait = this.backoff(attempt, retryAfter);
         if (!canRetry) throw fail("throttled", parsed.code || "TooManyRequests", parsed.message, wait);
-        await this.retry(req.service, wait);
+        if (pacing) {
+          this.count(req.service, "retries");
+          pacedWait = wait;
+        } else await this.retry(req.service, wait);
         continue;
       }
       if (res.status >= 500) {

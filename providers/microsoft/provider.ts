@@ -53,8 +53,13 @@ export interface MicrosoftProviderOptions {
   readonly grantScope?: (address: string, managementTag: string | null) => boolean;
   /** Live mailboxes whose size is read; default: shared mailboxes. */
   readonly sizeScope?: (address: string, type: "user" | "shared") => boolean;
-  /** Exchange $batch calls in flight at once; default 3. */
+  /** Exchange $batch calls in flight at once (all reads together); default 3. */
   readonly exchangeConcurrency?: number;
+  /**
+   * Cmdlets per Exchange $batch, 1 to 20; default 20. The service's limit is undocumented (CIPP
+   * sends 10); a $batch it refuses with 400 is split into tens (docs/decisions/0009).
+   */
+  readonly exchangeBatchSize?: number;
   /** How long a write waits for a mailbox still being provisioned; default 45 min of tenant time. */
   readonly notReadyMaxWaitMs?: number;
   /** The contract's `instance`; default the tenant id from the settings, lower-cased. */
@@ -78,6 +83,8 @@ export const wallClock: TenantClock = {
 export class MicrosoftProvider implements ITenantProvider {
   readonly name: string;
   readonly clock: TenantClock;
+  /** Reads lag writes (the service is read-your-writes consistent only within one backend session): apply polls before concluding. */
+  readonly consistency = "eventual" as const;
   private instanceId: string;
   private readonly http: HttpClient;
   private readonly tokens: TokenSource;
@@ -93,6 +100,7 @@ export class MicrosoftProvider implements ITenantProvider {
     this.clock = options.clock ?? wallClock;
     this.http = new HttpClient({
       sleep: (ms) => this.clock.sleep(ms),
+      now: async () => (await this.clock.now()).getTime(),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
@@ -108,6 +116,7 @@ export class MicrosoftProvider implements ITenantProvider {
     this.graph = new GraphClient(this.http, this.tokens, settings.graphUrl);
     this.exchange = new ExchangeClient(this.http, this.tokens, settings.exchangeUrl, settings.tenantId, {
       ...(options.exchangeConcurrency !== undefined ? { concurrency: options.exchangeConcurrency } : {}),
+      ...(options.exchangeBatchSize !== undefined ? { batchSize: options.exchangeBatchSize } : {}),
     });
     this.reads = new TenantReads(this.graph, this.exchange, this.tokens, { grantScope: options.grantScope, sizeScope: options.sizeScope });
     this.notReadyMaxWaitMs = options.notReadyMaxWaitMs ?? 45 * 60_000;

@@ -88,6 +88,30 @@ describe("InvokeCommand", () => {
     expect(notReadyUntil("something else")).toBeUndefined();
   });
 
+  it("paces the pages of a read on the budget the service states after a throttled page", async () => {
+    // the service: 2 cmdlets, refilled at 1 per second; every answer states the bucket
+    const clock = virtualClock();
+    let level = 2;
+    let at = clock.ms();
+    const server = await startServer((req: Received, self) => {
+      level = Math.min(2, level + (clock.ms() - at) / 1000);
+      at = clock.ms();
+      const state = () => ({ "Rate-Limit-Limit": "2", "Rate-Limit-Remaining": String(Math.floor(level)), "Rate-Limit-Reset": new Date(clock.ms() + (2 - level) * 1000).toISOString() });
+      if (level < 1) return json(429, { error: { code: "TooManyRequests", message: "over budget" } }, { "Retry-After": "1", ...state() });
+      level -= 1;
+      const page = Number(req.query.get("$skiptoken") ?? "1");
+      const next = page < 6 ? { "@odata.nextLink": `${self.origin}/adminapi/beta/${TENANT}/InvokeCommand?$skiptoken=${page + 1}` } : {};
+      return json(200, { value: [{ Page: page }], ...next }, state());
+    });
+    const http = new HttpClient({ sleep: (ms) => clock.sleep(ms), now: async () => clock.ms(), random: () => 0.5 });
+    const exo = new ExchangeClient(http, fakeTokens(), server.origin, TENANT);
+    const result = await exo.invoke({ name: "Get-Mailbox", parameters: { ResultSize: "Unlimited" } }, ctx);
+    expect(result.rows.map((r) => r["Page"])).toEqual([1, 2, 3, 4, 5, 6]);
+    // 6 pages, the first 2 free: 4 s; one refusal teaches the pacer, the later pages wait their turn
+    expect(clock.ms() - Date.parse("2026-11-01T09:00:00.000Z")).toBe(4000);
+    expect(http.cost().exchange).toMatchObject({ requests: 7, throttled: 1 });
+  });
+
   it("surfaces a cmdlet's refusal as a ProviderError with the service's words", async () => {
     const server = await startServer(() => detailsError(400, "Microsoft.Exchange.Management.Tasks.ACEAlreadyExistsException", "amy@contoso.com already holds FullAccess on team@contoso.com"));
     const error = await exchangeOn(server.origin).exo.invoke({ name: "Add-MailboxPermission", parameters: { Identity: "team@contoso.com", User: "amy@contoso.com" } }, { operation: "addMailboxPermission", target: "team@contoso.com" }).then(() => null, (e: unknown) => e);
@@ -126,12 +150,66 @@ describe("Exchange $batch", () => {
     expect(next.body).toEqual({ CmdletInput: { CmdletName: "Get-MailboxPermission", Parameters: { Identity: "m4" } } });
   });
 
-  it("sends at most 10 cmdlets per batch and refuses to batch writes", async () => {
+  it("sends 20 cmdlets per batch (batchSize to change it) and refuses to batch writes", async () => {
     const server = await startServer((req: Received) => json(200, { responses: (req.body as { requests: Array<{ id: string }> }).requests.map((r) => ({ id: r.id, status: 200, body: { value: [] } })) }));
-    const { exo } = exchangeOn(server.origin);
-    await exo.batch(Array.from({ length: 23 }, (_, i) => ({ name: "Get-MailboxStatistics", parameters: { Identity: `m${i}` } })), ctx);
-    expect(server.received.map((r) => (r.body as { requests: unknown[] }).requests.length).sort()).toEqual([10, 10, 3]);
+    const { exo, http } = exchangeOn(server.origin);
+    const cmds = Array.from({ length: 23 }, (_, i) => ({ name: "Get-MailboxStatistics", parameters: { Identity: `m${i}` } }));
+    await exo.batch(cmds, ctx);
+    expect(sizes(server.received)).toEqual([20, 3]);
+    await new ExchangeClient(http, fakeTokens(), server.origin, TENANT, { batchSize: 10 }).batch(cmds, ctx);
+    expect(sizes(server.received.slice(2))).toEqual([10, 10, 3]);
     const error = await exo.batch([{ name: "Set-Mailbox", parameters: { Identity: "x" } }], ctx).then(() => null, (e: unknown) => e);
     expect(ProviderError.is(error) && error.code).toBe("InvalidBatch");
   });
+
+  it("sends a batch the service refuses with 400 again as batches of 10, and keeps to 10", async () => {
+    const server = await startServer((req: Received) => {
+      const requests = (req.body as { requests: Array<{ id: string }> }).requests;
+      if (requests.length > 10) return json(400, { error: { code: "BadRequest", message: "too many requests in the batch" } });
+      return json(200, { responses: requests.map((r) => ({ id: r.id, status: 200, body: { value: [{ Id: r.id }] } })) });
+    });
+    const { exo } = exchangeOn(server.origin);
+    const cmds = (n: number) => Array.from({ length: n }, (_, i) => ({ name: "Get-MailboxStatistics", parameters: { Identity: `m${i}` } }));
+    const results = await exo.batch(cmds(25), ctx);
+    expect(results.map((r) => (ProviderError.is(r) ? r.code : r.rows[0]!["Id"]))).toEqual(cmds(25).map((_, i) => String(i)));
+    expect(sizes(server.received).filter((n) => n > 10)).toHaveLength(1); // one refusal, then tens
+    const before = server.received.length;
+    await exo.batch(cmds(20), ctx);
+    expect(sizes(server.received.slice(before))).toEqual([10, 10]);
+  });
+
+  it("paces reads on the budget the service states once it throttles: no bucket overflow, few refusals", async () => {
+    // the service: 5 cmdlets, refilled at 1 per second, stated in Rate-Limit-* on refusals
+    const clock = virtualClock();
+    let level = 5;
+    let at = clock.ms();
+    const server = await startServer((req: Received) => {
+      const requests = (req.body as { requests: Array<{ id: string }> }).requests;
+      return json(200, {
+        responses: requests.map((r) => {
+          level = Math.min(5, level + (clock.ms() - at) / 1000);
+          at = clock.ms();
+          if (level >= 1) {
+            level -= 1;
+            return { id: r.id, status: 200, body: { value: [] } };
+          }
+          const headers = { "Retry-After": "1", "Rate-Limit-Limit": "5", "Rate-Limit-Remaining": String(Math.floor(level)), "Rate-Limit-Reset": new Date(clock.ms() + (5 - level) * 1000).toISOString() };
+          return { id: r.id, status: 429, headers, body: { error: { code: "TooManyRequests", message: "later" } } };
+        }),
+      });
+    });
+    const http = new HttpClient({ sleep: (ms) => clock.sleep(ms), now: async () => clock.ms(), random: () => 0.5 });
+    const exo = new ExchangeClient(http, fakeTokens(), server.origin, TENANT, { batchSize: 4, concurrency: 3 });
+    const start = clock.ms();
+    const results = await exo.batch(Array.from({ length: 60 }, (_, i) => ({ name: "Get-MailboxPermission", parameters: { Identity: `m${i}` } })), ctx);
+    expect(results.filter((r) => ProviderError.is(r))).toEqual([]);
+    // 60 cmdlets at 1/s after the first 5: 55 s is what the budget allows
+    expect((clock.ms() - start) / 1000).toBeLessThanOrEqual(55 * 1.05);
+    // refusals come from the first round, sent before the service had said anything, and its aftermath
+    expect(http.cost().exchange.throttled).toBeLessThanOrEqual(20);
+  });
 });
+
+function sizes(received: readonly Received[]): number[] {
+  return received.map((r) => (r.body as { requests: unknown[] }).requests.length).sort((a, b) => b - a);
+}
