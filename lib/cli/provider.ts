@@ -5,6 +5,7 @@
  * Azure SDK variables). The only place the CLI chooses an implementation;
  * everything after this sees an ITenantProvider.
  */
+import { realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../diagnostics/errors.js";
 import type { ITenantProvider, TenantClock } from "../provider/provider.js";
@@ -36,7 +37,8 @@ export function resolveProviderKind(flag?: string): ProviderKind {
 export function tenantStatePaths(options: { readonly tenant?: string | undefined; readonly stateDir?: string | undefined }): { lockPath: string; stateDir: string } {
   if (resolveProviderKind() === "simulated") {
     const path = resolveTenantPath(options.tenant);
-    return { lockPath: `${path}.lock`, stateDir: options.stateDir !== undefined ? resolve(options.stateDir) : defaultStateDir(path) };
+    // the lock is next to the file itself: a symbolic link to it (or to its folder) names the same lock
+    return { lockPath: `${realTenantPath(path)}.lock`, stateDir: options.stateDir !== undefined ? resolve(options.stateDir) : defaultStateDir(path) };
   }
   const stateDir = resolve(options.stateDir ?? ".exoform");
   const tenantId = (process.env["AZURE_TENANT_ID"] ?? "").trim().toLowerCase();
@@ -95,6 +97,19 @@ export async function openProvider(options: { readonly tenant?: string | undefin
     },
     close: async () => undefined,
   };
+}
+
+/** The tenant file with every symbolic link resolved: the file's, else (not created yet) its folder's real path. */
+function realTenantPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return path;
+    }
+  }
 }
 
 /** Where journals live by default: the .exoform folder the simulated tenant is in, or one next to it. */

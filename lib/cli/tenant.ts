@@ -3,6 +3,8 @@
  * A failed read is an error that says nothing was concluded; it is never
  * taken to mean "absent" (the false-drift trap other tools fall into).
  */
+import { accessSync, closeSync, constants, existsSync, openSync, readSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { UserError } from "../diagnostics/errors.js";
 import type { CanonicalDesiredState } from "../model/normalize.js";
@@ -15,9 +17,74 @@ import { SimulatedTenant, resolveClockMode, resolveTenantPath } from "../../prov
 /** The help of every command's --tenant option. */
 export const TENANT_OPTION_HELP = "the simulated tenant file (default: $EXOFORM_TENANT, else .exoform/tenant.db)";
 
-/** Open the tenant a command's --tenant names (or the default), on the clock --clock / EXOFORM_CLOCK chose. */
+/**
+ * Open the tenant a command's --tenant names (or the default), on the clock --clock / EXOFORM_CLOCK chose.
+ * A file that cannot be opened as a tenant gets advice that never puts what is left of it at risk.
+ */
 export function openTenant(flag: string | undefined): SimulatedTenant {
-  return SimulatedTenant.open(resolveTenantPath(flag), { clock: resolveClockMode() });
+  const path = resolveTenantPath(flag);
+  try {
+    return SimulatedTenant.open(path, { clock: resolveClockMode() });
+  } catch (e) {
+    if (!UserError.is(e) || e.diagnostics[0]?.code !== "tenant_schema") throw e;
+    const detail = /is not an exoform simulated tenant \((.*)\); create one with/s.exec(e.message)?.[1] ?? e.message;
+    throw new UserError([{ severity: "error", target: path, ...unusableTenant(path, detail) }]);
+  }
+}
+
+/** Why the file at `path` is no tenant exoform can open (`detail`: what the open said), and what to do; a damaged tenant is copied before anything replaces it. */
+function unusableTenant(path: string, detail: string): { code: string; message: string } {
+  const dir = dirname(path);
+  const name = basename(path);
+  const canAccess = (p: string, mode: number) => {
+    try {
+      accessSync(p, mode);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!canAccess(path, constants.R_OK)) {
+    return { code: "tenant_unreadable", message: `this process may not read the tenant file (${detail}); make it readable (chmod u+r ${path}) or run as the user who owns it` };
+  }
+  if (!canAccess(dir, constants.W_OK) && !existsSync(`${path}-shm`)) {
+    return {
+      code: "tenant_folder_read_only",
+      message:
+        `the folder ${dir} is read-only (${detail}): SQLite keeps ${name}-wal and ${name}-shm next to the tenant file and must create them even to read it; ` +
+        `make the folder writable (chmod u+w ${dir}), or copy the file to a writable folder (cp ${path} <folder>/) and pass --tenant <folder>/${name}`,
+    };
+  }
+  const keep = `keep a copy of it, with its -wal file if there is one, before anything else (cp ${path} ${path}.damaged; cp ${path}-wal ${path}.damaged-wal), then start a new tenant there with exoform tenant init --fixture contoso --tenant ${path} --force (or your own fixture)`;
+  if (!isSqliteFile(path)) {
+    return {
+      code: "tenant_damaged",
+      message: `the file is not a SQLite database (${detail}): --tenant (or EXOFORM_TENANT) names another kind of file, or the tenant file is damaged; check the path, and if it is a damaged tenant, ${keep}`,
+    };
+  }
+  if (/malformed|corrupt/i.test(detail)) {
+    return { code: "tenant_damaged", message: `the tenant file is damaged (${detail}); ${keep}` };
+  }
+  return {
+    code: "tenant_schema",
+    message:
+      `the file is a SQLite database but not an exoform simulated tenant (${detail}): --tenant (or EXOFORM_TENANT) may name another program's database, or a tenant that is damaged or from another exoform version; ` +
+      `check the path, and if it is a tenant you cannot use, ${keep}`,
+  };
+}
+
+/** The file starts with SQLite's header ("SQLite format 3" and a NUL). */
+function isSqliteFile(path: string): boolean {
+  const header = Buffer.alloc(16);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    return readSync(fd, header, 0, 16, 0) === 16 && header.toString("latin1") === "SQLite format 3\0";
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**

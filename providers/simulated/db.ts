@@ -81,17 +81,50 @@ CREATE TABLE log (
 );
 `;
 
-/** Open (or create) the database file with the settings every connection uses. */
+/** How long a write waits for another process's write to finish, unless EXOFORM_TENANT_BUSY_TIMEOUT_MS says otherwise. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+
+/** The busy timeout connections get: EXOFORM_TENANT_BUSY_TIMEOUT_MS (a whole number of ms), else the default. */
+export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env["EXOFORM_TENANT_BUSY_TIMEOUT_MS"];
+  const ms = raw === undefined || raw.trim() === "" ? Number.NaN : Number(raw);
+  return Number.isSafeInteger(ms) && ms >= 0 ? ms : DEFAULT_BUSY_TIMEOUT_MS;
+}
+
+/**
+ * Open (or create) the database file with the settings every connection uses.
+ *
+ * Several processes may use one file at once (an apply, plan and drift,
+ * `exoform tenant set`, `tenant show`). WAL: readers never wait for a writer
+ * and never block one, as long as they only read (runner.ts: reads take no
+ * write lock). Writers take the write lock when their transaction begins
+ * (BEGIN IMMEDIATE, runner.ts), so two writers never deadlock upgrading a
+ * read to a write; one waits for the other up to the busy timeout, then gets
+ * the runner's TenantBusy error.
+ */
 export function connect(path: string, mustExist: boolean): Database.Database {
   const db = new Database(path, { fileMustExist: mustExist });
+  // on a file already in WAL mode (every tenant) this only reads the mode: it works on a read-only file too
   db.pragma("journal_mode = WAL");
   // NORMAL in WAL mode: a killed process never loses or half-applies a commit
   // (only an OS crash may lose the last ones), which is what crash tests check.
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
+  db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
   // bulk reads of a million grants: map the file and keep a large page cache
   db.pragma("mmap_size = 1073741824");
   db.pragma("cache_size = -65536");
   return db;
 }
+
+/** The SQLite result code of an error thrown by better-sqlite3 ("SQLITE_BUSY_SNAPSHOT"...), or undefined. */
+export function sqliteCode(e: unknown): string | undefined {
+  return e instanceof Database.SqliteError ? e.code : undefined;
+}
+
+/** Another connection holds the lock this one needs (SQLITE_BUSY and its extended codes). */
+export const isBusy = (e: unknown): boolean => sqliteCode(e)?.startsWith("SQLITE_BUSY") === true || sqliteCode(e)?.startsWith("SQLITE_LOCKED") === true;
+/** The file (or its folder, or its -wal/-shm files) cannot be written (SQLITE_READONLY and its extended codes). */
+export const isReadOnly = (e: unknown): boolean => sqliteCode(e)?.startsWith("SQLITE_READONLY") === true;
+/** The file is damaged or not a database. */
+export const isDamaged = (e: unknown): boolean => sqliteCode(e)?.startsWith("SQLITE_CORRUPT") === true || sqliteCode(e) === "SQLITE_NOTADB";

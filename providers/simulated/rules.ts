@@ -14,9 +14,18 @@ import type { CreateSharedMailboxInput, UpdateMailboxInput } from "../../lib/pro
 import type { ObservedMailbox, ObservedUser, Right } from "../../lib/provider/observed.js";
 import { capabilitiesOf, licenseShortfall } from "../../lib/model/licensing.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
-import { DAY_MS, MAX_FULL_ACCESS_ENTRIES, RECYCLE_BIN_DAYS, UNLICENSED_GRACE_DAYS } from "../../lib/model/service-rules.js";
+import {
+  ALIAS_RULE,
+  DAY_MS,
+  DISPLAY_NAME_RULE,
+  isValidAlias,
+  isValidDisplayName,
+  MAX_FULL_ACCESS_ENTRIES,
+  RECYCLE_BIN_DAYS,
+  UNLICENSED_GRACE_DAYS,
+} from "../../lib/model/service-rules.js";
 import type { Runner } from "./runner.js";
-import { domainOf, localPart, lower, type MailboxRow, type Store, type UserRow } from "./store.js";
+import { domainOf, localPart, lower, type MailboxRow, type Store, type Unsettled, type UserRow } from "./store.js";
 
 /** Soft-deleted users and mailboxes are purged after 30 days (R2.3). */
 export const RETENTION_MS = RECYCLE_BIN_DAYS * DAY_MS;
@@ -24,8 +33,6 @@ export const RETENTION_MS = RECYCLE_BIN_DAYS * DAY_MS;
 export const DISCONNECT_MS = UNLICENSED_GRACE_DAYS * DAY_MS;
 /** At most 500 FullAccess ACEs per mailbox (R3.9). */
 export const MAX_FULL_ACCESS = MAX_FULL_ACCESS_ENTRIES;
-/** R5.1: letters, digits and !#%*+-/=?^_~, periods only between other characters. */
-const ALIAS_PATTERN = /^[A-Za-z0-9!#%*+\-/=?^_~]+(\.[A-Za-z0-9!#%*+\-/=?^_~]+)*$/;
 const SYNCED_MESSAGE =
   "Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.";
 
@@ -40,8 +47,17 @@ export class Rules {
 
   // ---------------------------------------------------------------- time-driven events
 
-  /** Apply time-driven events due at `now`: purge (R2.3), disconnection (R1.12, R2.6), readiness, grant effect. */
+  /**
+   * The time-driven events due at `now`: purge (R2.3), disconnection (R1.12, R2.6), readiness,
+   * grant effect. In a write transaction they are stored, and logged as system.*; elsewhere (a
+   * read, which never writes) they are only shown to what the transaction reads
+   * (Store.showUnsettled), exactly as storing them would change it.
+   */
   dueEvents(now: number): void {
+    if (!this.run.writing) {
+      this.store.showUnsettled(this.unsettled(now));
+      return;
+    }
     const q = this.store.q;
     for (const row of q.usersToPurge.all(now - RETENTION_MS) as UserRow[]) {
       this.purgeUser(row);
@@ -53,6 +69,34 @@ export class Rules {
     }
     q.clearReady.run(now);
     q.clearPending.run(now);
+  }
+
+  /**
+   * What storing the events due at `now` would change in reads (null: none is due): the users the
+   * purge deletes, the mailboxes it (by cascade) and the disconnection delete, and the trustees
+   * whose grants go with the last user of their UPN. Readiness and grant effect past `now` are
+   * cleared by the store's unsettled statements from `now`.
+   */
+  unsettled(now: number): Unsettled | null {
+    const q = this.store.q;
+    if (q.anyDue.pluck().get({ purgeBefore: now - RETENTION_MS, now }) !== 1) return null;
+    const purgedUsers = new Set<string>();
+    const upns = new Set<string>();
+    for (const row of q.usersToPurge.all(now - RETENTION_MS) as UserRow[]) {
+      purgedUsers.add(row.id);
+      upns.add(row.upn);
+    }
+    const goneMailboxes = new Set<string>();
+    for (const id of purgedUsers) {
+      const m = q.mailboxOfUser.get(id) as MailboxRow | undefined;
+      if (m) goneMailboxes.add(m.address);
+    }
+    for (const address of q.mailboxesToDisconnect.pluck().all(now) as string[]) goneMailboxes.add(address);
+    const orphanedTrustees = new Set<string>();
+    for (const upn of upns) {
+      if ((q.userIdsWithUpn.pluck().all(upn) as string[]).every((id) => purgedUsers.has(id))) orphanedTrustees.add(upn);
+    }
+    return { now, purgedUsers, goneMailboxes, orphanedTrustees };
   }
 
   // ---------------------------------------------------------------- operations
@@ -174,16 +218,17 @@ export class Rules {
 
   // ---------------------------------------------------------------- rules
 
+  /** R5.1, stated once in lib/model/service-rules.ts (the validator refuses the same aliases before planning). */
   checkAlias(alias: string): void {
-    // R5.1
-    if (alias.length === 0 || alias.length > 64 || !ALIAS_PATTERN.test(alias)) {
-      this.run.refuse("precondition", "InvalidAlias", `alias "${alias}" is not valid: at most 64 letters, digits and !#%*+-/=?^_~, with periods only between other characters (R5.1)`);
+    if (!isValidAlias(alias)) {
+      this.run.refuse("precondition", "InvalidAlias", `alias ${JSON.stringify(alias)} is not valid: ${ALIAS_RULE}`);
     }
   }
 
+  /** R5.1, stated once in lib/model/service-rules.ts. */
   checkDisplayName(name: string): void {
-    if (name.trim().length === 0 || name.length > 256) {
-      this.run.refuse("precondition", "InvalidDisplayName", `display name "${name.slice(0, 40)}" must have 1 to 256 characters (R5.1)`);
+    if (!isValidDisplayName(name)) {
+      this.run.refuse("precondition", "InvalidDisplayName", `display name ${JSON.stringify(name.slice(0, 40))} is not valid: ${DISPLAY_NAME_RULE}`);
     }
   }
 

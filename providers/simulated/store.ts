@@ -6,8 +6,15 @@
  *
  * The store knows no clock and no rules: callers pass the tenant time where a
  * mapping needs it, and wrap every call in the runner's transactions.
+ *
+ * A read never writes (runner.ts), so time-driven events that are due may
+ * not be stored yet when it runs: the runner then shows them (showUnsettled),
+ * and the statements that read users, licenses, mailboxes and grants read as
+ * if the events had been stored (rows they would delete left out, readiness
+ * and grant effect that are past cleared). Nothing due: the plain statements.
  */
 import type Database from "better-sqlite3";
+import { isReadOnly } from "./db.js";
 import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
 import { capabilitiesOf, UNLICENSED_SHARED_QUOTA, type ExchangeCapabilities } from "../../lib/model/licensing.js";
 import { DEFAULT_TIMING, type TimingSettings } from "./fixture.js";
@@ -105,15 +112,57 @@ CREATE TABLE IF NOT EXISTS requests (
 );
 `;
 
+/**
+ * The time-driven events due at tenant time `now` that no write has stored
+ * yet (rules.ts computes them), as reads must see them: the users the purge
+ * deletes (and with them their licenses and mailboxes), the mailboxes it and
+ * the disconnection delete (and the grants on them), and the trustees whose
+ * grants go because no user with their UPN is left.
+ */
+export interface Unsettled {
+  readonly now: number;
+  readonly purgedUsers: ReadonlySet<string>;
+  readonly goneMailboxes: ReadonlySet<string>;
+  readonly orphanedTrustees: ReadonlySet<string>;
+}
+
 type RequestRow = [number, number, RequestLogEntry["service"], string, string, string | null, number, number, number, string | null, string | null, string, string | null];
 
 export class Store {
   readonly q: Statements;
 
+  private unsettledView: Unsettled | null = null;
+
   /** `db` holds a tenant of the current schema version (checked by the caller). */
   constructor(readonly db: Database.Database) {
-    db.exec(REQUESTS_SQL);
-    this.q = prepare(db);
+    try {
+      db.exec(REQUESTS_SQL);
+    } catch (e) {
+      // a read-only file made before the request log: an empty one for this connection, so reads work
+      if (!isReadOnly(e)) throw e;
+      db.exec(REQUESTS_SQL.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE IF NOT EXISTS"));
+    }
+    const view = () => this.unsettledView;
+    // used only by the statements' unsettled variants (below), while the runner shows unsettled events
+    db.function("exoform_purged_user", { deterministic: false, directOnly: true }, (id: unknown) => Number(view()?.purgedUsers.has(id as string) ?? false));
+    db.function("exoform_gone_mailbox", { deterministic: false, directOnly: true }, (address: unknown) => Number(view()?.goneMailboxes.has(address as string) ?? false));
+    db.function("exoform_gone_grant", { deterministic: false, directOnly: true }, (mailbox: unknown, trustee: unknown) => {
+      const u = view();
+      return Number(u !== null && (u.goneMailboxes.has(mailbox as string) || u.orphanedTrustees.has(trustee as string)));
+    });
+    db.function("exoform_now", { deterministic: false, directOnly: true }, () => view()?.now ?? null);
+    this.q = prepare(db, () => this.unsettledView !== null);
+  }
+
+  // ---------------------------------------------------------------- unsettled time-driven events
+
+  /** The events reads show as stored, or null: the plain statements. Set by the runner for one read transaction. */
+  get unsettled(): Unsettled | null {
+    return this.unsettledView;
+  }
+
+  showUnsettled(unsettled: Unsettled | null): void {
+    this.unsettledView = unsettled;
   }
 
   // ---------------------------------------------------------------- meta
@@ -324,9 +373,50 @@ function toObservedGrant(r: readonly [string, Right, string, number | null]): Ob
 const MAILBOX_COLUMNS = "address, display_name, alias, type, user_id, size_bytes, litigation_hold, archive, ready_at, deleted_at, management_tag";
 const REQUEST_FIELDS = "at, service, method, path, cmdlet, status, latency_ms, throttled, fault, app_id, request_id, batch_id";
 
-export type Statements = ReturnType<typeof prepare>;
+export type Statements = ReturnType<typeof preparePlain>;
 
-function prepare(db: Database.Database) {
+/**
+ * The statements; those that read what time-driven events change answer from
+ * their unsettled variant while `showing()` (see Unsettled). The plain ones
+ * cost nothing extra: the variants are only used when something is due.
+ */
+function prepare(db: Database.Database, showing: () => boolean): Statements {
+  const plain = preparePlain(db);
+  const variants = prepareUnsettled(db);
+  const q = { ...plain };
+  for (const [key, variant] of Object.entries(variants)) {
+    const base = plain[key as keyof typeof variants];
+    Object.defineProperty(q, key, { enumerable: true, get: () => (showing() ? variant : base) });
+  }
+  return q;
+}
+
+/** Reads as if the unsettled events were stored: rows they delete left out, past readiness and grant effect cleared. */
+function prepareUnsettled(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  const liveUser = "NOT exoform_purged_user(user_id)";
+  return {
+    consumedAll: p(`SELECT sku, count(*) FROM user_licenses WHERE ${liveUser} GROUP BY sku`),
+    usersAll: p("SELECT id, upn, display_name, account_enabled, usage_location, synced, deleted_at FROM users WHERE NOT exoform_purged_user(id) ORDER BY upn, id"),
+    usersFull: p("SELECT * FROM users WHERE NOT exoform_purged_user(id) ORDER BY upn, id"),
+    licensesAll: p(`SELECT user_id, sku FROM user_licenses WHERE ${liveUser} ORDER BY user_id, sku`),
+    mailboxesAll: p(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes WHERE NOT exoform_gone_mailbox(address) ORDER BY address`),
+    mailboxesFull: p(
+      "SELECT address, display_name, alias, type, user_id, size_bytes, litigation_hold, archive, " +
+        "CASE WHEN ready_at <= exoform_now() THEN NULL ELSE ready_at END AS ready_at, deleted_at, disconnect_at, management_tag " +
+        "FROM mailboxes WHERE NOT exoform_gone_mailbox(address) ORDER BY address",
+    ),
+    grantsAll: p("SELECT mailbox, access_right, trustee, auto_mapping FROM grants WHERE NOT exoform_gone_grant(mailbox, trustee) ORDER BY mailbox, access_right, trustee"),
+    grantsFull: p(
+      "SELECT mailbox, access_right, trustee, auto_mapping, CASE WHEN effective_at <= exoform_now() THEN NULL ELSE effective_at END AS effective_at " +
+        "FROM grants WHERE NOT exoform_gone_grant(mailbox, trustee) ORDER BY mailbox, access_right, trustee",
+    ),
+    mailboxByAddress: p("SELECT * FROM mailboxes WHERE address = ? AND NOT exoform_gone_mailbox(address)"),
+    grantsOf: p("SELECT mailbox, access_right, trustee, auto_mapping FROM grants WHERE mailbox = ? AND NOT exoform_gone_grant(mailbox, trustee) ORDER BY access_right, trustee"),
+  } satisfies Partial<Record<keyof ReturnType<typeof preparePlain>, Database.Statement>>;
+}
+
+function preparePlain(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
     getMeta: p("SELECT value FROM meta WHERE key = ?"),
@@ -384,6 +474,14 @@ function prepare(db: Database.Database) {
     mailboxesToDisconnect: p("SELECT address FROM mailboxes WHERE disconnect_at IS NOT NULL AND disconnect_at <= ? AND deleted_at IS NULL AND type = 'user' ORDER BY address"),
     clearReady: p("UPDATE mailboxes SET ready_at = NULL WHERE ready_at IS NOT NULL AND ready_at <= ?"),
     clearPending: p("UPDATE grants SET effective_at = NULL WHERE effective_at IS NOT NULL AND effective_at <= ?"),
+    // is any time-driven event due (rules.ts)? one probe of each partial index
+    anyDue: p(
+      "SELECT EXISTS (SELECT 1 FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= @purgeBefore) " +
+        "OR EXISTS (SELECT 1 FROM mailboxes WHERE disconnect_at IS NOT NULL AND disconnect_at <= @now AND deleted_at IS NULL AND type = 'user') " +
+        "OR EXISTS (SELECT 1 FROM mailboxes WHERE ready_at IS NOT NULL AND ready_at <= @now) " +
+        "OR EXISTS (SELECT 1 FROM grants WHERE effective_at IS NOT NULL AND effective_at <= @now)",
+    ),
+    userIdsWithUpn: p("SELECT id FROM users WHERE upn = ?"),
     // log
     insertLog: p("INSERT INTO log (at, operation, target, args, outcome, kind, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
     logAfter: p("SELECT * FROM log WHERE seq > @after AND (@operation IS NULL OR operation = @operation) ORDER BY seq"),

@@ -23,9 +23,9 @@
  * (wall time, offset from the stored time).
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
-import type Database from "better-sqlite3";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import Database from "better-sqlite3";
 import type { CreateSharedMailboxInput, ITenantProvider, TenantClock, UpdateMailboxInput } from "../../lib/provider/provider.js";
 import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
@@ -103,22 +103,50 @@ export class SimulatedTenant implements ITenantProvider {
   /**
    * Create a tenant at `path` from `fixture` (validated first). Refuses to
    * replace an existing tenant unless `force`.
+   *
+   * Atomic: the new tenant is built in a temporary file next to `path`,
+   * checkpointed and closed (so its rows are all in that one file, with no
+   * -wal or -shm beside it), fsynced, and only then renamed over `path`. A
+   * process killed at any point leaves either the old tenant intact (its
+   * last commits included) or the new one complete; never a half-made file,
+   * and with --force never no tenant at all. An existing tenant's WAL is
+   * checkpointed into it first: after the rename no stale -wal from it may
+   * meet the new file. Temporary files of an init killed earlier are removed.
    */
   static create(path: string, fixture: TenantFixture, options: OpenOptions & { readonly force?: boolean } = {}): SimulatedTenant {
     const valid = validateFixture(fixture, "<fixture>");
-    if (existsSync(path)) {
-      if (!options.force) {
-        throw new UserError(`a simulated tenant already exists at ${path}; pass --force to replace it`, "tenant_exists");
-      }
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+    if (existsSync(path) && !options.force) {
+      throw new UserError(`a simulated tenant already exists at ${path}; pass --force to replace it`, "tenant_exists");
     }
-    mkdirSync(dirname(path), { recursive: true });
-    const db = connect(path, false);
+    const folder = dirname(path);
+    mkdirSync(folder, { recursive: true });
+    const prefix = `.${basename(path)}.init-`;
+    for (const name of readdirSync(folder)) if (name.startsWith(prefix)) rmSync(join(folder, name), { force: true });
+    const temp = join(folder, `${prefix}${randomUUID()}.tmp`);
+    try {
+      const db = connect(temp, false);
+      const seeding = SimulatedTenant.seed(db, temp, valid, options);
+      db.pragma("wal_checkpoint(TRUNCATE)"); // its rows in the main file...
+      seeding.close(); // ...and, closed, no -wal or -shm left to carry over
+      removeSidecars(temp);
+      fsyncPath(temp);
+      if (existsSync(path)) settleWal(path);
+      renameSync(temp, path);
+      fsyncPath(folder, true);
+    } catch (e) {
+      rmSync(temp, { force: true });
+      removeSidecars(temp);
+      throw e;
+    }
+    return SimulatedTenant.open(path, options);
+  }
+
+  /** A fresh tenant in the empty database `db`: schema, meta, then the fixture's state. */
+  private static seed(db: Database.Database, path: string, fixture: TenantFixture, options: OpenOptions): SimulatedTenant {
     db.exec(SCHEMA_SQL);
     db.prepare("INSERT INTO meta (key, value) VALUES ('schemaVersion', ?), ('clock', '0'), ('instance', ?)").run(SCHEMA_VERSION, randomUUID());
     const tenant = new SimulatedTenant(db, path, options);
-    replaceState(tenant.store, tenant.run, valid);
-    db.pragma("wal_checkpoint(TRUNCATE)"); // a fresh tenant starts with its rows in the main file
+    replaceState(tenant.store, tenant.run, fixture);
     return tenant;
   }
 
@@ -367,4 +395,53 @@ export class SimulatedTenant implements ITenantProvider {
   readRequests(options: ReadRequestsOptions = {}): RequestLogEntry[] {
     return this.store.readRequests(options);
   }
+}
+
+// ------------------------------------------------------------------ atomic creation (create)
+
+/** The -wal, -shm and -journal files SQLite may leave beside `path`. */
+function removeSidecars(path: string): void {
+  for (const suffix of ["-wal", "-shm", "-journal"]) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/** fsync a file, or a folder (so a rename in it is durable; not every platform allows that, which is then skipped). */
+function fsyncPath(path: string, folder = false): void {
+  let fd: number;
+  try {
+    fd = openSync(path, folder ? "r" : "r+");
+  } catch (e) {
+    if (folder) return;
+    throw e;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (e) {
+    if (!folder) throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Fold the WAL of the existing database at `path` into its main file and
+ * remove the -wal and -shm, so that the file about to be renamed over it
+ * never meets a stale WAL (SQLite would replay it into the new tenant). The
+ * old tenant stays whole: the checkpoint syncs its main file before the WAL
+ * goes. A file SQLite cannot open is no tenant any command accepts; its
+ * sidecars are removed as they are.
+ */
+function settleWal(path: string): void {
+  if (existsSync(`${path}-wal`)) {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { fileMustExist: true });
+      db.pragma("busy_timeout = 5000");
+      db.pragma("wal_checkpoint(TRUNCATE)");
+    } catch {
+      // not a database: nothing in its WAL can be kept
+    } finally {
+      db?.close();
+    }
+  }
+  for (const suffix of ["-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
 }
