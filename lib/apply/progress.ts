@@ -4,7 +4,13 @@
  * otherwise (CI logs, pipes):
  *
  *   [12/40] done permission.grant support@contoso.com FullAccess ben.ortiz@contoso.com (1 attempt, 3 ms)
+ *
+ * Every line carries input (targets and trustees from the plan, the service's
+ * messages): control characters and escape sequences in it are shown visibly
+ * (`\u{1b}`, lib/render/sanitize.ts), so only the progress bar's own redraw
+ * sequence ever reaches the terminal.
  */
+import { clean } from "../render/sanitize.js";
 import { actionLabel } from "./execute.js";
 import type { ActionResult, ApplyEvent } from "./types.js";
 import type { PlanAction } from "../plan/types.js";
@@ -56,30 +62,34 @@ export class PlainProgress implements ProgressReporter {
       case "start":
         this.total = event.total;
         this.finished = event.alreadyDone;
-        if (event.resumed) this.out.write(`${resumeLine(event.alreadyDone, event.total)}\n`);
+        if (event.resumed) this.line(resumeLine(event.alreadyDone, event.total));
         return;
       case "action-end":
         this.finished++;
-        this.out.write(`${formatActionLine(this.finished, this.total, event.action, event.result)}\n`);
+        this.line(formatActionLine(this.finished, this.total, event.action, event.result));
         return;
       case "retry":
-        this.out.write(`retry ${actionLabel(event.action)}: ${event.error.code} (attempt ${event.attempt}), waiting ${event.delayMs} ms\n`);
+        this.line(`retry ${actionLabel(event.action)}: ${event.error.code} (attempt ${event.attempt}), waiting ${event.delayMs} ms`);
         return;
       case "note":
-        this.out.write(`note: ${event.message}\n`);
+        this.line(`note: ${event.message}`);
         return;
       case "stopping":
-        this.out.write(`${stoppingLine(event.action)}\n`);
+        this.line(stoppingLine(event.action));
         return;
       case "interrupted":
-        this.out.write(`${INTERRUPTED}\n`);
+        this.line(INTERRUPTED);
         return;
       case "settle-wait":
-        this.out.write(`${settleWaitLine(event.ms)}\n`);
+        this.line(settleWaitLine(event.ms));
         return;
       default:
         return;
     }
+  }
+
+  private line(text: string): void {
+    this.out.write(`${clean(text)}\n`);
   }
 }
 
@@ -113,7 +123,7 @@ export class TtyProgress implements ProgressReporter {
         this.draw(true);
         return;
       case "action-start":
-        this.current = actionLabel(event.action);
+        this.current = clean(actionLabel(event.action));
         this.draw(false);
         return;
       case "action-end":
@@ -145,7 +155,7 @@ export class TtyProgress implements ProgressReporter {
   }
 
   private line(text: string): void {
-    this.out.write(`\r\x1b[K${text}\n`);
+    this.out.write(`\r\x1b[K${clean(text)}\n`);
     this.draw(true);
   }
 

@@ -1,17 +1,33 @@
 /**
  * How commands talk to people and pipelines: diagnostics on stderr, one per
  * line as `error: <where>: <message>`; results on stdout; JSON when asked.
+ *
+ * A diagnostic carries input (addresses, display names, file names, the
+ * service's messages): control characters and escape sequences in it are
+ * shown visibly (`\u{1b}`, lib/render/sanitize.ts), never sent to the
+ * terminal. JSON.stringify escapes the C0 controls (ESC included) but not DEL,
+ * the C1 controls (U+009B is a one-character CSI) or bidi overrides:
+ * printJson escapes those too, which is the same JSON value.
  */
 import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { canonicalJson } from "../private/canonical-json.js";
+import { clean } from "../render/sanitize.js";
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], stream: NodeJS.WritableStream = process.stderr): void {
-  for (const d of diagnostics) stream.write(`${formatDiagnostic(d)}\n`);
+  for (const d of diagnostics) stream.write(`${clean(formatDiagnostic(d))}\n`);
 }
 
-/** Pretty, key-sorted JSON on stdout. */
+/** Pretty, key-sorted JSON on stdout, with no control character left raw (terminalSafeJson). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${canonicalJson(value, 2)}\n`);
+  process.stdout.write(`${terminalSafeJson(canonicalJson(value, 2))}\n`);
+}
+
+/**
+ * JSON text with DEL, the C1 controls and the bidi controls written as \u escapes, which JSON.stringify
+ * leaves raw. They can only stand inside strings, so the text means the same value.
+ */
+export function terminalSafeJson(json: string): string {
+  return json.replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export function isTty(stream: NodeJS.WriteStream = process.stdout): boolean {

@@ -1,11 +1,27 @@
 /**
  * Assembles the PlanDocument: summary counts, the desired-state digest, the
  * fingerprints of every tenant object the actions rely on, and the content
- * digest that lets apply refuse a plan file someone edited.
+ * digest that lets apply refuse a plan file someone edited by accident.
+ *
+ * A digest detects accidents, not edits: anyone who can edit the file can
+ * recompute it. A plan signed with a key (`signPlan`, EXOFORM_PLAN_KEY) can
+ * only be re-signed by someone who holds the key:
+ *
+ *   "signature": { "alg": "HMAC-SHA256", "keyId": "<8 hex>", "value": "<64 hex>" }
+ *
+ * value = HMAC-SHA256(key = UTF-8 bytes of the key, message = the canonical
+ * JSON of the document without its `signature` field: object keys sorted by
+ * UTF-16 code units at every level (a plan has no all-digit keys, which
+ * JavaScript would list first), no whitespace, strings and numbers as
+ * JSON.stringify writes them, UTF-8 encoded: lib/private/canonical-json.ts).
+ * keyId = the first 8 hex characters of SHA-256(key): it names the key
+ * without revealing it. contentDigest covers the document without
+ * contentDigest and signature, so signing does not change a plan's id.
  */
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CanonicalDesiredState } from "../model/normalize.js";
-import { digestOf } from "../private/canonical-json.js";
+import { digestOf, sha256Hex } from "../private/canonical-json.js";
+import { hmacOf, sameHex } from "../private/hmac.js";
 import type { ObservedState } from "../provider/observed.js";
 import { FingerprintIndex } from "./fingerprint.js";
 import { PLAN_FORMAT_VERSION, type ActionType, type PlanAction, type PlanDocument, type PlanSummary } from "./types.js";
@@ -74,13 +90,58 @@ export function buildDocument(input: DocumentInput): PlanDocument {
   return { ...body, contentDigest: contentDigestOf(body) };
 }
 
-/** "sha256:<hex>" of the document without its contentDigest. */
+/** "sha256:<hex>" of the document without its contentDigest (and without a signature, which is added after it). */
 export function contentDigestOf(doc: Omit<PlanDocument, "contentDigest"> | PlanDocument): string {
-  const { contentDigest: _ignored, ...rest } = doc as PlanDocument;
+  const { contentDigest: _ignored, signature: _signature, ...rest } = doc as SignedPlanDocument;
   return digestOf(rest);
 }
 
 /** Whether `doc` is exactly what the planner wrote (apply refuses a plan file edited after planning). */
 export function verifyContentDigest(doc: PlanDocument): boolean {
   return typeof doc.contentDigest === "string" && doc.contentDigest === contentDigestOf(doc);
+}
+
+export const PLAN_SIGNATURE_ALG = "HMAC-SHA256";
+
+/** The `signature` field of a signed plan (schema/plan.schema.json#/definitions/Signature). */
+export interface PlanSignature {
+  readonly alg: typeof PLAN_SIGNATURE_ALG;
+  /** The first 8 hex characters of SHA-256 of the key: which key signed, never the key. */
+  readonly keyId: string;
+  /** Lower-case hex HMAC-SHA256 of the canonical document without `signature`. */
+  readonly value: string;
+}
+
+/** A plan document as written by `exoform plan --out`: signed when EXOFORM_PLAN_KEY was set. */
+export type SignedPlanDocument = PlanDocument & { readonly signature?: PlanSignature };
+
+/** The key's id: the first 8 hex characters of its SHA-256. */
+export function planKeyId(key: string): string {
+  return sha256Hex(key).slice(0, 8);
+}
+
+function signatureValue(doc: PlanDocument | SignedPlanDocument, key: string): string {
+  const { signature: _ignored, ...rest } = doc as SignedPlanDocument;
+  return hmacOf(rest, key);
+}
+
+/** `doc` with a signature by `key` (replacing any earlier one). */
+export function signPlan(doc: PlanDocument, key: string): SignedPlanDocument {
+  const { signature: _ignored, ...rest } = doc as SignedPlanDocument;
+  return { ...rest, signature: { alg: PLAN_SIGNATURE_ALG, keyId: planKeyId(key), value: signatureValue(rest, key) } };
+}
+
+/**
+ * Whether `doc` carries a valid signature by `key`: "unsigned" (no signature
+ * field), "other_key" (signed, by a key with another id), "mismatch" (by
+ * this key's id, but not over this content: edited after it was signed), or "ok".
+ */
+export function verifyPlanSignature(doc: PlanDocument | SignedPlanDocument, key: string): "ok" | "unsigned" | "other_key" | "mismatch" {
+  const signature: unknown = (doc as SignedPlanDocument).signature;
+  if (signature === undefined || signature === null) return "unsigned";
+  if (typeof signature !== "object") return "mismatch";
+  if ((signature as PlanSignature).keyId !== planKeyId(key)) return "other_key";
+  const { alg, value } = signature as PlanSignature;
+  if (alg !== PLAN_SIGNATURE_ALG || typeof value !== "string") return "mismatch";
+  return sameHex(value, signatureValue(doc, key)) ? "ok" : "mismatch";
 }

@@ -28,6 +28,7 @@ interface Step {
   readonly uses?: string;
   readonly if?: string;
   readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, unknown>;
 }
 
 function read(file: string): Yaml {
@@ -107,6 +108,28 @@ describe("GitOps examples: what each one does", () => {
     expect(runs).toContain("exoform apply plan.json --json");
     expect(runs).toMatch(/case "\$code" in/);
     expect(wf["concurrency"]).toMatchObject({ "cancel-in-progress": false });
+  });
+
+  it("plan.yml and apply.yml give EXOFORM_PLAN_KEY from a repository secret to the plan and the apply step, and to no other step", () => {
+    const SECRET = "${{ secrets.EXOFORM_PLAN_KEY }}";
+    for (const [name, command] of [["plan", "plan"], ["apply", "apply"]] as const) {
+      const wf = workflows[name];
+      // never workflow-wide: third-party actions in other steps must not see it
+      expect(wf["env"] ?? {}, FILES[name]).not.toHaveProperty("EXOFORM_PLAN_KEY");
+      const all = steps(wf);
+      const runs = all.filter((s) => invocationsIn(s.run ?? "").some((words) => words[0] === command));
+      expect(runs, `${FILES[name]}: one step runs exoform ${command}`).toHaveLength(1);
+      expect(runs[0]!.env?.["EXOFORM_PLAN_KEY"], `${FILES[name]}: exoform ${command} gets the key`).toBe(SECRET);
+      const others = all.filter((s) => s !== runs[0] && s.env !== undefined && "EXOFORM_PLAN_KEY" in s.env);
+      expect(others.map((s) => s.name), `${FILES[name]}: no other step gets the key`).toEqual([]);
+      // the key is only ever read from the environment, never echoed
+      expect(all.map((s) => s.run ?? "").join("\n")).not.toMatch(/echo[^\n]*\$\{?EXOFORM_PLAN_KEY/);
+    }
+    // the plan is saved with --out (the only output exoform signs), and apply refuses to run without the key
+    const planStep = steps(workflows.plan).find((s) => s.env?.["EXOFORM_PLAN_KEY"] !== undefined)!;
+    expect(invocationsIn(planStep.run ?? "")[0]).toContain("--out");
+    const applyStep = steps(workflows.apply).find((s) => s.env?.["EXOFORM_PLAN_KEY"] !== undefined)!;
+    expect(applyStep.run).toMatch(/if \[ -z "\$EXOFORM_PLAN_KEY" \]; then[\s\S]*exit 1[\s\S]*fi[\s\S]*exoform apply plan\.json/);
   });
 
   it("drift.yml runs on a schedule: exit 2 opens or updates one labelled issue, 0 closes it, anything else fails the job", () => {
