@@ -20,14 +20,15 @@
  * - A terminal failure stops new work; running actions finish; the result says
  *   exactly what was done, what failed and what was not started.
  */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { UserError } from "../diagnostics/errors.js";
 import type { PlanAction, PlanDocument } from "../plan/types.js";
 import { ProviderError } from "../provider/errors.js";
 import { observe } from "../provider/observe.js";
-import type { ITenantProvider } from "../provider/provider.js";
+import type { ITenantProvider, TenantClock } from "../provider/provider.js";
 import { checkNotStale, checkPlanDocument, keysTouchedBy } from "./check-plan.js";
 import { actionLabel, execute, isReady, pointReader, type AttemptState, type EffectReader } from "./execute.js";
-import { MemoryJournal, type Journal, type JournalState } from "./journal.js";
+import { JournalWriteError, MemoryJournal, type Journal, type JournalState } from "./journal.js";
 import { currentHolder } from "./lock.js";
 import { backoffDelay, CallFailed, hashString, seededRandom, toActionError, withRetry, type RetryContext, type RetryPolicy } from "./retry.js";
 import { readDone, SettlePolicy } from "./settle.js";
@@ -108,16 +109,31 @@ export async function applyPlan(doc: PlanDocument, provider: ITenantProvider, op
     // each action's own pre-check; every other recorded object (trustees, SKUs) must still match.
     const excused = new Set<string>();
     if (resumed) for (const a of plan.actions) for (const k of keysTouchedBy(a)) excused.add(k);
-    checkNotStale(plan, observed, excused);
+    try {
+      checkNotStale(plan, observed, excused);
+    } catch (e) {
+      throw previous.emptied && UserError.is(e) ? new UserError([...e.diagnostics, emptiedJournalDiagnostic(plan)]) : e;
+    }
 
-    // an empty plan leaves no journal behind (there is nothing to resume)
-    if (plan.actions.length > 0) await journal.begin();
+    // an empty plan leaves no journal behind (there is nothing to resume); nor does an apply interrupted before its first write
+    if (plan.actions.length > 0 && !options.signal?.aborted) {
+      try {
+        await journal.begin();
+      } catch (e) {
+        if (!(e instanceof JournalWriteError)) throw e;
+        throw new UserError(
+          [{ severity: "error", code: "journal_failed", target: e.file, message: `the apply journal could not be created (${e.message}); nothing was changed: fix the cause (free some space, check the permissions) and run the same apply again` }],
+        );
+      }
+    }
     const left = plan.actions.filter((a) => !prior.done.has(a.id)).length;
     if (resumed && left > 0 && settle.windowMs > 0 && !options.signal?.aborted) {
       // the interrupted run's last writes may not show in reads yet, and their journal entries may be
       // lost: a pre-check now could call an effect absent that is there, and write it again
       options.onEvent?.({ type: "settle-wait", ms: settle.windowMs, reason: "resume" });
-      await provider.clock.sleep(settle.windowMs);
+      await interruptible(provider.clock, options.signal).sleep(settle.windowMs).catch((e: unknown) => {
+        if (!(e instanceof Interrupted)) throw e;
+      });
     }
     const run = new Run(plan, provider, journal, options, policy, settle, prior, resumed);
     const results = await run.execute();
@@ -148,6 +164,65 @@ async function withRetryOrThrow<T>(ctx: RetryContext, fn: () => Promise<T>): Pro
   } catch (e) {
     throw e instanceof CallFailed ? e.cause : e;
   }
+}
+
+/** Thrown by an interruptible clock's sleep when the apply is interrupted: the waiting action stops, unfinished. */
+class Interrupted extends Error {
+  constructor() {
+    super("the apply was interrupted");
+    this.name = "Interrupted";
+  }
+}
+
+function isInterrupted(e: unknown): boolean {
+  return e instanceof Interrupted || (e instanceof CallFailed && e.cause instanceof Interrupted);
+}
+
+/**
+ * The tenant's clock, whose sleeps end early (rejecting with Interrupted) once `signal` aborts: an
+ * interrupted apply does not sit out a backoff, a readiness poll or a settle wait. Provider calls are
+ * never cut short: a write in flight finishes.
+ */
+function interruptible(clock: TenantClock, signal: AbortSignal | undefined): TenantClock {
+  if (signal === undefined) return clock;
+  return {
+    now: () => clock.now(),
+    sleep: (ms) => {
+      if (signal.aborted) return Promise.reject(new Interrupted());
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(new Interrupted());
+        signal.addEventListener("abort", onAbort, { once: true });
+        clock.sleep(ms).then(
+          () => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+          },
+          (e: unknown) => {
+            signal.removeEventListener("abort", onAbort);
+            reject(e);
+          },
+        );
+      });
+    },
+  };
+}
+
+/** Why a resume with an emptied journal is refused as stale, and what to do. */
+function emptiedJournalDiagnostic(plan: PlanDocument): Diagnostic {
+  return {
+    severity: "error",
+    code: "journal_emptied",
+    target: "",
+    message:
+      "this plan's apply journal exists but is empty (0 bytes): its header is always written whole, so it was emptied after an apply of this plan began (a full disk, an edit). " +
+      "The changes above may be that apply's own writes, but with no record they cannot be told from anyone else's, so the plan is not applied over them. " +
+      "Nothing was changed: make a new plan from the tenant as it is now (exoform plan --out plan.json), review it (it holds only what is left to do) and apply that",
+  };
+}
+
+/** At most `max` ids, then how many more. */
+function listIds(ids: readonly string[], max = 20): string {
+  return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
 }
 
 function summarize(results: readonly ActionResult[], durationMs: number): ApplySummary {
@@ -201,6 +276,10 @@ class Run {
   private readonly busy = new Set<string>();
   private readonly parallelism: number;
   private readonly reader: EffectReader;
+  /** The tenant's clock; its sleeps end early when the apply is interrupted. */
+  private readonly clock: TenantClock;
+  /** 1 once the sync covering the action's "done" entry resolved: the journal records it. */
+  private readonly recorded: Uint8Array;
   /** Tenant time (ms) after this run's last write to each target: reads shortly after it may not show it. */
   private readonly lastWriteAt = new Map<string, number>();
   /** Plan index of each action id. */
@@ -230,6 +309,8 @@ class Run {
     this.dependents = Array.from({ length: n }, () => []);
     this.parallelism = Math.max(1, Math.floor(options.parallelism ?? DEFAULTS.parallelism));
     this.reader = pointReader(provider);
+    this.clock = interruptible(provider.clock, options.signal);
+    this.recorded = new Uint8Array(n);
     const index = this.index;
     this.actions.forEach((a, i) => index.set(a.id, i));
     this.actions.forEach((a, i) => {
@@ -277,16 +358,56 @@ class Run {
     } catch (e) {
       this.fatal ??= e;
     }
-    if (this.fatal !== null) {
-      const reason = this.fatal instanceof Error ? this.fatal.message : String(this.fatal);
-      throw new UserError(
-        `the apply journal could not be written (${reason}); the apply stopped after the actions in flight: fix the cause (disk space, permissions) and run the same apply again to resume`,
-        "journal_failed",
-      );
-    }
+    if (this.fatal !== null) throw this.journalFailure(this.fatal);
     return this.actions.map(
       (a, i) => this.results[i] ?? { id: a.id, type: a.type, target: a.target, status: "not_started", attempts: 0, durationMs: 0 },
     );
+  }
+
+  /**
+   * The journal could not be written: the apply stopped starting actions and let the ones in flight
+   * finish. Says what this run did (those writes are on the tenant), which of them the journal does
+   * not record, and how to resume.
+   */
+  private journalFailure(fatal: unknown): UserError {
+    const reason = fatal instanceof Error ? fatal.message : String(fatal);
+    const file = fatal instanceof JournalWriteError ? fatal.file : "";
+    const doneHere: string[] = [];
+    const unrecorded: string[] = [];
+    let notStarted = 0;
+    this.actions.forEach((a, i) => {
+      const r = this.results[i];
+      if (r === undefined || r.status === "not_started") notStarted++;
+      else if (r.status !== "failed" && r.settledBy !== "journal") {
+        doneHere.push(a.id);
+        if (this.recorded[i] !== 1) unrecorded.push(a.id);
+      }
+    });
+    const diagnostic = (code: string, message: string): Diagnostic => ({ severity: "error", code, target: file, message });
+    return new UserError([
+      diagnostic(
+        "journal_failed",
+        `the apply journal could not be written (${reason}); the apply stopped starting actions, let the ones in flight finish and released the tenant lock`,
+      ),
+      diagnostic(
+        "journal_failed",
+        doneHere.length === 0
+          ? "this run changed nothing on the tenant"
+          : `this run did ${doneHere.length} action${doneHere.length === 1 ? "" : "s"} (their writes happened): ${listIds(doneHere)}`,
+      ),
+      ...(unrecorded.length > 0
+        ? [
+            diagnostic(
+              "journal_failed",
+              `the journal could not record ${unrecorded.length === doneHere.length ? (unrecorded.length === 1 ? "it" : "any of them") : `the last ${unrecorded.length} of them: ${listIds(unrecorded)}`}; ${unrecorded.length === 1 ? "its write" : "their writes"} happened all the same, and the next run settles ${unrecorded.length === 1 ? "it" : "them"} by reading the tenant, without writing ${unrecorded.length === 1 ? "it" : "them"} again`,
+            ),
+          ]
+        : []),
+      diagnostic(
+        "journal_failed",
+        `${notStarted} action${notStarted === 1 ? " was" : "s were"} not started. To resume: free some space (or fix the cause) where the journal is, then run the same apply again; it reads the tenant to settle whatever the journal missed, and does nothing twice`,
+      ),
+    ]);
   }
 
   /** Dependents of a durably completed action may become ready. */
@@ -351,7 +472,11 @@ class Run {
     }
     this.results[i] = result;
     this.emit({ type: "action-end", action, result });
-    if (result.status === "failed") {
+    if (result.status === "not_started") {
+      // interrupted while waiting (a backoff, a readiness poll, a settling read): nothing to record;
+      // its "started" entry makes a resume read the tenant before writing it
+      this.active--;
+    } else if (result.status === "failed") {
       this.journal.append({ t: "failed", id: action.id, code: result.error?.code ?? "" });
       if (!this.stopped) this.emit({ type: "stopping", action, error: result.error! });
       this.stopped = true;
@@ -362,6 +487,7 @@ class Run {
       // group commit: dependents start only once the sync covering this entry is done
       this.journal.sync().then(
         () => {
+          this.recorded[i] = 1;
           this.active--;
           this.release(i);
           this.pump();
@@ -385,13 +511,14 @@ class Run {
   }
 
   private failure(action: PlanAction, e: unknown, attempts: number, durationMs: number): ActionResult {
+    if (isInterrupted(e)) return { id: action.id, type: action.type, target: action.target, status: "not_started", attempts, durationMs };
     return { id: action.id, type: action.type, target: action.target, status: "failed", attempts, durationMs, error: toActionError(e) };
   }
 
   private retryContext(action: PlanAction): RetryContext {
     return {
       policy: this.policy,
-      clock: this.provider.clock,
+      clock: this.clock,
       random: seededRandom((this.options.seed ?? DEFAULTS.seed) ^ hashString(action.id)),
       onRetry: (attempt, delayMs, error) => this.emit({ type: "retry", action, attempt, delayMs, error }),
     };
@@ -443,7 +570,10 @@ class Run {
           if (ProviderError.is(cause) && (cause.kind === "conflict" || cause.kind === "notFound")) {
             const present = await settled(true).then(
               (done) => done === true,
-              () => false,
+              (readError: unknown) => {
+                if (isInterrupted(readError)) throw readError;
+                return false;
+              },
             );
             if (present) {
               this.emit({
@@ -465,7 +595,7 @@ class Run {
               message: `${actionLabel(action)}: the service answered ${cause.code} (${cause.message}) right after this apply changed what it builds on; its reads may lag its writes, so it is tried once more when they have caught up`,
             });
             const now = (await this.provider.clock.now()).getTime();
-            if (lagEnds > now) await this.provider.clock.sleep(lagEnds - now);
+            if (lagEnds > now) await this.clock.sleep(lagEnds - now);
             continue;
           }
           return this.failure(action, cause, attempts, elapsed());
@@ -498,7 +628,7 @@ class Run {
       settleUsageLocation: async (upn) =>
         (
           await this.settle.poll(
-            this.provider.clock,
+            this.clock,
             async () => (await withRetry(ctx, () => this.provider.getUser(upn))).value?.usageLocation ?? null,
             (location) => location !== null,
           )
@@ -544,6 +674,7 @@ class Run {
           try {
             present = await settled(true);
           } catch (readError) {
+            if (isInterrupted(readError)) throw readError;
             const why = readError instanceof CallFailed ? readError.cause : readError;
             this.emit({ type: "note", action, message: `${actionLabel(action)}: ${e.code}, and the read to settle whether it happened failed (${toActionError(why).message})` });
             throw new CallFailed(e, attempts);
@@ -567,7 +698,7 @@ class Run {
 
   /** mailbox.wait: poll readiness on the tenant's clock within the plan's estimate plus a margin. */
   private async poll(action: PlanAction, ctx: RetryContext, t0: number): Promise<ActionResult> {
-    const clock = this.provider.clock;
+    const clock = this.clock;
     const minutes = (action.params.minutes ?? DEFAULTS.waitMinutes) + (this.options.waitMarginMinutes ?? DEFAULTS.waitMarginMinutes);
     const deadline = (await clock.now()).getTime() + minutes * 60_000;
     const base = { id: action.id, type: action.type, target: action.target };

@@ -16,8 +16,10 @@
  * Group commit: sync() calls that arrive while a flush is in progress share the
  * next flush, so thousands of completions cost a handful of fsyncs.
  */
-import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
+import { fsyncSync, writeFileSync } from "node:fs";
+import { mkdir, open, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { PRIVATE_FILE_MODE, writeFileAtomic } from "../private/atomic-file.js";
 import { sha256Hex } from "../private/canonical-json.js";
 
 export type JournalEntry =
@@ -34,6 +36,12 @@ export interface JournalState {
   readonly begun: boolean;
   /** Entries in order, oldest first. */
   readonly entries: readonly JournalEntry[];
+  /**
+   * The journal file exists but is empty (0 bytes). Its header is written
+   * whole, so something emptied it after this plan's apply began (a full
+   * disk, an edit): whether that run changed the tenant is unknown.
+   */
+  readonly emptied?: true;
 }
 
 export interface Journal {
@@ -112,26 +120,104 @@ export function journalPath(stateDir: string, planId: string, tenantInstance?: s
   return join(stateDir, "journal", `${hex}${instance}.jsonl`);
 }
 
+/** A journal file opened for appending (a FileHandle by default; tests inject failures). */
+export interface JournalFile {
+  /** Append all of `text` (the file is opened in append mode). */
+  write(text: string): Promise<void>;
+  sync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  close(): Promise<void>;
+  /** Append and fsync at once, blocking the thread: the last flush of a process that must exit now. */
+  writeNowSync?(text: string): void;
+}
+
+/** How a FileJournal touches the disk. */
+export interface JournalIo {
+  /** Create (or replace) `file` holding `text`, atomically, mode 0600. */
+  create(file: string, text: string): Promise<void>;
+  /** Open `file` for appending. */
+  openAppend(file: string): Promise<JournalFile>;
+}
+
+export const DEFAULT_JOURNAL_IO: JournalIo = {
+  create: (file, text) => writeFileAtomic(file, text),
+  openAppend: async (file) => {
+    const handle = await open(file, "a", PRIVATE_FILE_MODE);
+    return {
+      write: (text) => handle.writeFile(text, "utf8"),
+      sync: () => handle.sync(),
+      truncate: (length) => handle.truncate(length),
+      close: () => handle.close(),
+      writeNowSync: (text) => {
+        writeFileSync(handle.fd, text, "utf8");
+        fsyncSync(handle.fd);
+      },
+    };
+  },
+};
+
 /**
- * JSON lines: a header line (written, with fsync, when execution begins), then
- * one entry per line, appended with write + fsync (group commit). A journal of
- * another plan or tenant at the same path is refused; a torn last line (a
- * crash mid-write) is ignored, as its entry was never durable.
+ * The journal file could not be written (ENOSPC, EIO, EDQUOT, EROFS...).
+ * Entries appended after the last successful sync are not recorded; the
+ * writes they stand for may have happened.
+ */
+export class JournalWriteError extends Error {
+  /** The errno code, e.g. "ENOSPC", or "" when there is none. */
+  readonly code: string;
+
+  constructor(
+    readonly file: string,
+    override readonly cause: unknown,
+  ) {
+    const code = (cause as NodeJS.ErrnoException | null)?.code ?? "";
+    super(`${code !== "" ? `${code}: ` : ""}${describeWriteFailure(code, cause)}`);
+    this.name = "JournalWriteError";
+    this.code = code;
+  }
+}
+
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exhausted",
+  EIO: "an input/output error on the device",
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EFBIG: "the file is too large",
+};
+
+function describeWriteFailure(code: string, cause: unknown): string {
+  return WRITE_FAILURES[code] ?? (cause instanceof Error ? cause.message : String(cause));
+}
+
+/**
+ * JSON lines: a header line (its file created atomically, mode 0600, when
+ * execution begins), then one entry per line, appended with write + fsync
+ * (group commit). A journal of another plan or tenant at the same path is
+ * refused; a torn last line (a crash mid-write) is ignored, as its entry was
+ * never durable. Once a write fails, every later sync() fails with the same
+ * JournalWriteError, and close() only releases the file.
  */
 export class FileJournal implements Journal {
   private buffer: string[] = [];
-  private handle: FileHandle | null = null;
+  private handle: JournalFile | null = null;
   /** The flush in progress, and the one queued behind it that later sync() calls share. */
   private current: Promise<void> | null = null;
   private next: Promise<void> | null = null;
-  private failed: unknown = null;
+  private failed: JournalWriteError | null = null;
   /** fsyncs done, for tests and measurements. */
   fsyncs = 0;
 
   constructor(
     readonly file: string,
     private readonly header: JournalHeader,
+    private readonly io: JournalIo = DEFAULT_JOURNAL_IO,
   ) {}
+
+  /** The write failure that stopped this journal, or null. */
+  get failure(): JournalWriteError | null {
+    return this.failed;
+  }
 
   async load(): Promise<JournalState> {
     let text: string;
@@ -141,23 +227,26 @@ export class FileJournal implements Journal {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return { begun: false, entries: [] };
       throw e;
     }
-    // no complete header line: the run that created it died before beginning
+    // the header's file is created whole (write, fsync, rename): an empty file was emptied afterwards
+    if (text.length === 0) return { begun: false, entries: [], emptied: true };
+    // no complete header line: the run that created it (an older exoform, or an edit) never began
     if (!text.includes("\n")) return { begun: false, entries: [] };
     return { begun: true, entries: parseJournal(this.file, text, this.header) };
   }
 
   async begin(): Promise<void> {
     if (this.handle !== null) return;
-    await mkdir(dirname(this.file), { recursive: true });
-    const state = await this.load();
-    const handle = await open(this.file, "a");
     try {
+      await mkdir(dirname(this.file), { recursive: true });
+      const state = await this.load();
       if (!state.begun) {
-        await handle.truncate(0);
-        await handle.write(`${JSON.stringify(this.header)}\n`);
-        await handle.sync();
-        await syncDirectory(dirname(this.file));
-      } else {
+        // whole or not at all: a reader never sees a journal without its header
+        await this.io.create(this.file, `${JSON.stringify(this.header)}\n`);
+        this.handle = await this.io.openAppend(this.file);
+        return;
+      }
+      const handle = await this.io.openAppend(this.file);
+      try {
         // a torn last line (never durable): cut it off, so the next entry starts on a line of its own
         const bytes = await readFile(this.file);
         const end = bytes.lastIndexOf(0x0a) + 1;
@@ -165,12 +254,16 @@ export class FileJournal implements Journal {
           await handle.truncate(end);
           await handle.sync();
         }
+      } catch (e) {
+        await handle.close().catch(() => undefined);
+        throw e;
       }
+      this.handle = handle;
     } catch (e) {
-      await handle.close();
-      throw e;
+      if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+      this.failed = new JournalWriteError(this.file, e);
+      throw this.failed;
     }
-    this.handle = handle;
   }
 
   append(entry: JournalEntry): void {
@@ -199,12 +292,35 @@ export class FileJournal implements Journal {
     return this.next;
   }
 
+  /** Flush what is left and release the file. After a write failure (already reported by sync()), only releases it. */
   async close(): Promise<void> {
     try {
-      while (this.handle !== null && (this.current !== null || this.next !== null || this.buffer.length > 0)) await this.sync();
+      while (this.handle !== null && this.failed === null && (this.current !== null || this.next !== null || this.buffer.length > 0)) {
+        await this.sync().catch((e: unknown) => {
+          if (!(e instanceof JournalWriteError)) throw e;
+        });
+      }
     } finally {
-      await this.handle?.close();
+      const handle = this.handle;
       this.handle = null;
+      await handle?.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Write what is buffered at once, blocking (a process exiting on a third
+   * signal cannot wait for a flush); best effort, never throws. Entries of a
+   * flush still in progress are written by that flush or lost: either way a
+   * resume settles them by reading the tenant.
+   */
+  flushNowSync(): void {
+    if (this.handle === null || this.failed !== null || this.buffer.length === 0 || this.handle.writeNowSync === undefined) return;
+    const lines = this.buffer;
+    this.buffer = [];
+    try {
+      this.handle.writeNowSync(`${lines.join("\n")}\n`);
+    } catch {
+      // exiting anyway: the entries are lost, and a resume reads the tenant
     }
   }
 
@@ -218,8 +334,8 @@ export class FileJournal implements Journal {
       await this.handle.sync();
       this.fsyncs++;
     } catch (e) {
-      this.failed = e;
-      throw e;
+      this.failed = new JournalWriteError(this.file, e);
+      throw this.failed;
     }
   }
 }
@@ -242,17 +358,4 @@ function parseJournal(file: string, text: string, header: JournalHeader): Journa
     }
   });
   return entries;
-}
-
-/** fsync a directory so a newly created file's entry survives a crash (no-op where unsupported). */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle | null = null;
-  try {
-    handle = await open(dir, "r");
-    await handle.sync();
-  } catch {
-    // some platforms cannot fsync a directory; the file's own fsync is the best we can do there
-  } finally {
-    await handle?.close();
-  }
 }

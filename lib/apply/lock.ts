@@ -35,6 +35,36 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+/** A lock file this process holds, as releaseHeldLocksSync reports it. */
+export interface ReleasedLock {
+  readonly info: LockInfo;
+  readonly location: string;
+  /** Why it could not be removed (then `exoform force-unlock <id>` releases it), or undefined. */
+  readonly error?: unknown;
+}
+
+/** Lock files this process holds, by lock id: released at once when the process must exit now. */
+const heldByThisProcess = new Map<string, { readonly info: LockInfo; readonly location: string }>();
+
+/**
+ * Release, synchronously, every lock file this process holds: for a process
+ * that exits now (a third signal) while an apply still runs. Each is removed
+ * only if it still carries this process's lock id.
+ */
+export function releaseHeldLocksSync(): ReleasedLock[] {
+  const released: ReleasedLock[] = [];
+  for (const [id, { info, location }] of heldByThisProcess) {
+    heldByThisProcess.delete(id);
+    try {
+      if (readLockSync(location)?.id === id) unlinkQuiet(location);
+      released.push({ info, location });
+    } catch (error) {
+      released.push({ info, location, error });
+    }
+  }
+  return released;
+}
+
 export interface LockStore {
   /** Where the lock lives, for messages. */
   readonly location: string;
@@ -113,9 +143,11 @@ export class FileLockStore implements LockStore {
     } finally {
       unlinkQuiet(temp);
     }
+    heldByThisProcess.set(info.id, { info, location: this.location });
     return {
       info,
       release: async () => {
+        heldByThisProcess.delete(info.id);
         const current = await this.read();
         if (current?.id === info.id) unlinkQuiet(this.location);
       },
@@ -123,19 +155,7 @@ export class FileLockStore implements LockStore {
   }
 
   async read(): Promise<LockInfo | null> {
-    let text: string;
-    try {
-      text = readFileSync(this.location, "utf8");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw e;
-    }
-    try {
-      return JSON.parse(text) as LockInfo;
-    } catch {
-      // written by a process that died mid-write: still a lock, with an id force-unlock accepts
-      return { id: "unreadable", tenantId: "?", planId: "?", who: "unknown", host: "?", pid: 0, since: "?" };
-    }
+    return readLockSync(this.location);
   }
 
   async forceUnlock(id: string): Promise<LockInfo> {
@@ -149,6 +169,22 @@ export class FileLockStore implements LockStore {
     }
     unlinkQuiet(this.location);
     return current;
+  }
+}
+
+function readLockSync(location: string): LockInfo | null {
+  let text: string;
+  try {
+    text = readFileSync(location, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+  try {
+    return JSON.parse(text) as LockInfo;
+  } catch {
+    // written by a process that died mid-write: still a lock, with an id force-unlock accepts
+    return { id: "unreadable", tenantId: "?", planId: "?", who: "unknown", host: "?", pid: 0, since: "?" };
   }
 }
 

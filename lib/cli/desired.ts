@@ -39,22 +39,74 @@ function readCdktfJson(cwd: string): CdktfJson {
   const file = resolve(cwd, "cdktf.json");
   if (!existsSync(file)) return {};
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as CdktfJson;
+    return JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, "")) as CdktfJson;
   } catch (e) {
     throw new UserError(`cdktf.json: not valid JSON: ${(e as Error).message}`, "bad_cdktf_json");
   }
 }
 
-/** Read a JSON file; a missing file or bad JSON is a UserError naming the file. */
+/**
+ * Deepest nesting of arrays and objects a JSON input may have. Desired state
+ * and plans nest 5 or 6 levels; far deeper is not a document exoform wrote or
+ * reads, and would exhaust the stack of the code that walks it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Read a JSON file; a missing file, bad JSON, a UTF-16 file or nesting deeper
+ * than MAX_JSON_DEPTH is a UserError naming the file. A UTF-8 byte-order mark
+ * (Windows editors write one) is skipped.
+ */
 export function readJsonFile(file: string, what: string): unknown {
   if (!existsSync(file)) throw new UserError(`${file}: no such file (expected ${what})`, "file_not_found");
   if (statSync(file).isDirectory()) throw new UserError(`${file}: is a directory (expected ${what}); give the file's path`, "file_is_directory");
-  const text = readFileSync(file, "utf8");
+  const bytes = readFileSync(file);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new UserError(`${file}: the file is UTF-16 (it starts with a UTF-16 byte-order mark); JSON is read as UTF-8: save it as UTF-8 (expected ${what})`, "bad_json");
+  }
+  let text = bytes.toString("utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte-order mark: not part of the JSON
+  return parseJsonText(text, file, what);
+}
+
+/** JSON.parse with the nesting limit checked first; errors name `source`. */
+export function parseJsonText(text: string, source: string, what: string): unknown {
+  const depth = jsonDepth(text, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new UserError(
+      `${source}: arrays and objects are nested more than ${MAX_JSON_DEPTH} levels deep, the limit exoform reads (expected ${what}, which nests about 6 levels); check that this is the right file`,
+      "json_too_deep",
+    );
+  }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${file}: not valid JSON: ${(e as Error).message}`, "bad_json");
+    throw new UserError(`${source}: not valid JSON: ${(e as Error).message}`, "bad_json");
   }
+}
+
+/**
+ * How deeply arrays and objects nest in `text` (brackets outside strings),
+ * scanning without recursion; stops counting once past `limit`.
+ */
+export function jsonDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /** Validate a document or throw every diagnostic as one UserError. */

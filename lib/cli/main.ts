@@ -63,7 +63,30 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Streams whose errors are already ignored (main runs more than once in tests). */
+const guarded = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * A reader that went away (`exoform apply plan.json | head -3`, a closed
+ * terminal) makes writes to stdout or stderr fail with EPIPE, which Node
+ * raises as an unhandled 'error' event: a stack trace, and an apply killed
+ * part-way with its lock held. Output nobody reads is not a reason to stop:
+ * such errors are ignored, the command runs to its end and exits with its own
+ * code (an apply finishes, journals and releases the lock; a read command
+ * just ends).
+ */
+export function ignoreClosedOutput(streams: readonly NodeJS.WritableStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    if (guarded.has(stream)) continue;
+    guarded.add(stream);
+    stream.on("error", () => {
+      // EPIPE, ERR_STREAM_DESTROYED (writes after the pipe closed), EIO on a vanished terminal: nothing can be shown anyway
+    });
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  ignoreClosedOutput();
   const program = buildProgram();
   const debug = argv.includes("--debug");
   try {

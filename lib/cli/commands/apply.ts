@@ -10,7 +10,9 @@
  *
  * Exit: 0 applied and converged; 1 an error, a refused plan or a failed
  * action (the output says exactly what was done); 2 applied, but differences
- * remain (plan and apply again).
+ * remain (plan and apply again); 130, 143, 129 stopped by SIGINT, SIGTERM,
+ * SIGHUP after the writes in flight finished (lib/cli/interrupt.ts; the
+ * summary names the command that resumes).
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
@@ -28,6 +30,7 @@ import {
   type ApplyResult,
   type ProgressReporter,
 } from "../../apply/index.js";
+import { checkPlanFile, planKeyFrom } from "../../apply/check-plan.js";
 import { UserError } from "../../diagnostics/errors.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { plan as makePlan } from "../../plan/index.js";
@@ -36,11 +39,13 @@ import { digestOf } from "../../private/canonical-json.js";
 import { observe } from "../../provider/observe.js";
 import type { ITenantProvider } from "../../provider/provider.js";
 import { renderPlan } from "../../render/index.js";
+import { clean } from "../../render/sanitize.js";
 import { loadDesired, readJsonFile } from "../desired.js";
 import { EXIT } from "../exit.js";
 import { isTty, printDiagnostics, printJson } from "../output.js";
 import { TENANT_OPTION_HELP } from "../tenant.js";
 import { openProvider, reportCost } from "../provider.js";
+import { exitAfterInterruption, interruptOnSignals, shellCommand, SIGNAL_EXIT_CODES, type ApplyInterruption, type StopSignal } from "../interrupt.js";
 
 interface ApplyCliOptions {
   readonly desired?: string;
@@ -74,7 +79,7 @@ export function register(program: Command): void {
     .option("--parallelism <n>", "most service calls at once; actions on one mailbox always run one at a time", "4")
     .option("--json", "print the result document (schema/apply-result.schema.json) on stdout")
     .option("--state-dir <dir>", "where apply journals are kept (default: the .exoform folder of the tenant)")
-    .action(async (planFile: string | undefined, options: ApplyCliOptions) => {
+    .action(async (planFile: string | undefined, options: ApplyCliOptions, command: Command) => {
       const parallelism = parseParallelism(options.parallelism);
       const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
       if (planFile === undefined && !options.autoApprove && !interactive) {
@@ -83,7 +88,7 @@ export function register(program: Command): void {
           "approval_required",
         );
       }
-      const saved = planFile !== undefined ? checkPlanDocument(readJsonFile(resolve(planFile), "a plan document from exoform plan --out"), planFile) : null;
+      const saved = planFile !== undefined ? readPlanFile(planFile) : null;
       const wantsDesired = planFile === undefined || options.desired !== undefined || options.app !== undefined;
       const desired = wantsDesired ? loadDesiredState(options) : null;
       if (saved !== null && desired !== null && digestOf(desired) !== saved.desiredDigest) {
@@ -95,6 +100,7 @@ export function register(program: Command): void {
 
       const opened = await openProvider(options);
       const tenant = opened.provider;
+      let interruption: ApplyInterruption | null = null;
       try {
         await opened.prepare(desired ?? { tenant: { id: saved!.tenantId }, sharedMailboxes: saved!.actions.map((a) => ({ address: a.target })) });
         const doc = saved ?? (await planNow(tenant, desired!, options, interactive));
@@ -103,22 +109,23 @@ export function register(program: Command): void {
           { journal: 1, planId: doc.contentDigest, tenantId: doc.tenantId, tenantInstance: tenant.instance },
         );
         const progress: ProgressReporter = process.stderr.isTTY === true ? new TtyProgress(process.stderr) : new PlainProgress(process.stderr);
-        // the first Ctrl-C stops new work and lets running actions finish (the lock is released);
-        // a second one kills the process (the journal still lets the next apply resume)
-        const interrupt = new AbortController();
-        const onSigint = () => interrupt.abort();
-        process.once("SIGINT", onSigint);
+        // SIGINT, SIGTERM, SIGHUP: no new action starts, the writes in flight finish, the journal is flushed and
+        // the lock released, then the summary and exit 130/143/129; a third signal exits at once (lib/cli/interrupt.ts)
+        const resumeCommand = resumeCommandOf(command);
+        interruption = interruptOnSignals({ resumeCommand, flushJournalNow: () => journal.flushNowSync() });
         let result: ApplyResult;
         try {
           result = await applyPlan(doc, tenant, {
             parallelism,
             journal,
             lock: new FileLockStore(opened.lockPath),
-            onEvent: (e) => progress.onEvent(e),
-            signal: interrupt.signal,
+            // the signal handler has said what an interruption does (and that a second signal does not kill)
+            onEvent: (e) => e.type !== "interrupted" && progress.onEvent(e),
+            signal: interruption.signal,
           });
+        } catch (e) {
+          throw withResumeCommand(e, resumeCommand);
         } finally {
-          process.removeListener("SIGINT", onSigint);
           await journal.close();
         }
         if (desired !== null) {
@@ -131,11 +138,54 @@ export function register(program: Command): void {
         if (options.json) printJson(result);
         else process.stdout.write(renderResult(result));
         process.exitCode = result.summary.failed > 0 || result.summary.notStarted > 0 ? EXIT.error : result.converged ? EXIT.ok : EXIT.changes;
+        if (interruption.received !== null) {
+          process.stderr.write(interruptedSummary(result, interruption.received, resumeCommand));
+          exitAfterInterruption(SIGNAL_EXIT_CODES[interruption.received]);
+        }
       } finally {
+        interruption?.dispose();
         await opened.close();
       }
       if (!options.json) reportCost(opened);
     });
+}
+
+/**
+ * The saved plan, checked as the untrusted input a file is: schema, consistency, digest, and its signature
+ * when EXOFORM_PLAN_KEY is set (lib/apply/check-plan.ts). Warnings (a signature not checked) go to stderr.
+ */
+function readPlanFile(planFile: string): PlanDocument {
+  const key = planKeyFrom(process.env);
+  const { doc, warnings } = checkPlanFile(readJsonFile(resolve(planFile), "a plan document from exoform plan --out"), planFile, { key });
+  printDiagnostics(warnings);
+  return doc;
+}
+
+/** The command line this apply was started with, to run again to resume it. */
+function resumeCommandOf(command: Command): string {
+  let root: Command = command;
+  while (root.parent !== null) root = root.parent;
+  const raw = (root as unknown as { rawArgs?: readonly string[] }).rawArgs ?? [];
+  return shellCommand(["exoform", ...(raw.length > 2 ? raw.slice(2) : process.argv.slice(2))]);
+}
+
+/** An apply stopped by a signal: which one, that the lock is released, and the exact command that resumes. */
+function interruptedSummary(result: ApplyResult, signal: StopSignal, resumeCommand: string): string {
+  const s = result.summary;
+  if (s.notStarted === 0 && s.failed === 0) {
+    return `stopped by ${signal} after every action had run: nothing is left to resume; the tenant lock is released\n`;
+  }
+  return (
+    `apply stopped by ${signal}: ${s.done + s.skipped} of ${s.total} actions done, ${s.failed} failed, ${s.notStarted} not started; ` +
+    `the writes that were in flight finished, the journal keeps what is done and the tenant lock is released.\n` +
+    `To resume, run: ${resumeCommand}\n`
+  );
+}
+
+/** A journal that could not be written stops the apply: its report ends with the exact command that resumes. */
+function withResumeCommand(e: unknown, resumeCommand: string): unknown {
+  if (!UserError.is(e) || !e.diagnostics.some((d) => d.code === "journal_failed")) return e;
+  return new UserError([...e.diagnostics, { severity: "error", code: "journal_failed", target: "", message: `once the cause is fixed, resume with: ${resumeCommand}` }]);
 }
 
 function loadDesiredState(options: ApplyCliOptions): CanonicalDesiredState {
@@ -169,7 +219,10 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** The human summary: what was done, what failed (with the service's words), what was not started, and convergence. */
+/**
+ * The human summary: what was done, what failed (with the service's words), what was not started, and convergence.
+ * Ids, targets, descriptions and the service's messages are input: each line shows control characters visibly.
+ */
 export function renderResult(result: ApplyResult): string {
   const s = result.summary;
   const lines: string[] = [];
@@ -195,5 +248,5 @@ export function renderResult(result: ApplyResult): string {
       for (const d of result.verification.remaining) lines.push(`  ${d.type} ${d.target}: ${d.description}`);
     }
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(clean).join("\n")}\n`;
 }

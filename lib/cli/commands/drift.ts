@@ -6,10 +6,11 @@
  * mailboxes or grants look deleted (M365DSC#6770, #6771, #6774).
  */
 import type { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../../diagnostics/errors.js";
 import { detectDrift } from "../../drift/detect.js";
+import { writeFileAtomicSync } from "../../private/atomic-file.js";
 import { parseIgnoreRules, unknownIgnoreFields } from "../../drift/ignore.js";
 import { DRIFT_FORMATS, driftSummaryLine, renderDrift, type DriftFormat } from "../../drift/render.js";
 import type { DriftReport } from "../../drift/types.js";
@@ -64,7 +65,7 @@ export function register(program: Command): void {
       if (options.out !== undefined) {
         const file = resolve(options.out);
         mkdirSync(dirname(file), { recursive: true }); // as plan --out and export --out do
-        writeFileSync(file, rendered);
+        writeFileAtomicSync(file, rendered);
         process.stdout.write(`${driftSummaryLine(report)} (report written to ${options.out})\n`);
       } else process.stdout.write(rendered);
       if (report.drifted) process.exitCode = EXIT.changes;

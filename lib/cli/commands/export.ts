@@ -12,7 +12,7 @@
  * hide an open door, so export reports it and leaves the fix to the plan.
  */
 import type { Command } from "commander";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hasErrors, sortDiagnostics } from "../../diagnostics/diagnostic.js";
@@ -20,6 +20,7 @@ import { UserError } from "../../diagnostics/errors.js";
 import { DEFAULT_IMPORT_FROM, desiredToTypeScript, exportDesired, stackNameFor } from "../../export/index.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { validateDesiredState } from "../../model/validate.js";
+import { writeFileAtomicSync } from "../../private/atomic-file.js";
 import { canonicalJson } from "../../private/canonical-json.js";
 import schema from "../../../schema/desired-state.schema.json" with { type: "json" };
 
@@ -97,7 +98,7 @@ export function register(program: Command): void {
       const text = format === "json" ? `${canonicalJson(result.desired, 2)}\n` : desiredToTypeScript(result.desired, { importFrom: importFromFor(out) });
       if (out !== undefined) {
         mkdirSync(dirname(out), { recursive: true });
-        writeFileSync(out, text);
+        writeFileAtomicSync(out, text);
       } else {
         process.stdout.write(text);
       }

@@ -3,15 +3,20 @@
  * the plan (text, markdown or json); --out saves the plan document for
  * `exoform apply`. Exit 1 when the plan has errors (it then has no actions
  * and is not saved); with --detailed-exitcode, 0 means no changes and 2
- * means changes are present.
+ * means changes are present. With EXOFORM_PLAN_KEY set, the plan saved with
+ * --out is signed (lib/plan/document.ts), so apply can refuse an edited one;
+ * the key itself is never printed or written.
  */
 import type { Command } from "commander";
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { UserError } from "../../diagnostics/errors.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
+import { planKeyFrom } from "../../apply/check-plan.js";
+import { planKeyId, signPlan } from "../../plan/document.js";
 import { plan } from "../../plan/planner.js";
 import type { PlanDocument } from "../../plan/types.js";
+import { writeFileAtomicSync } from "../../private/atomic-file.js";
 import { canonicalJsonChunks } from "../../private/canonical-json.js";
 import type { ObservedState } from "../../provider/observed.js";
 import {
@@ -69,6 +74,8 @@ export function register(program: Command): void {
 
 async function planCommand(options: PlanCliOptions, printed: () => void): Promise<void> {
   const format = parseFormat(options.format);
+  // --out signs the saved plan when EXOFORM_PLAN_KEY is set (read first: a key too short fails before the tenant is read)
+  const key = options.out !== undefined ? planKeyFrom(process.env) : undefined;
   const loaded = loadDesired(options);
   printDiagnostics(loaded.diagnostics);
   const policy = options.policy !== undefined ? loadPolicy(resolve(options.policy)) : undefined;
@@ -102,7 +109,7 @@ async function planCommand(options: PlanCliOptions, printed: () => void): Promis
   if (options.out !== undefined && !refused) {
     const file = resolve(options.out);
     mkdirSync(dirname(file), { recursive: true });
-    writeJsonFile(file, doc);
+    writeJsonFile(file, key !== undefined ? signPlan(doc, key) : doc);
   }
   process.stdout.write(renderPlan(doc, format, { color: format === "text" && isTty() }));
   if (results.length > 0 && format !== "json") {
@@ -112,7 +119,10 @@ async function planCommand(options: PlanCliOptions, printed: () => void): Promis
     process.exitCode = EXIT.error;
     return;
   }
-  if (options.out !== undefined && format !== "json") process.stdout.write(`\nplan saved to ${options.out}; run: exoform apply ${options.out}\n`);
+  if (options.out !== undefined && format !== "json") {
+    const signed = key !== undefined ? ` (signed with key ${planKeyId(key)})` : "";
+    process.stdout.write(`\nplan saved to ${options.out}${signed}; run: exoform apply ${options.out}\n`);
+  }
   if (options.detailedExitcode === true && doc.actions.length > 0) process.exitCode = EXIT.changes;
 }
 
@@ -133,26 +143,14 @@ export async function planAgainst(
 
 /**
  * Write `doc` as canonical JSON, piece by piece (a plan of hundreds of
- * thousands of actions is more than one string can hold), to a temporary file
- * renamed into place: a reader never sees half a plan.
+ * thousands of actions is more than one string can hold), atomically and
+ * mode 0600 (lib/private/atomic-file.ts): a reader never sees half a plan.
  */
 function writeJsonFile(file: string, doc: unknown): void {
-  const partial = `${file}.partial`;
-  const fd = openSync(partial, "w");
-  try {
-    let buffer = "";
-    for (const chunk of canonicalJsonChunks(doc, 2)) {
-      buffer += chunk;
-      if (buffer.length >= 1 << 20) {
-        writeSync(fd, buffer);
-        buffer = "";
-      }
-    }
-    writeSync(fd, `${buffer}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(partial, file);
+  writeFileAtomicSync(file, (function* () {
+    yield* canonicalJsonChunks(doc, 2);
+    yield "\n";
+  })());
 }
 
 /**
@@ -167,7 +165,7 @@ function writeMarkdownParts(dir: string, doc: PlanDocument, tail: string): void 
   const parts = renderMarkdownParts(doc, GITHUB_COMMENT_LIMIT - tail.length);
   parts.forEach((part, i) => {
     const text = i === parts.length - 1 ? `${part}${tail}` : part;
-    writeFileSync(join(folder, `plan-${i + 1}.md`), text.endsWith("\n") ? text : `${text}\n`);
+    writeFileAtomicSync(join(folder, `plan-${i + 1}.md`), text.endsWith("\n") ? text : `${text}\n`);
   });
   process.stderr.write(`wrote the markdown plan in ${parts.length} part${parts.length === 1 ? "" : "s"} to ${dir}\n`);
 }

@@ -4,13 +4,14 @@
  * (cdktf.out/stacks/<stack>/desired-state.json, usable with --desired) and
  * summarize what was declared. Any error fails synth, listing all of them.
  */
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../../diagnostics/errors.js";
 import { hasErrors, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { validateDesiredState } from "../../model/validate.js";
+import { writeFileAtomicSync } from "../../private/atomic-file.js";
 import { canonicalJson } from "../../private/canonical-json.js";
 import { synthApp } from "../desired.js";
 import { EXIT } from "../exit.js";
@@ -82,7 +83,7 @@ function synth(options: SynthOptions, cwd = process.cwd()): void {
       if (existsSync(target)) rmSync(target);
       return { stack: s.stack, file: s.file };
     }
-    writeFileSync(target, `${canonicalJson(result.state, 2)}\n`);
+    writeFileAtomicSync(target, `${canonicalJson(result.state, 2)}\n`);
     return { stack: s.stack, file: s.file, desiredStateFile: relative(cwd, target), ...summarize(result.state) };
   });
   const ok = !hasErrors(diagnostics);
