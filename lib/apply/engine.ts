@@ -26,7 +26,7 @@ import type { PlanAction, PlanDocument } from "../plan/types.js";
 import { ProviderError } from "../provider/errors.js";
 import { observe } from "../provider/observe.js";
 import type { ITenantProvider, TenantClock } from "../provider/provider.js";
-import { checkNotStale, checkPlanDocument, keysTouchedBy } from "./check-plan.js";
+import { checkNotStale, checkPlanDocument, keysTouchedBy, writeRefusal } from "./check-plan.js";
 import { actionLabel, execute, isReady, pointReader, type AttemptState, type EffectReader } from "./execute.js";
 import { JournalWriteError, MemoryJournal, type Journal, type JournalState } from "./journal.js";
 import { currentHolder } from "./lock.js";
@@ -98,7 +98,8 @@ export async function applyPlan(doc: PlanDocument, provider: ITenantProvider, op
     const readCtx: RetryContext = { policy, clock: provider.clock, random: seededRandom(options.seed ?? DEFAULTS.seed), onRetry: () => {} };
     const settle = new SettlePolicy(provider, options);
     const observed = (await withRetryOrThrow(readCtx, () => observe(provider))).value;
-    if (observed.tenant.id !== plan.tenantId) {
+    // a tenant is named by its id or one of its domains (a real tenant's id is a GUID; people write contoso.com)
+    if (observed.tenant.id.toLowerCase() !== plan.tenantId.toLowerCase() && !observed.tenant.domains.includes(plan.tenantId.toLowerCase())) {
       throw new UserError(
         `the plan is for tenant "${plan.tenantId}" but ${provider.name} is tenant "${observed.tenant.id}"; apply it to the tenant it was made for, or plan again`,
         "wrong_tenant",
@@ -135,7 +136,7 @@ export async function applyPlan(doc: PlanDocument, provider: ITenantProvider, op
         if (!(e instanceof Interrupted)) throw e;
       });
     }
-    const run = new Run(plan, provider, journal, options, policy, settle, prior, resumed);
+    const run = new Run(plan, provider, journal, options, policy, settle, prior, resumed, observed.tenant.domains);
     const results = await run.execute();
     const summary = summarize(results, performance.now() - started);
     const complete = summary.failed === 0 && summary.notStarted === 0;
@@ -289,6 +290,7 @@ class Run {
   private active = 0;
   private stopped = false;
   private fatal: unknown = null;
+  private readonly plan: PlanDocument;
   private resolveEnd: (() => void) | null = null;
 
   constructor(
@@ -300,7 +302,10 @@ class Run {
     private readonly settle: SettlePolicy,
     private readonly prior: Prior,
     private readonly resumed: boolean,
+    /** The tenant's accepted domains: no grant goes outside them, whatever the plan file says. */
+    private readonly domains: readonly string[],
   ) {
+    this.plan = plan;
     this.actions = plan.actions;
     const n = this.actions.length;
     this.results = new Array<ActionResult | undefined>(n);
@@ -552,6 +557,10 @@ class Run {
         : { ...base, status: "skipped", attempts: 0, durationMs: elapsed() };
     }
     if (action.type === "mailbox.wait") return this.poll(action, ctx, t0);
+    // the plan's own rules, read again right before the write: no deletion of a mailbox this stack does
+    // not own with removal=delete, no grant outside the tenant (a plan file is input, even a checked one)
+    const refused = await writeRefusal(this.plan, action, this.reader, this.domains).catch((e: unknown) => toActionError(e));
+    if (refused !== null) return { ...base, status: "failed", attempts: 0, durationMs: elapsed(), error: refused };
     let attempts = 0;
     let retriedAfterLag = false;
     const state = this.attemptState(ctx);

@@ -34,7 +34,7 @@ export function formatActionLine(n: number, total: number, action: PlanAction, r
   return `[${n}/${total}] ${result.status} ${actionLabel(action)} (${attempts}, ${result.durationMs} ms${how})${error}`;
 }
 
-const INTERRUPTED = "interrupted: letting running actions finish, starting nothing new (interrupt again to kill; the journal keeps what is done)";
+const INTERRUPTED = "interrupted: letting running actions finish, starting nothing new (interrupt again to hear what is left; a third interrupt exits at once; the journal keeps what is done)";
 
 function stoppingLine(action: PlanAction): string {
   return `stopping: ${actionLabel(action)} failed; letting running actions finish, starting nothing new`;

@@ -290,6 +290,21 @@ describe("apply checks the rules it can check itself, before any write", () => {
     expect((await applyPlan(own, tenant, FAST)).summary.done).toBe(1);
   });
 
+  it("re-reads the rule right before each write: a mailbox whose deletion tag is removed after the plan was checked is not deleted", async () => {
+    const tenant = contoso();
+    const own = await buildPlan(tenant, [{ type: "mailbox.delete", target: "events-2025@contoso.com" }]);
+    // the bulk read the stale check uses still shows the tag; the point read right before the write does not
+    const getMailbox = tenant.getMailbox.bind(tenant);
+    tenant.getMailbox = async (address: string) => {
+      const m = await getMailbox(address);
+      return m === null ? null : { ...m, managementTag: null };
+    };
+    const result = await applyPlan(own, tenant, FAST);
+    expect(result.summary.failed).toBe(1);
+    expect(result.actions[0]!.error).toMatchObject({ code: "PlanRuleViolated", kind: "precondition" });
+    expect(tenant.writes()).toEqual([]);
+  });
+
   it("a grant to a trustee outside the tenant's domains is refused before any write", async () => {
     const tenant = contoso();
     const forged = await buildPlan(tenant, [
