@@ -168,8 +168,9 @@ beforeAll(async () => {
   }
   planFile = join(root, "plan.json");
   writeFileSync(planFile, JSON.stringify(doc));
-  cases.push(...(await pool(crashPoints(reference).map((n) => () => crashAndResume(n)), 2)));
-}, 120_000);
+  // one case at a time: two at once beside the rest of the suite starved the children of CPU on a 2-core CI machine
+  cases.push(...(await pool(crashPoints(reference).map((n) => () => crashAndResume(n)), 1)));
+}, 240_000);
 
 afterAll(() => {
   bundle?.remove();
