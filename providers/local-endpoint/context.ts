@@ -5,7 +5,7 @@
  * under throttling, read lag). Protocol modules never touch node:http.
  */
 import type { SimulatedTenant } from "../simulated/index.js";
-import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser } from "../../lib/provider/observed.js";
+import type { ITenantProvider } from "../../lib/provider/provider.js";
 import type { Caller, Service, WireRequest, WireResponse } from "./wire.js";
 
 /** Where a request stands in the read-lag model (see consistency.ts). */
@@ -19,16 +19,10 @@ export interface ReadView {
  * changed by a write on another backend less than the read lag ago still show their state from before
  * that write. Same shapes and sorting as the provider contract (lib/provider/provider.ts).
  */
-export interface TenantReads {
-  readTenant(): Promise<ObservedTenantInfo>;
-  listSkus(): Promise<ObservedSku[]>;
-  listUsers(): Promise<ObservedUser[]>;
-  listMailboxes(): Promise<ObservedMailbox[]>;
-  listGrants(): Promise<ObservedGrant[]>;
-  getMailbox(address: string): Promise<ObservedMailbox | null>;
-  getUser(userPrincipalName: string): Promise<ObservedUser | null>;
-  getGrants(address: string): Promise<ObservedGrant[]>;
-}
+export type TenantReads = Pick<
+  ITenantProvider,
+  "readTenant" | "listSkus" | "listUsers" | "listMailboxes" | "listGrants" | "getMailbox" | "getUser" | "getGrants"
+>;
 
 /**
  * The objects a write touches, named so that the read-lag model can keep their pre-write state:
