@@ -59,6 +59,11 @@ describe("architecture", () => {
     expect(violations(files, under("lib/render/", "lib/plan/types", "lib/provider/observed", "lib/diagnostics/", "lib/private/", "diff"))).toEqual([]);
   });
 
+  it("keeps the reconcile loop on the planner, the apply engine and the provider contract, never an implementation or the CLI", () => {
+    const allowed = ["lib/reconcile/", "lib/plan/", "lib/apply/", "lib/provider/", "lib/model/", "lib/diagnostics/", "lib/private/", "node:"];
+    expect(violations(sourceFiles("lib/reconcile"), under(...allowed))).toEqual([]);
+  });
+
   it("keeps the provider contract free of implementations", () => {
     expect(violations(sourceFiles("lib/provider"), under("lib/provider/", "lib/model/", "lib/diagnostics/"))).toEqual([]);
   });

@@ -23,6 +23,7 @@ import { register as registerDrift } from "./commands/drift.js";
 import { register as registerExport } from "./commands/export.js";
 import { register as registerTenant } from "./commands/tenant.js";
 import { register as registerForceUnlock } from "./commands/force-unlock.js";
+import { register as registerReconcile } from "./commands/reconcile.js";
 import { register as registerDemo } from "./commands/demo.js";
 import { register as registerDoctor } from "./commands/doctor.js";
 
@@ -35,6 +36,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerExport,
   registerTenant,
   registerForceUnlock,
+  registerReconcile,
   registerDemo,
   registerDoctor,
 ];
