@@ -5,10 +5,12 @@
  * released, and the next cycle finishes the job with every write once).
  */
 import { existsSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startCli, runCli } from "../cli/cli-child.js";
+import type { ReconcileStatus } from "../../lib/reconcile/status.js";
 import { SimulatedTenant } from "../../providers/simulated/index.js";
 import { convergedWorld, type World } from "./world.js";
 
@@ -33,6 +35,22 @@ function freePort(): Promise<number> {
   });
 }
 
+/** An HTTP server on 127.0.0.1 that keeps every status POSTed to it. */
+async function webhookReceiver(): Promise<{ url: string; received: ReconcileStatus[]; close: () => Promise<void> }> {
+  const received: ReconcileStatus[] = [];
+  const server = createHttpServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8").on("data", (c: string) => (body += c));
+    req.on("end", () => {
+      received.push(JSON.parse(body) as ReconcileStatus);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 const PEOPLE = ["frank.moss@contoso.com", "gina.rossi@contoso.com", "dev.patel@contoso.com", "carla.diaz@contoso.com", "erin.kim@contoso.com"];
 
 describe("exoform reconcile --once", () => {
@@ -41,10 +59,17 @@ describe("exoform reconcile --once", () => {
     const report = await runCli(w.args("--once"), { cwd: w.dir });
     expect(report.code, report.stderr).toBe(2);
     expect(report.stderr).toContain("reconcile cycle 1: 1 planned (security 1, access 0, review 0); 1 remain");
-    const heal = await runCli(w.args("--once", "--heal", "security"), { cwd: w.dir });
-    expect(heal.code, heal.stderr).toBe(0);
-    expect(heal.stderr).toContain("healed: Frank Moss (frank.moss@contoso.com) loses FullAccess");
-    expect(existsSync(join(w.dir, ".exoform/reconcile/status.json"))).toBe(true);
+    const hook = await webhookReceiver();
+    try {
+      const heal = await runCli(w.args("--once", "--heal", "security", "--webhook", hook.url), { cwd: w.dir });
+      expect(heal.code, heal.stderr).toBe(0);
+      expect(heal.stderr).toContain("healed: Frank Moss (frank.moss@contoso.com) loses FullAccess");
+      expect(existsSync(join(w.dir, ".exoform/reconcile/status.json"))).toBe(true);
+      // the first cycle's conditions are news: the webhook got the status document
+      expect(hook.received.map((s) => [s.cycle, s.remaining, s.healed.length])).toEqual([[1, 0, 1]]);
+    } finally {
+      await hook.close();
+    }
   });
 
   it("exits 1 on a desired state it cannot read, with the error and no stack trace", async () => {
