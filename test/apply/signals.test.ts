@@ -132,11 +132,10 @@ describe("exoform apply stopped by a signal", () => {
     const child = startCli(APPLY, { cwd: s.dir });
     // the new mailboxes were created first: their waits are polling now
     await child.waitFor(/^\[10\/\d+\] done /m);
-    const signalledAt = Date.now();
     child.kill("SIGTERM");
+    // sitting out the wait would take 5 minutes of real time, far past the test's timeout: no wall-clock threshold needed
     const out = await child.done;
 
-    expect(Date.now() - signalledAt).toBeLessThan(5000);
     expect(out.code, out.stderr).toBe(143);
     expect(out.stdout).toMatch(/Not started:\n(?: {2}.*\n)*? {2}ceo-office@contoso\.com:mailbox\.wait:provisioned\n/);
     expect(out.stderr).toContain(`To resume, run: ${RESUME_COMMAND}\n`);
@@ -160,12 +159,9 @@ describe("exoform apply stopped by a signal", () => {
   it("on a third signal: exits at once, removing the lock file, and says how to resume; the resume settles the writes left in flight", async () => {
     const s = await scenario(4000);
     const child = await interruptTwice(s, "SIGINT");
-    const forcedAt = Date.now();
     child.kill("SIGINT");
     const out = await child.done;
 
-    // it did not wait for the writes in flight (each takes 4 s)
-    expect(Date.now() - forcedAt).toBeLessThan(3000);
     expect(out.code, out.stderr).toBe(130);
     expect(out.stderr).toContain("received SIGINT a third time: exiting now");
     expect(out.stderr).toMatch(/The tenant lock \(.*tenant\.db\.lock\) is released\./);
@@ -175,6 +171,9 @@ describe("exoform apply stopped by a signal", () => {
     const { state, text } = await journalOf(s);
     expect(state.begun).toBe(true);
     expect(text.endsWith("\n")).toBe(true);
+    // it did not wait for the writes in flight (each takes 4 s): some started and never finished
+    const finished = new Set(state.entries.filter((e) => e.t !== "started").map((e) => e.id));
+    expect(state.entries.filter((e) => e.t === "started" && !finished.has(e.id)).length).toBeGreaterThan(0);
     await resumeConverges(s);
   });
 });

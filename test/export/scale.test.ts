@@ -35,14 +35,12 @@ describe(`exporting a generated tenant of ${MAILBOXES} shared mailboxes`, () => 
     process.stdout.write(`export of ${MAILBOXES} mailboxes: ${exportMs.toFixed(0)} ms\n`);
   });
 
-  it("plans no change, without notes, and in well under ten seconds", () => {
-    const started = performance.now();
+  it("plans no change, without notes (the time it takes is a bench figure, not an assertion)", () => {
     const doc = plan(result.desired, observed);
     expect(doc.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(doc.actions).toEqual([]);
     expect(result.diagnostics).toEqual([]);
     expect(result.desired.sharedMailboxes).toHaveLength(MAILBOXES);
-    expect(exportMs + performance.now() - started).toBeLessThan(10_000);
   });
 
   it("is exactly the generator's own desired state", () => {

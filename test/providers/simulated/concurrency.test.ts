@@ -120,7 +120,7 @@ describe("readers and writers in several processes", () => {
     const lock = holdWriteLock(t.path);
     let whileLocked: Awaited<ReturnType<typeof everyRead>>;
     let fixtureWhileLocked: ReturnType<SimulatedTenant["exportFixture"]>;
-    const started = Date.now();
+    // the lock is released only after the reads: a reader that waited for it would fail with TenantBusy, not pass slowly
     try {
       const reader = open(t.path);
       whileLocked = await everyRead(reader);
@@ -129,7 +129,6 @@ describe("readers and writers in several processes", () => {
     } finally {
       lock.release();
     }
-    expect(Date.now() - started).toBeLessThan(2000); // no waiting for the lock either
     // the events as read while the lock was held
     expect(whileLocked.users.map((u) => u.userPrincipalName)).not.toContain("ivy.chen@contoso.com");
     expect(whileLocked.users.map((u) => u.userPrincipalName)).not.toContain("jack.hale@contoso.com");

@@ -106,10 +106,9 @@ describe("latency and the clock", () => {
     const t = tenants.contoso();
     t.setFaults({ latencyMs: 2 * MINUTE });
     const before = t.nowMs();
-    const started = Date.now();
+    // a real wait of two minutes would outlast the test's timeout: no wall-clock threshold needed
     await t.addRecipientPermission("support@contoso.com", "ben.ortiz@contoso.com");
     expect(t.nowMs() - before).toBe(2 * MINUTE);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it("keeps virtual time in the file, so another process sees the advanced clock", () => {
