@@ -4,7 +4,16 @@
  * users fix everything in one pass.
  */
 
-export type Severity = "error" | "warning";
+/**
+ * "error" stops a plan; "warning" is a risk worth reading; "info" is a note
+ * that changes nothing but tells the reviewer what the plan means (a mailbox
+ * kept after leaving the code, what permissionsMode "additive" keeps), as
+ * Terraform's `removed` block is shown.
+ */
+export type Severity = "error" | "warning" | "info";
+
+/** Most severe first: the order every output lists them in. */
+export const SEVERITY_ORDER: readonly Severity[] = ["error", "warning", "info"];
 
 export interface Diagnostic {
   readonly severity: Severity;
@@ -28,9 +37,9 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.severity}: ${where ? `${where}: ` : ""}${d.message} [${d.code}]`;
 }
 
-/** Sorted errors first, then by target, code, location, message: a stable, readable order. */
+/** Sorted errors first, then warnings, then notes, each by target, code, location, message: a stable, readable order. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  const rank = (s: Severity) => (s === "error" ? 0 : 1);
+  const rank = (s: Severity) => SEVERITY_ORDER.indexOf(s);
   return [...list].sort(
     (a, b) =>
       rank(a.severity) - rank(b.severity) ||

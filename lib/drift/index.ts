@@ -8,6 +8,7 @@
  * text, markdown or json; it never reads the tenant.
  */
 export * from "./types.js";
-export { detectDrift, restoreWindow, type DriftOptions } from "./detect.js";
+export { detectDrift, type DriftOptions } from "./detect.js";
+export { restoreWindow } from "./existence.js";
 export { IgnoreMatcher, parseIgnoreRules, unknownIgnoreFields, isDriftField, type IgnoreRule } from "./ignore.js";
 export { renderDrift, driftSummaryLine, DRIFT_FORMATS, type DriftFormat, type DriftRenderOptions } from "./render.js";

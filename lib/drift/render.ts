@@ -43,6 +43,14 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** "3 shared mailboxes in the tenant no stack declares (information, not drift; --unmanaged lists them)", or undefined. */
+export function unmanagedLine(report: DriftReport): string | undefined {
+  const u = report.unmanaged;
+  if (u === undefined) return undefined;
+  const list = u.mailboxes !== undefined ? "" : "; exoform drift --unmanaged lists them, exoform export adopts them";
+  return `${plural(u.count, "shared mailbox", "shared mailboxes")} in the tenant no stack declares (information, not drift${list})`;
+}
+
 function formatValue(v: DriftValue): string {
   if (Array.isArray(v)) return v.length === 0 ? "(none)" : v.join(", ");
   return String(v);
@@ -69,6 +77,8 @@ function renderText(report: DriftReport, color: boolean): string {
     paint(`exoform drift: stack ${clean(report.stack)}, tenant ${clean(report.tenantId)}, observed ${report.observedAt}`, "bold"),
     driftSummaryLine(report),
   ];
+  const unmanaged = unmanagedLine(report);
+  if (unmanaged !== undefined) lines.push(paint(unmanaged, "dim"));
   for (const [mailbox, items] of groupByMailbox(report.items)) {
     lines.push("", paint(clean(mailbox), "bold"));
     for (const i of items) {
@@ -80,6 +90,10 @@ function renderText(report: DriftReport, color: boolean): string {
   if (report.pendingItems.length > 0) {
     lines.push("", paint("pending (not drift: the next apply does these)", "dim"));
     for (const p of report.pendingItems) lines.push(`  ${clean(p.mailbox)}: ${clean(p.message)}`);
+  }
+  if (report.unmanaged?.mailboxes !== undefined) {
+    lines.push("", paint("unmanaged (no stack declares them; information, not drift)", "dim"));
+    for (const address of report.unmanaged.mailboxes) lines.push(`  ${clean(address)}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -100,6 +114,8 @@ function renderMarkdown(report: DriftReport): string {
     "",
     `Tenant ${md(report.tenantId)}, observed ${report.observedAt}, desired ${report.desiredDigest.slice(0, 19)}.`,
   ];
+  const unmanaged = unmanagedLine(report);
+  if (unmanaged !== undefined) lines.push("", `${md(unmanaged)}.`);
   if (report.drifted) {
     lines.push("", "| severity | mailbox | field | trustee | expected | actual | code |", "|---|---|---|---|---|---|---|");
     for (const i of report.items) {
@@ -116,6 +132,11 @@ function renderMarkdown(report: DriftReport): string {
   if (report.pendingItems.length > 0) {
     lines.push("", `<details><summary>${report.pending} pending (not drift: the next apply does these)</summary>`, "");
     for (const p of report.pendingItems) lines.push(`- ${md(p.mailbox)}: ${md(p.message)}`);
+    lines.push("", "</details>");
+  }
+  if (report.unmanaged?.mailboxes !== undefined) {
+    lines.push("", `<details><summary>${report.unmanaged.count} unmanaged (no stack declares them; information, not drift)</summary>`, "");
+    for (const address of report.unmanaged.mailboxes) lines.push(`- ${md(address)}`);
     lines.push("", "</details>");
   }
   return `${lines.join("\n")}\n`;

@@ -6,69 +6,15 @@ import type { Right } from "../provider/observed.js";
 
 export const DRIFT_FORMAT_VERSION = 1;
 
-export type DriftSeverity = "critical" | "high" | "medium" | "low";
-
-/** Most severe first: the order of the summary, the renderers and the sort. */
-export const SEVERITIES: readonly DriftSeverity[] = ["critical", "high", "medium", "low"];
-
-/**
- * The fields an item can name; also what an ignore rule's `field` may say.
- * Grants use the desired-state names (fullAccess, sendAs, sendOnBehalf);
- * `mailbox` is the mailbox's existence (deleted, gone).
- */
-export const DRIFT_FIELDS = [
-  "mailbox",
-  "type",
-  "accountEnabled",
-  "license",
-  "displayName",
-  "alias",
-  "litigationHold",
-  "archive",
-  "fullAccess",
-  "sendAs",
-  "sendOnBehalf",
-] as const;
-export type DriftField = (typeof DRIFT_FIELDS)[number];
-
-/** Stable codes, one per kind of drift. Adding one is backwards-compatible; renaming one is not. */
-export type DriftCode =
-  /** The shared mailbox's anchor account is in the recycle bin (R2.1, R2.3). */
-  | "anchor_deleted"
-  /** The mailbox is soft-deleted while its account is not (or it is a person's mailbox). */
-  | "mailbox_deleted"
-  /** Neither the mailbox nor its account exists any more, live or soft-deleted (purged). */
-  | "mailbox_gone"
-  /** A shared mailbox is a user mailbox again (hybrid sync overwrite R6.3, or an admin). */
-  | "mailbox_reverted_to_user"
-  /** A mailbox the code turns back into a person's mailbox is shared again. */
-  | "mailbox_reverted_to_shared"
-  /** Sign-in is enabled on a shared mailbox's account (R4.1). */
-  | "signin_enabled"
-  /** Sign-in is blocked on a person's mailbox the code gave back (userMailboxes). */
-  | "signin_blocked"
-  /** The license the code declares is gone. */
-  | "license_removed"
-  /** The mailbox's licenses no longer cover its size, hold or archive (R1.4-R1.6). */
-  | "license_insufficient"
-  /** A license the code does not declare was assigned. */
-  | "license_unexpected"
-  | "display_name_changed"
-  | "alias_changed"
-  | "litigation_hold_disabled"
-  | "litigation_hold_enabled"
-  | "archive_disabled"
-  | "archive_enabled"
-  /** A grant the code does not declare was added (authoritative mode only). */
-  | "grant_added"
-  /** A grant the code declares was removed. */
-  | "grant_removed"
-  /** A FullAccess grant's autoMapping differs from the code. */
-  | "automapping_changed"
-  /** A trustee the code grants a right to is soft-deleted: the grant is dead and the plan refuses it (R3.7). */
-  | "trustee_deleted"
-  /** A trustee the code grants a right to is not a user any more, live or deleted (purged). */
-  | "trustee_gone";
+export {
+  DRIFT_CODES,
+  DRIFT_FIELDS,
+  SEVERITIES,
+  type DriftCode,
+  type DriftField,
+  type DriftSeverity,
+} from "../compare/vocabulary.js";
+import type { DriftCode, DriftField, DriftSeverity } from "../compare/vocabulary.js";
 
 /** A JSON value, as expected/actual carry it. */
 export type DriftValue = string | number | boolean | null | readonly string[];
@@ -135,4 +81,17 @@ export interface DriftReport {
   readonly summary: DriftSummary;
   /** True when items is not empty. */
   readonly drifted: boolean;
+  /** Shared mailboxes no stack declares; absent when there are none. */
+  readonly unmanaged?: UnmanagedMailboxes;
+}
+
+/**
+ * The tenant's live shared mailboxes that no stack declares (not declared in
+ * this desired state, no exoform management tag): information for adoption,
+ * never drift, never in the exit code.
+ */
+export interface UnmanagedMailboxes {
+  readonly count: number;
+  /** Their addresses, sorted; only when asked for (`exoform drift --unmanaged`). */
+  readonly mailboxes?: readonly string[];
 }

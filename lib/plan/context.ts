@@ -1,68 +1,17 @@
 /**
  * The planner's working state for one plan: the observation indexed once
- * (maps by address, UPN and id, so nothing is scanned per mailbox), the
- * actions and diagnostics collected so far, and the seat pool that licence
- * assignments draw from in plan order.
+ * (lib/compare/observed-index.ts, shared with drift), the actions and
+ * diagnostics collected so far, and the seat pool that licence assignments
+ * draw from in plan order.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { capabilitiesOfSkus, type ExchangeCapabilities } from "../model/licensing.js";
 import type { CanonicalDesiredState, CanonicalUserMailbox } from "../model/normalize.js";
-import type {
-  ObservedGrant,
-  ObservedMailbox,
-  ObservedSku,
-  ObservedState,
-  ObservedUser,
-} from "../provider/observed.js";
+import { indexObserved, type ObservedIndex } from "../compare/observed-index.js";
+import type { ObservedSku, ObservedState } from "../provider/observed.js";
 import { actionId } from "./ids.js";
+import { declaredGrantsByTrustee, type DeclaredGrant } from "./leaver.js";
 import type { AccessChange, ActionParams, ActionType, PlanAction } from "./types.js";
-
-export interface ObservedIndex {
-  /** Live users by UPN. */
-  readonly users: ReadonlyMap<string, ObservedUser>;
-  /** Soft-deleted users by UPN (several may share one). */
-  readonly deletedUsers: ReadonlyMap<string, readonly ObservedUser[]>;
-  readonly usersById: ReadonlyMap<string, ObservedUser>;
-  /** Live mailboxes by address. */
-  readonly mailboxes: ReadonlyMap<string, ObservedMailbox>;
-  /** Soft-deleted mailboxes by address. */
-  readonly deletedMailboxes: ReadonlyMap<string, readonly ObservedMailbox[]>;
-  readonly grants: ReadonlyMap<string, readonly ObservedGrant[]>;
-  readonly skus: ReadonlyMap<string, ObservedSku>;
-  readonly servicePlansBySku: ReadonlyMap<string, readonly string[]>;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-export function indexObserved(observed: ObservedState): ObservedIndex {
-  const users = new Map<string, ObservedUser>();
-  const deletedUsers = new Map<string, ObservedUser[]>();
-  const usersById = new Map<string, ObservedUser>();
-  for (const u of observed.users) {
-    usersById.set(u.id, u);
-    if (u.deletedAt === null) users.set(u.userPrincipalName, u);
-    else push(deletedUsers, u.userPrincipalName, u);
-  }
-  const mailboxes = new Map<string, ObservedMailbox>();
-  const deletedMailboxes = new Map<string, ObservedMailbox[]>();
-  for (const m of observed.mailboxes) {
-    if (m.deletedAt === null) mailboxes.set(m.address, m);
-    else push(deletedMailboxes, m.address, m);
-  }
-  const grants = new Map<string, ObservedGrant[]>();
-  for (const g of observed.grants) push(grants, g.mailbox, g);
-  const skus = new Map<string, ObservedSku>();
-  const servicePlansBySku = new Map<string, readonly string[]>();
-  for (const s of observed.skus) {
-    skus.set(s.skuPartNumber, s);
-    servicePlansBySku.set(s.skuPartNumber, s.servicePlans);
-  }
-  return { users, deletedUsers, usersById, mailboxes, deletedMailboxes, grants, skus, servicePlansBySku };
-}
 
 /** What one planned action is, before the planner orders it. */
 export interface ActionDraft {
@@ -117,7 +66,9 @@ export class SeatPool {
 
   /** A planned removal (`actionId`) frees a seat of `sku` once it has run. */
   release(sku: string, id: string): void {
-    push(this.released, sku, id);
+    const list = this.released.get(sku);
+    if (list) list.push(id);
+    else this.released.set(sku, [id]);
   }
 
   /** "EXCHANGESTANDARD (6 prepaid, 6 consumed)" for messages. */
@@ -146,6 +97,7 @@ export class PlanContext {
   readonly deletedByPlan = new Map<string, string>();
   private readonly ids = new Set<string>();
   private readonly capsCache = new Map<string, ExchangeCapabilities>();
+  private grantsByTrustee: ReadonlyMap<string, readonly DeclaredGrant[]> | undefined;
 
   constructor(
     readonly desired: CanonicalDesiredState,
@@ -187,6 +139,16 @@ export class PlanContext {
 
   warn(code: string, target: string, message: string): void {
     this.diagnostics.push({ severity: "warning", code, target, message });
+  }
+
+  /** A note: changes nothing, tells the reviewer what the plan means. */
+  note(code: string, target: string, message: string): void {
+    this.diagnostics.push({ severity: "info", code, target, message });
+  }
+
+  /** The code's grants by trustee, built on first use (only conversions ask: leaver.ts). */
+  declaredGrantsByTrustee(): ReadonlyMap<string, readonly DeclaredGrant[]> {
+    return (this.grantsByTrustee ??= declaredGrantsByTrustee(this.desired));
   }
 
   /** Exchange capabilities of a set of SKUs (cached by the sorted list). */

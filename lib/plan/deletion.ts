@@ -9,16 +9,14 @@
  * soft-delete it (R2.3).
  */
 import { formatBytes } from "../model/licensing.js";
-import { parseManagementTag } from "../model/management-tag.js";
+import { deletableByStack } from "../compare/mailbox.js";
 import type { ObservedMailbox } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
 import type { AccessChange } from "./types.js";
 
-/** Whether `m` is a live shared mailbox this stack created with removalPolicy "delete". */
+/** Whether `m` is a live shared mailbox this stack created with removalPolicy "delete" (lib/compare, as drift reads it). */
 export function isDeletable(ctx: PlanContext, m: ObservedMailbox): boolean {
-  if (m.deletedAt !== null || m.type !== "shared") return false;
-  const tag = parseManagementTag(m.managementTag);
-  return tag !== null && tag.stack === ctx.desired.stack && tag.removal === "delete";
+  return deletableByStack(m, ctx.desired.stack);
 }
 
 export function planDeletion(ctx: PlanContext, m: ObservedMailbox): void {

@@ -48,7 +48,12 @@ export function summarize(actions: readonly PlanAction[], diagnostics: readonly 
     }
   }
   let errors = 0;
-  for (const d of diagnostics) if (d.severity === "error") errors++;
+  let warnings = 0;
+  // notes (severity "info") are neither: they change nothing and need no one's attention
+  for (const d of diagnostics) {
+    if (d.severity === "error") errors++;
+    else if (d.severity === "warning") warnings++;
+  }
   return {
     actions: actions.length,
     create,
@@ -58,7 +63,7 @@ export function summarize(actions: readonly PlanAction[], diagnostics: readonly 
     accessGained,
     accessLost,
     errors,
-    warnings: diagnostics.length - errors,
+    warnings,
   };
 }
 

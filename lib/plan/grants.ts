@@ -6,9 +6,10 @@
  * users of the tenant (R3.7, R3.8).
  */
 import type { CanonicalSharedMailbox } from "../model/normalize.js";
-import type { ObservedGrant, Right } from "../provider/observed.js";
+import type { GrantComparison, RightComparison } from "../compare/grants.js";
+import { trusteeState } from "../compare/observed-index.js";
+import type { Right } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
-import type { AccessChange } from "./types.js";
 import { MAX_FULL_ACCESS_ENTRIES, SUPPORTED_CONCURRENT_USERS } from "../model/service-rules.js";
 
 /** Above this many direct FullAccess members, Outlook use becomes unreliable (R3.9: about 25 concurrent users). */
@@ -16,90 +17,82 @@ export const FULL_ACCESS_WARN = SUPPORTED_CONCURRENT_USERS;
 /** Add-MailboxPermission refuses more than 500 ACEs on one mailbox (R3.9). */
 export const FULL_ACCESS_MAX = MAX_FULL_ACCESS_ENTRIES;
 
-const RIGHTS: readonly Right[] = ["FullAccess", "SendAs", "SendOnBehalf"];
-
-function desiredOf(spec: CanonicalSharedMailbox, right: Right): Map<string, boolean> {
-  switch (right) {
-    case "FullAccess":
-      return new Map(spec.fullAccess.map((g) => [g.trustee, g.autoMapping]));
-    case "SendAs":
-      return new Map(spec.sendAs.map((t) => [t, true]));
-    case "SendOnBehalf":
-      return new Map(spec.sendOnBehalf.map((t) => [t, true]));
-  }
-}
-
 function verb(right: Right): string {
   return right === "FullAccess" ? "FullAccess to" : `${right} on`;
 }
 
 /**
- * Plan grants and revokes on `spec.address`, whose current grants are
- * `current`; every write waits for `ready` (the mailbox exists, is shared and
- * is provisioned).
+ * The checks every declared grant answers to, changed or not: the FullAccess
+ * count (R3.9) and each trustee a live user (R3.7, R3.8). Returns, per
+ * trustee, whether grants to them may be planned.
+ */
+export function checkGrants(ctx: PlanContext, spec: CanonicalSharedMailbox, cmp: GrantComparison): ReadonlyMap<string, boolean> {
+  const checked = new Map<string, boolean>();
+  for (const r of cmp.rights) {
+    if (r.right === "FullAccess") checkMemberCount(ctx, spec, r);
+    for (const trustee of r.want.keys()) checkTrustee(ctx, spec.address, r.right, trustee, checked);
+  }
+  return checked;
+}
+
+/**
+ * Plan the grants and revokes that close `cmp` (lib/compare/grants.ts) on
+ * `spec.address`; every write waits for `ready` (the mailbox exists, is
+ * shared and is provisioned).
  */
 export function planGrants(
   ctx: PlanContext,
   spec: CanonicalSharedMailbox,
-  current: readonly ObservedGrant[],
+  cmp: GrantComparison,
   ready: () => readonly string[],
 ): void {
   const address = spec.address;
-  const byRight = new Map<Right, Map<string, ObservedGrant>>(RIGHTS.map((r) => [r, new Map()]));
-  for (const g of current) byRight.get(g.right)?.set(g.trustee, g);
-  const checked = new Map<string, boolean>();
+  const checked = checkGrants(ctx, spec, cmp);
   // a grant also depends on its trustee being a live user (R3.7): its user object is recorded too, so a
   // trustee deleted after planning makes the saved plan stale instead of failing halfway (decision 0005)
   const fp = [`mailbox:${address}`, `grants:${address}`];
 
-  for (const right of RIGHTS) {
-    const want = desiredOf(spec, right);
-    const have = byRight.get(right)!;
-    if (right === "FullAccess") checkMemberCount(ctx, spec, want, have);
-    for (const [trustee, autoMapping] of want) {
-      if (!checkTrustee(ctx, address, right, trustee, checked)) continue;
-      const existing = have.get(trustee);
-      // already granted as declared: the common case at scale, so nothing is built for it. An autoMapping
-      // the provider cannot read (Microsoft's service never returns it) is taken as declared, never as drift
-      if (existing !== undefined && (right !== "FullAccess" || existing.autoMapping === undefined || existing.autoMapping === autoMapping)) continue;
-      const grantParams = right === "FullAccess" ? { right, trustee, autoMapping } : { right, trustee };
-      const mapping = right === "FullAccess" ? (autoMapping ? ", with Outlook automapping" : ", without Outlook automapping") : "";
-      if (existing === undefined) {
-        const access: AccessChange[] = [{ mailbox: address, principal: trustee, right, change: "gain" }];
-        ctx.add({
-          type: "permission.grant",
-          target: address,
-          params: grantParams,
-          dependsOn: ready(),
-          reason: "grant_declared",
-          description: `${ctx.person(trustee)} gains ${verb(right)} ${address}${mapping}`,
-          access,
-          fingerprint: [...fp, `user:${trustee}`],
-        });
-      } else if (right === "FullAccess" && existing.autoMapping !== autoMapping) {
-        const revoke = ctx.add({
-          type: "permission.revoke",
-          target: address,
-          params: { right, trustee },
-          dependsOn: ready(),
-          reason: "automapping_changed",
-          description: `Remove the FullAccess grant of ${ctx.person(trustee)} on ${address} so it can be re-added${mapping} (an automapping change needs remove and re-add)`,
-          fingerprint: fp,
-        });
-        ctx.add({
-          type: "permission.grant",
-          target: address,
-          params: grantParams,
-          dependsOn: [...ready(), revoke],
-          reason: "automapping_changed",
-          description: `${ctx.person(trustee)} keeps FullAccess to ${address}, re-granted${mapping}`,
-          fingerprint: [...fp, `user:${trustee}`],
-        });
-      }
+  for (const { right, want, missing, remapped, extra } of cmp.rights) {
+    const mapping = (autoMapping: boolean | undefined) =>
+      right === "FullAccess" ? (autoMapping ? ", with Outlook automapping" : ", without Outlook automapping") : "";
+    const params = (trustee: string) => (right === "FullAccess" ? { right, trustee, autoMapping: want.get(trustee)! } : { right, trustee });
+    for (const trustee of missing) {
+      if (!checked.get(trustee)) continue;
+      ctx.add({
+        type: "permission.grant",
+        target: address,
+        params: params(trustee),
+        dependsOn: ready(),
+        reason: "grant_declared",
+        description: `${ctx.person(trustee)} gains ${verb(right)} ${address}${mapping(want.get(trustee))}`,
+        access: [{ mailbox: address, principal: trustee, right, change: "gain" }],
+        fingerprint: [...fp, `user:${trustee}`],
+      });
     }
-    if (spec.permissionsMode !== "authoritative") continue;
-    for (const [trustee] of [...have].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      if (want.has(trustee)) continue;
+    // an autoMapping change is a revoke then a grant (R3.5)
+    for (const trustee of remapped) {
+      if (!checked.get(trustee)) continue;
+      const revoke = ctx.add({
+        type: "permission.revoke",
+        target: address,
+        params: { right, trustee },
+        dependsOn: ready(),
+        reason: "automapping_changed",
+        description: `Remove the FullAccess grant of ${ctx.person(trustee)} on ${address} so it can be re-added${mapping(want.get(trustee))} (an automapping change needs remove and re-add)`,
+        fingerprint: fp,
+      });
+      ctx.add({
+        type: "permission.grant",
+        target: address,
+        params: params(trustee),
+        dependsOn: [...ready(), revoke],
+        reason: "automapping_changed",
+        description: `${ctx.person(trustee)} keeps FullAccess to ${address}, re-granted${mapping(want.get(trustee))}`,
+        fingerprint: [...fp, `user:${trustee}`],
+      });
+    }
+    if (!cmp.authoritative) continue;
+    for (const trustee of extra) {
       ctx.add({
         type: "permission.revoke",
         target: address,
@@ -121,10 +114,11 @@ type TrusteeStatus = "ok" | "unlicensed" | "deleted" | "missing" | "deleted_by_p
 function trusteeStatus(ctx: PlanContext, trustee: string): TrusteeStatus {
   let status = ctx.trustees.get(trustee);
   if (status === undefined) {
-    const user = ctx.ix.users.get(trustee);
-    if (user === undefined) status = (ctx.ix.deletedUsers.get(trustee)?.length ?? 0) > 0 ? "deleted" : "missing";
+    // live, soft-deleted or gone: as drift reads it (lib/compare)
+    const state = trusteeState(ctx.ix, trustee);
+    if (state.kind !== "live") status = state.kind;
     else if (ctx.deletedByPlan.has(trustee)) status = "deleted_by_plan";
-    else status = ctx.capabilities(user.licenses).exchange || licensedByThisPlan(ctx, trustee) ? "ok" : "unlicensed";
+    else status = ctx.capabilities(state.user.licenses).exchange || licensedByThisPlan(ctx, trustee) ? "ok" : "unlicensed";
     ctx.trustees.set(trustee, status);
   }
   return status;
@@ -172,14 +166,9 @@ function licensedByThisPlan(ctx: PlanContext, upn: string): boolean {
   return spec !== undefined && spec.license !== "none" && ctx.capabilities([spec.license]).exchange;
 }
 
-function checkMemberCount(
-  ctx: PlanContext,
-  spec: CanonicalSharedMailbox,
-  want: ReadonlyMap<string, boolean>,
-  have: ReadonlyMap<string, ObservedGrant>,
-): void {
-  let count = want.size;
-  if (spec.permissionsMode === "additive") for (const t of have.keys()) if (!want.has(t)) count++;
+function checkMemberCount(ctx: PlanContext, spec: CanonicalSharedMailbox, r: RightComparison): void {
+  let count = r.want.size;
+  if (spec.permissionsMode === "additive") count += r.extra.length;
   if (count > FULL_ACCESS_MAX) {
     ctx.error(
       "too_many_full_access",

@@ -5,6 +5,7 @@
  * without the licence its content or holds require.
  */
 import { addonWithoutExchangePlan, licenseShortfall, type MailboxNeeds } from "../model/licensing.js";
+import { compareLicenses } from "../compare/mailbox.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { PlanContext } from "./context.js";
 
@@ -95,12 +96,9 @@ export interface LicenseSteps {
  */
 export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): LicenseSteps {
   const { address, upn, desired } = input;
-  if (!checkSkuExists(ctx, address, desired) || !checkLicenseStandsAlone(ctx, address, desired)) return { ok: false, assigns: [], removals: [] };
-  const final = desired === "none" ? [] : [desired];
-  if (!checkFinalLicense(ctx, address, desired, input.needs)) return { ok: false, assigns: [], removals: [] };
-
-  const held = new Set(input.current);
-  const toAssign: Array<{ sku: string; temporary: boolean }> = final.filter((s) => !held.has(s)).map((sku) => ({ sku, temporary: false }));
+  if (!checkDeclaredLicense(ctx, address, desired, input.needs)) return { ok: false, assigns: [], removals: [] };
+  const { expected: final, missing, extra } = compareLicenses({ license: desired }, input.current);
+  const toAssign: Array<{ sku: string; temporary: boolean }> = missing.map((sku) => ({ sku, temporary: false }));
   if (input.conversion && !ctx.capabilities([...input.current, ...final]).exchange) {
     // A seat free now first; only then one an earlier removal in this plan frees (which serialises the two).
     const candidates = exchangeSkusByPreference(ctx);
@@ -169,7 +167,7 @@ export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): L
     }
   }
   const removals = [
-    ...input.current.filter((s) => !finalSet.has(s) && !replaced.has(s)).map((sku) => ({ sku, temporary: false })),
+    ...extra.filter((s) => !replaced.has(s)).map((sku) => ({ sku, temporary: false })),
     ...toAssign.filter((a) => a.temporary),
   ];
   return { ok, assigns, removals };
@@ -207,6 +205,11 @@ export function mutuallyExclusive(ctx: PlanContext, a: string, b: string): boole
   const ca = ctx.capabilities([a]);
   const cb = ctx.capabilities([b]);
   return ca.exchange && cb.exchange && ca.plan2 !== cb.plan2;
+}
+
+/** The declared licence is the tenant's, stands alone, and covers what the mailbox will need; errors saying why not. */
+export function checkDeclaredLicense(ctx: PlanContext, address: string, license: string, needs: MailboxNeeds): boolean {
+  return checkSkuExists(ctx, address, license) && checkLicenseStandsAlone(ctx, address, license) && checkFinalLicense(ctx, address, license, needs);
 }
 
 /** The declared licence must cover what the mailbox needs (R1.4-R1.6); an error spelling out the fix if not. */

@@ -1,44 +1,21 @@
 /**
- * Steps shared by every mailbox path: the settings update (display name,
- * alias, hold, archive, management tag) and the messages for directory-synced
- * accounts, which the cloud cannot change (R4.4, R6.1-R6.3).
+ * Steps shared by every mailbox path: the settings update (the fields of
+ * lib/compare/settings.ts, and the management tag) and the messages for
+ * directory-synced accounts, which the cloud cannot change (R4.4, R6.1-R6.3).
  */
-import { parseManagementTag } from "../model/management-tag.js";
+import type { SettingDifference } from "../compare/settings.js";
+import type { TagComparison } from "../compare/mailbox.js";
 import type { PlanContext } from "./context.js";
 
-/** The settings exoform manages on a mailbox, as they are (or will be, right after create/restore). */
-export interface MailboxFields {
-  readonly displayName: string;
-  readonly alias: string;
-  readonly litigationHold: boolean;
-  readonly archive: boolean;
-  readonly managementTag: string | null;
-  readonly sizeBytes: number;
-}
-
-export interface DesiredFields {
-  readonly displayName?: string;
-  readonly alias?: string;
-  readonly litigationHold?: boolean;
-  readonly archive?: boolean;
-  /** The tag the mailbox must carry; null: no deletion tag of this stack (other values are left alone). */
-  readonly managementTag: string | null;
-}
-
-const REASON: Readonly<Record<string, string>> = {
-  displayName: "display_name_differs",
-  alias: "alias_differs",
-  litigationHold: "litigation_hold_differs",
-  archive: "archive_differs",
-  managementTag: "management_tag_differs",
-};
-
-/** One mailbox.update for every managed field that differs; undefined when none does. */
+/**
+ * One mailbox.update for every managed setting that differs (`settings`, from
+ * compareSettings) and the management tag; undefined when none does.
+ */
 export function planMailboxUpdate(
   ctx: PlanContext,
   address: string,
-  current: MailboxFields,
-  desired: DesiredFields,
+  settings: readonly SettingDifference[],
+  tag: TagComparison,
   /** What the update waits for; called only when there is an update, so a readiness wait is added only when needed. */
   dependsOn: () => readonly string[],
   /** The UPN of the mailbox's anchor account, whose licences a hold or an archive needs (R1.6). */
@@ -46,52 +23,41 @@ export function planMailboxUpdate(
 ): string | undefined {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   const phrases: string[] = [];
-  if (desired.displayName !== undefined && desired.displayName !== current.displayName) {
-    changes["displayName"] = { from: current.displayName, to: desired.displayName };
-    phrases.push(`display name "${current.displayName}" to "${desired.displayName}"`);
+  let destructive = false;
+  // turning a hold or an archive on relies on the anchor's licences (R1.6): record the account too (decision 0005)
+  let needsLicense = false;
+  for (const { rule, expected, actual } of settings) {
+    changes[rule.field] = { from: actual, to: expected };
+    phrases.push(rule.phrase(actual, expected));
+    destructive ||= rule.destructive?.(actual, expected) ?? false;
+    needsLicense ||= rule.needsLicense?.(expected) ?? false;
   }
-  if (desired.alias !== undefined && desired.alias !== current.alias) {
-    changes["alias"] = { from: current.alias, to: desired.alias };
-    phrases.push(`alias "${current.alias}" to "${desired.alias}"`);
-  }
-  if (desired.litigationHold !== undefined && desired.litigationHold !== current.litigationHold) {
-    changes["litigationHold"] = { from: current.litigationHold, to: desired.litigationHold };
-    phrases.push(desired.litigationHold ? "litigation hold on" : "litigation hold OFF (held items may then be purged)");
-  }
-  if (desired.archive !== undefined && desired.archive !== current.archive) {
-    changes["archive"] = { from: current.archive, to: desired.archive };
-    phrases.push(desired.archive ? "archive on" : "archive OFF (the archive is disconnected)");
-  }
-  const currentOwner = parseManagementTag(current.managementTag)?.stack;
-  const tagIsOurs = currentOwner === ctx.desired.stack;
-  if (desired.managementTag !== null && currentOwner !== undefined && !tagIsOurs) {
+  if (tag.want !== null && tag.owner !== undefined && tag.owner !== ctx.desired.stack) {
     // Re-tagging would take the mailbox from the other stack, and the two would fight over it.
     ctx.error(
       "managed_by_another_stack",
       address,
-      `mailbox "${address}" is tagged for deletion by stack "${currentOwner}" (${current.managementTag}), so this stack ("${ctx.desired.stack}") cannot declare it with removalPolicy "delete"; manage it in one stack: in stack "${currentOwner}" set its removalPolicy to "retain" and apply (that clears the tag; removing it from that stack would delete it), then declare it here, or declare it here with removalPolicy "retain"`,
+      `mailbox "${address}" is tagged for deletion by stack "${tag.owner}" (${tag.current}), so this stack ("${ctx.desired.stack}") cannot declare it with removalPolicy "delete"; manage it in one stack: in stack "${tag.owner}" set its removalPolicy to "retain" and apply (that clears the tag; removing it from that stack would delete it), then declare it here, or declare it here with removalPolicy "retain"`,
     );
     return undefined;
   }
-  if (desired.managementTag !== null ? current.managementTag !== desired.managementTag : tagIsOurs) {
-    changes["managementTag"] = { from: current.managementTag, to: desired.managementTag };
+  if (tag.differs) {
+    changes["managementTag"] = { from: tag.current, to: tag.want };
     phrases.push(
-      desired.managementTag !== null
-        ? `management tag "${desired.managementTag}" (exoform deletes it once it leaves the code)`
+      tag.want !== null
+        ? `management tag "${tag.want}" (exoform deletes it once it leaves the code)`
         : "management tag cleared (exoform will never delete it)",
     );
   }
   const fields = Object.keys(changes);
   if (fields.length === 0) return undefined;
-  const destructive = current.litigationHold && desired.litigationHold === false || current.archive && desired.archive === false;
-  // turning a hold or an archive on relies on the anchor's licences (R1.6): record the account too (decision 0005)
-  const needsLicense = changes["litigationHold"]?.to === true || changes["archive"]?.to === true;
   return ctx.add({
     type: "mailbox.update",
     target: address,
     params: { changes },
     dependsOn: dependsOn(),
-    reason: fields.length === 1 ? REASON[fields[0]!]! : "mailbox_settings_differ",
+    // one field: its own reason (the settings table's); several: one reason for all
+    reason: fields.length > 1 ? "mailbox_settings_differ" : settings[0]?.rule.reason ?? "management_tag_differs",
     description: `Update ${address}: ${phrases.join(", ")}`,
     destructive,
     fingerprint: needsLicense ? [`mailbox:${address}`, `user:${anchor}`] : [`mailbox:${address}`],

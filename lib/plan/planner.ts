@@ -15,6 +15,7 @@ import { PlanContext } from "./context.js";
 import { isDeletable, planDeletion } from "./deletion.js";
 import { buildDocument } from "./document.js";
 import { topologicalOrder } from "./graph.js";
+import { planNotes } from "./notes.js";
 import { planSharedMailbox } from "./shared-mailbox.js";
 import type { PlanDocument, PlanOptions } from "./types.js";
 import { planUserMailbox } from "./user-mailbox.js";
@@ -46,6 +47,7 @@ export function plan(desired: CanonicalDesiredState, observed: ObservedState, op
   }
   items.sort((a, b) => compareStrings(a.address, b.address));
   for (const item of items) item.run();
+  planNotes(ctx, declared, inScope, options.previous);
 
   if (targets !== undefined) {
     for (const t of targets) {

@@ -4,15 +4,18 @@
  * R1.13), a soft-deleted user to restore and convert (R2.5), or absent (create,
  * R4.2, R5.1). Every path ends in the same tail: licences, settings, grants.
  */
+import { compareGrants, type GrantComparison } from "../compare/grants.js";
+import { compareSharedMailbox, compareTag, type SharedMailboxComparison } from "../compare/mailbox.js";
+import { compareSettings } from "../compare/settings.js";
 import type { MailboxNeeds } from "../model/licensing.js";
-import { formatManagementTag } from "../model/management-tag.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { CanonicalSharedMailbox } from "../model/normalize.js";
-import type { ObservedGrant, ObservedMailbox, ObservedUser } from "../provider/observed.js";
+import type { ObservedMailbox, ObservedUser } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
-import { planGrants } from "./grants.js";
-import { planLicenseAssignments, planLicenseRemovals } from "./licenses.js";
-import { hybridConvertMessage, hybridSignInMessage, planMailboxUpdate, type MailboxFields } from "./mailbox-common.js";
+import { checkGrants, planGrants } from "./grants.js";
+import { warnLeaverGrants } from "./leaver.js";
+import { checkDeclaredLicense, planLicenseAssignments, planLicenseRemovals } from "./licenses.js";
+import { hybridConvertMessage, hybridSignInMessage, planMailboxUpdate } from "./mailbox-common.js";
 import { DAY_MS, RECYCLE_BIN_DAYS } from "../model/service-rules.js";
 
 /** Soft-deleted users and their mailboxes are restorable for 30 days (R2.3, R7.3). */
@@ -51,7 +54,14 @@ export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox
     return;
   }
   // Already shared: whatever the origin, only converge settings, licences and grants.
-  if (anchor.accountEnabled) {
+  const cmp = compareSharedMailbox(spec, live, anchor, ctx.ix.grants.get(spec.address) ?? [], ctx.desired.stack);
+  if (cmp.same) {
+    // the fast path, the common case at scale: nothing to change, only the checks that hold whatever the tenant
+    checkDeclaredLicense(ctx, spec.address, spec.license, needsOf(spec, live));
+    checkGrants(ctx, spec, cmp.grants);
+    return;
+  }
+  if (cmp.signIn) {
     if (anchor.onPremisesSyncEnabled) ctx.error("hybrid_sign_in", spec.address, hybridSignInMessage(spec.address, anchor.userPrincipalName));
     else addBlock(ctx, anchor.userPrincipalName, spec.address, []);
   }
@@ -60,8 +70,9 @@ export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox
     licenses: anchor.licenses,
     usageLocation: anchor.usageLocation,
     after: [],
-    fields: fieldsOf(live),
-    grants: ctx.ix.grants.get(spec.address) ?? [],
+    mailbox: live,
+    grants: cmp.grants,
+    compared: cmp,
     ready: waitIfNotReady(ctx, live),
   });
 }
@@ -80,8 +91,8 @@ function planConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, mbx: Obs
     licenses: anchor.licenses,
     usageLocation: anchor.usageLocation,
     after: [],
-    fields: fieldsOf(mbx),
-    grants: ctx.ix.grants.get(spec.address) ?? [],
+    mailbox: mbx,
+    grants: compareGrants(spec, ctx.ix.grants.get(spec.address) ?? []),
     ready: () => [convert],
     convert: (assigns) => {
       convert = addConvert(ctx, spec, anchor.userPrincipalName, [...assigns, ...wait()], mbx.displayName);
@@ -172,8 +183,8 @@ function planRestore(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
     licenses: [], // a restore does not bring licences back (R2.4)
     usageLocation: user.usageLocation,
     after: [restore],
-    fields: fieldsOf(mbx),
-    grants: ctx.ix.grants.get(address) ?? [],
+    mailbox: mbx,
+    grants: compareGrants(spec, ctx.ix.grants.get(address) ?? []),
     ready: () => [shared ? restoredWait : convert],
     ...(shared
       ? {}
@@ -249,15 +260,8 @@ function planNew(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
     licenses: [],
     usageLocation: undefined,
     after: [create],
-    fields: {
-      displayName: spec.displayName,
-      alias: spec.alias ?? address.slice(0, address.indexOf("@")),
-      litigationHold: false,
-      archive: false,
-      managementTag: null,
-      sizeBytes: 0,
-    },
-    grants: [],
+    mailbox: "created",
+    grants: compareGrants(spec, []),
     ready: () => [wait],
   });
 }
@@ -270,8 +274,11 @@ interface TailInput {
   readonly usageLocation: string | null | undefined;
   /** Actions licence assignments wait for. */
   readonly after: readonly string[];
-  readonly fields: MailboxFields;
-  readonly grants: readonly ObservedGrant[];
+  /** The mailbox as it is (or comes back, after a restore); "created": this plan creates it. */
+  readonly mailbox: ObservedMailbox | "created";
+  readonly grants: GrantComparison;
+  /** Settings and tag already compared (a mailbox that is shared already); otherwise compared here. */
+  readonly compared?: Pick<SharedMailboxComparison, "settings" | "tag">;
   /** The actions writes to the mailbox must wait for (create+wait, conversion, a readiness wait). */
   readonly ready: () => readonly string[];
   /** For conversions: adds the conversion once the licence assignments are known; returns its id. */
@@ -279,7 +286,7 @@ interface TailInput {
 }
 
 function convergeTail(ctx: PlanContext, spec: CanonicalSharedMailbox, input: TailInput): void {
-  const needs: MailboxNeeds = { sizeBytes: input.fields.sizeBytes, litigationHold: spec.litigationHold, archive: spec.archive };
+  const needs = needsOf(spec, input.mailbox);
   const steps = planLicenseAssignments(ctx, {
     address: spec.address,
     upn: input.upn,
@@ -292,13 +299,15 @@ function convergeTail(ctx: PlanContext, spec: CanonicalSharedMailbox, input: Tai
     after: input.after,
   });
   const convert = input.convert?.(steps.assigns);
-  const update = planMailboxUpdate(ctx, spec.address, input.fields, {
-    displayName: spec.displayName,
-    ...(spec.alias !== undefined ? { alias: spec.alias } : {}),
-    litigationHold: spec.litigationHold,
-    archive: spec.archive,
-    managementTag: spec.removalPolicy === "delete" ? formatManagementTag({ stack: ctx.desired.stack, removal: "delete" }) : null,
-  }, () => [...input.ready(), ...steps.assigns], input.upn);
+  const current = input.mailbox === "created" ? null : input.mailbox.managementTag;
+  const update = planMailboxUpdate(
+    ctx,
+    spec.address,
+    input.compared?.settings ?? compareSettings(spec, input.mailbox),
+    input.compared?.tag ?? compareTag(spec.removalPolicy, current, ctx.desired.stack),
+    () => [...input.ready(), ...steps.assigns],
+    input.upn,
+  );
   planLicenseRemovals(ctx, { address: spec.address, upn: input.upn, desired: spec.license }, steps, [
     ...(convert !== undefined ? [convert] : []),
     ...(update !== undefined ? [update] : []),
@@ -308,15 +317,9 @@ function convergeTail(ctx: PlanContext, spec: CanonicalSharedMailbox, input: Tai
 
 // ------------------------------------------------------------------ helpers
 
-function fieldsOf(m: ObservedMailbox): MailboxFields {
-  return {
-    displayName: m.displayName,
-    alias: m.alias,
-    litigationHold: m.litigationHold,
-    archive: m.archive,
-    managementTag: m.managementTag,
-    sizeBytes: m.sizeBytes,
-  };
+/** What the mailbox will need its licences for once converged (R1.4-R1.6). */
+function needsOf(spec: CanonicalSharedMailbox, mailbox: ObservedMailbox | "created"): MailboxNeeds {
+  return { sizeBytes: mailbox === "created" ? 0 : mailbox.sizeBytes, litigationHold: spec.litigationHold, archive: spec.archive };
 }
 
 /** A mailbox still being provisioned (readyAt after observedAt) gets a wait before the first write to it. */
@@ -339,6 +342,7 @@ export function waitIfNotReady(ctx: PlanContext, m: ObservedMailbox): () => read
 }
 
 function addConvert(ctx: PlanContext, spec: CanonicalSharedMailbox, upn: string, dependsOn: readonly string[], displayName: string): string {
+  warnLeaverGrants(ctx, spec.address, upn);
   return ctx.add({
     type: "mailbox.convert",
     target: spec.address,

@@ -6,6 +6,7 @@
  * The action vocabulary is closed: adding an action type bumps formatVersion.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { CanonicalDesiredState } from "../model/normalize.js";
 import type { Right } from "../provider/observed.js";
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -148,4 +149,11 @@ export interface PlanDocument {
 export interface PlanOptions {
   /** --target: plan only these mailboxes (addresses, any case) and the users they touch. */
   readonly targets?: readonly string[];
+  /**
+   * The desired state the tenant was last applied from (e.g. the base
+   * branch's, in a pull request): what the tenant cannot remember, so the
+   * plan can note mailboxes that left the code and are kept, and
+   * permissionsMode changes (lib/plan/notes.ts). Changes no action.
+   */
+  readonly previous?: CanonicalDesiredState;
 }

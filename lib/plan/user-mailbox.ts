@@ -4,6 +4,7 @@
  * allow sign-in. A user mailbox that is already licensed and enabled needs
  * nothing.
  */
+import { compareUserMailbox } from "../compare/mailbox.js";
 import type { CanonicalUserMailbox } from "../model/normalize.js";
 import type { PlanContext } from "./context.js";
 import { checkLicenseStandsAlone, checkSkuExists, mutuallyExclusive } from "./licenses.js";
@@ -28,8 +29,9 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
   }
   if (!checkSkuExists(ctx, address, spec.license) || !checkLicenseStandsAlone(ctx, address, spec.license)) return;
   const upn = anchor.userPrincipalName;
-  const toShared = mbx.type === "shared";
-  const needsEnable = toShared || !anchor.accountEnabled;
+  const cmp = compareUserMailbox(spec, mbx, anchor, ctx.desired.stack);
+  const toShared = cmp.shared;
+  const needsEnable = toShared || cmp.signInBlocked;
   if (anchor.onPremisesSyncEnabled && needsEnable) {
     ctx.error("hybrid_conversion", address, hybridConvertMessage(address, "Regular"));
     return;
@@ -49,8 +51,7 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
       }),
     );
   }
-  const held = anchor.licenses.includes(spec.license);
-  if (!held && spec.license !== "none") {
+  if (cmp.unlicensed) {
     const problems: string[] = [];
     const setUsageLocation = anchor.usageLocation === null ? ctx.desired.tenant.usageLocation : undefined;
     if (anchor.usageLocation === null && setUsageLocation === undefined) {
@@ -107,5 +108,5 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
     });
   }
   // A person's mailbox carries no deletion tag: leaving the code must never delete it.
-  planMailboxUpdate(ctx, address, mbx, { managementTag: null }, () => [...ready(), ...steps], upn);
+  planMailboxUpdate(ctx, address, [], cmp.tag, () => [...ready(), ...steps], upn);
 }

@@ -14,7 +14,7 @@ import { ProviderError } from "../../lib/provider/errors.js";
 import type { ObservedState } from "../../lib/provider/observed.js";
 import type { ITenantProvider } from "../../lib/provider/provider.js";
 import { BUILTIN_FIXTURES, SimulatedTenant, type TenantFixture } from "../../providers/simulated/index.js";
-import { appliedContoso, contosoDesired, contosoDesiredDocument } from "./builders.js";
+import { appliedContoso, contosoDesired, contosoDesiredDocument, sortObserved } from "./builders.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 const dir = mkdtempSync(join(tmpdir(), "exoform-drift-"));
@@ -215,5 +215,25 @@ describe("exoform drift (command line)", () => {
     expect(err.join("")).toContain('got "nobody"');
     expect(await run(appliedTenant(), "--format", "html")).toBe(1);
     expect(err.join("")).toContain("--format html is not a drift report format");
+  });
+
+  it("counts the shared mailboxes no stack declares in one line, lists them with --unmanaged, and exits 0 for them alone", async () => {
+    const o = appliedContoso();
+    const support = o.mailboxes.find((m) => m.address === "support@contoso.com")!;
+    const anchor = o.users.find((u) => u.id === support.userId)!;
+    const unmanaged = () =>
+      SimulatedTenant.create(
+        join(dir, `tenant-${++counter}.db`),
+        fixtureOf(sortObserved({
+          ...o,
+          users: [...o.users, { ...anchor, id: "u-old", userPrincipalName: "old-projects@contoso.com", displayName: "Old Projects" }],
+          mailboxes: [...o.mailboxes, { ...support, address: "old-projects@contoso.com", alias: "old-projects", displayName: "Old Projects", userId: "u-old" }],
+        })),
+      );
+    expect(await run(unmanaged())).toBe(0);
+    expect(out.join("")).toContain("1 shared mailbox in the tenant no stack declares (information, not drift; exoform drift --unmanaged lists them");
+    out.length = 0;
+    expect(await run(unmanaged(), "--unmanaged", "--format", "json")).toBe(0);
+    expect(JSON.parse(out.join(""))).toMatchObject({ drifted: false, unmanaged: { count: 1, mailboxes: ["old-projects@contoso.com"] } });
   });
 });

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { desiredFromObserved } from "../../lib/export/from-observed.js";
 import type { SharedMailboxSpec, UserMailboxSpec } from "../../lib/model/generated/desired-state.js";
 import { canonicalize, type CanonicalDesiredState } from "../../lib/model/normalize.js";
+import { plan } from "../../lib/plan/planner.js";
 import type { ObservedState } from "../../lib/provider/observed.js";
 import { tenant } from "../util/observed-builder.js";
 
@@ -133,10 +134,12 @@ export const desiredArb = (t: GeneratedTenant): fc.Arbitrary<CanonicalDesiredSta
           fullAccess: [...m.fullAccess],
           sendAs: [...m.sendAs],
           sendOnBehalf: [...m.sendOnBehalf],
+          emailAddresses: [...m.emailAddresses],
+          previousAddresses: [...m.previousAddresses],
           ...(ch.rename ? { displayName: `${m.displayName} (renamed)` } : {}),
           ...(ch.grants ? lists(ch.grants) : {}),
           permissionsMode: ch.additive ? "additive" : "authoritative",
-          license,
+          licenses: license === "none" ? [] : [license],
         });
       });
       c.created.forEach((n, i) =>
@@ -160,3 +163,9 @@ export const scenarioArb = tenantArb.chain((t) =>
     notReady: fc.array(fc.boolean(), { maxLength: 4 }),
   }),
 );
+
+/** A scenario with its drift applied and planned once: for properties that compare the plan with something else. */
+export const plannedScenarioArb = scenarioArb.map(({ t, desired, enable, notReady }) => {
+  const observed = withDrift(t.observed, enable, notReady);
+  return { desired, observed, doc: plan(desired, observed) };
+});

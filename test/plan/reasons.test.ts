@@ -13,15 +13,16 @@ import { ACTION_TYPES } from "../../lib/plan/types.js";
 import { contosoDesired, contosoTenant } from "./contoso.js";
 import { planOf } from "./helpers.js";
 
-const PLAN_DIR = join(import.meta.dirname, "..", "..", "lib", "plan");
+/** The planner, and the comparison it reads its settings' reasons from (lib/compare/settings.ts, decision 0011). */
+const PLAN_DIRS = ["plan", "compare"].map((d) => join(import.meta.dirname, "..", "..", "lib", d));
 const SNAKE = /"([a-z][a-z0-9_]*)"/g;
 
 /** Every reason code in lib/plan: the literals of each `reason:` property, and the values of the REASON tables they index. */
 function reasonsInPlannerSources(): { reasons: Set<string>; opaque: string[] } {
   const reasons = new Set<string>();
   const opaque: string[] = [];
-  for (const name of readdirSync(PLAN_DIR).filter((f) => f.endsWith(".ts"))) {
-    const text = readFileSync(join(PLAN_DIR, name), "utf8");
+  for (const [dir, name] of PLAN_DIRS.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".ts")).map((f) => [d, f] as const))) {
+    const text = readFileSync(join(dir, name), "utf8");
     for (const m of text.matchAll(/^\s*reason:\s*(.+?),?\s*$/gm)) {
       const expr = m[1]!;
       if (/^(string|PlanReason|Reason)\b/.test(expr) || expr.startsWith("draft.reason")) continue; // a type, or a copy of a draft's reason

@@ -1,0 +1,82 @@
+/**
+ * Grants compared per right and per trustee (R3.1-R3.10): which declared
+ * trustees lack the right, which FullAccess grants have another autoMapping
+ * (R3.5), and which holders the code does not list, split by the mailbox's
+ * permissionsMode into revoked ("authoritative") and kept ("additive").
+ * The planner turns these into grants and revokes, drift into grant_removed,
+ * automapping_changed and grant_added items.
+ */
+import type { CanonicalSharedMailbox } from "../model/normalize.js";
+import { compareStrings } from "../private/canonical-json.js";
+import type { ObservedGrant, Right } from "../provider/observed.js";
+import type { DriftField } from "./vocabulary.js";
+
+export const RIGHTS: readonly Right[] = ["FullAccess", "SendAs", "SendOnBehalf"];
+
+/** The desired-state list of each right: the drift item's field. */
+export const RIGHT_FIELD: Readonly<Record<Right, DriftField>> = {
+  FullAccess: "fullAccess",
+  SendAs: "sendAs",
+  SendOnBehalf: "sendOnBehalf",
+};
+
+export interface RightComparison {
+  readonly right: Right;
+  /** Declared trustees; FullAccess: with their autoMapping (true for the other rights). */
+  readonly want: ReadonlyMap<string, boolean>;
+  /** Current holders. */
+  readonly have: ReadonlyMap<string, ObservedGrant>;
+  /** Declared, not held. */
+  readonly missing: readonly string[];
+  /** FullAccess held with a readable autoMapping other than the declared one (an unreadable one is never a difference). */
+  readonly remapped: readonly string[];
+  /** Held, not declared, sorted: revoked when the mailbox is authoritative. */
+  readonly extra: readonly string[];
+}
+
+export interface GrantComparison {
+  readonly rights: readonly RightComparison[];
+  readonly authoritative: boolean;
+  /** No grant to add, re-map or revoke. */
+  readonly same: boolean;
+}
+
+function desiredOf(spec: CanonicalSharedMailbox, right: Right): Map<string, boolean> {
+  switch (right) {
+    case "FullAccess":
+      return new Map(spec.fullAccess.map((g) => [g.trustee, g.autoMapping]));
+    case "SendAs":
+      return new Map(spec.sendAs.map((t) => [t, true]));
+    case "SendOnBehalf":
+      return new Map(spec.sendOnBehalf.map((t) => [t, true]));
+  }
+}
+
+const EMPTY: readonly string[] = [];
+
+/** `spec`'s grants against `current`, the grants on its mailbox (lower-cased, as indexObserved gives them). */
+export function compareGrants(spec: CanonicalSharedMailbox, current: readonly ObservedGrant[]): GrantComparison {
+  const byRight = new Map<Right, Map<string, ObservedGrant>>(RIGHTS.map((r) => [r, new Map()]));
+  for (const g of current) byRight.get(g.right)?.set(g.trustee, g);
+  let same = true;
+  const rights = RIGHTS.map((right): RightComparison => {
+    const want = desiredOf(spec, right);
+    const have = byRight.get(right)!;
+    let missing: string[] | undefined;
+    let remapped: string[] | undefined;
+    for (const [trustee, autoMapping] of want) {
+      const held = have.get(trustee);
+      if (held === undefined) (missing ??= []).push(trustee);
+      else if (right === "FullAccess" && held.autoMapping !== undefined && held.autoMapping !== autoMapping) (remapped ??= []).push(trustee);
+    }
+    let extra: string[] | undefined;
+    // the common case at scale is every holder declared: test that before building anything
+    if (have.size > want.size - (missing?.length ?? 0)) {
+      for (const trustee of have.keys()) if (!want.has(trustee)) (extra ??= []).push(trustee);
+      extra?.sort(compareStrings);
+    }
+    if (missing || remapped || (extra && spec.permissionsMode === "authoritative")) same = false;
+    return { right, want, have, missing: missing ?? EMPTY, remapped: remapped ?? EMPTY, extra: extra ?? EMPTY };
+  });
+  return { rights, authoritative: spec.permissionsMode === "authoritative", same };
+}

@@ -1,0 +1,96 @@
+/**
+ * One observation indexed once, for the planner and drift alike: maps by
+ * address, UPN and id, so nothing is scanned per mailbox. Addresses and UPNs
+ * are lower-cased here, the one place, so neither consumer can report a
+ * difference that is only one of case (providers already lower-case them;
+ * this is the guard for the ones that do not).
+ */
+import { compareStrings } from "../private/canonical-json.js";
+import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedState, ObservedUser } from "../provider/observed.js";
+
+export interface ObservedIndex {
+  /** Live users by UPN. */
+  readonly users: ReadonlyMap<string, ObservedUser>;
+  /** Soft-deleted users by UPN (several may share one). */
+  readonly deletedUsers: ReadonlyMap<string, readonly ObservedUser[]>;
+  readonly usersById: ReadonlyMap<string, ObservedUser>;
+  /** Live mailboxes by address. */
+  readonly mailboxes: ReadonlyMap<string, ObservedMailbox>;
+  /** Soft-deleted mailboxes by address. */
+  readonly deletedMailboxes: ReadonlyMap<string, readonly ObservedMailbox[]>;
+  /** Grants by mailbox address. */
+  readonly grants: ReadonlyMap<string, readonly ObservedGrant[]>;
+  readonly skus: ReadonlyMap<string, ObservedSku>;
+  readonly servicePlansBySku: ReadonlyMap<string, readonly string[]>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A character toLowerCase could change: an ASCII capital, or anything beyond ASCII. */
+const MAY_HAVE_CAPITALS = /[A-Z\u0080-\uffff]/;
+
+/**
+ * `s` lower-cased. Tested first, so the common case (providers normalise)
+ * allocates nothing: this runs for every grant of the tenant (bench/, 0006).
+ */
+function lower(s: string): string {
+  return MAY_HAVE_CAPITALS.test(s) ? s.toLowerCase() : s;
+}
+
+export function indexObserved(observed: ObservedState): ObservedIndex {
+  const users = new Map<string, ObservedUser>();
+  const deletedUsers = new Map<string, ObservedUser[]>();
+  const usersById = new Map<string, ObservedUser>();
+  for (const raw of observed.users) {
+    const upn = lower(raw.userPrincipalName);
+    const u = upn === raw.userPrincipalName ? raw : { ...raw, userPrincipalName: upn };
+    usersById.set(u.id, u);
+    if (u.deletedAt === null) users.set(upn, u);
+    else push(deletedUsers, upn, u);
+  }
+  const mailboxes = new Map<string, ObservedMailbox>();
+  const deletedMailboxes = new Map<string, ObservedMailbox[]>();
+  for (const raw of observed.mailboxes) {
+    const address = lower(raw.address);
+    const m = address === raw.address ? raw : { ...raw, address };
+    if (m.deletedAt === null) mailboxes.set(address, m);
+    else push(deletedMailboxes, address, m);
+  }
+  const grants = new Map<string, ObservedGrant[]>();
+  for (const raw of observed.grants) {
+    const mailbox = lower(raw.mailbox);
+    const trustee = lower(raw.trustee);
+    push(grants, mailbox, mailbox === raw.mailbox && trustee === raw.trustee ? raw : { ...raw, mailbox, trustee });
+  }
+  const skus = new Map<string, ObservedSku>();
+  const servicePlansBySku = new Map<string, readonly string[]>();
+  for (const s of observed.skus) {
+    skus.set(s.skuPartNumber, s);
+    servicePlansBySku.set(s.skuPartNumber, s.servicePlans);
+  }
+  return { users, deletedUsers, usersById, mailboxes, deletedMailboxes, grants, skus, servicePlansBySku };
+}
+
+/** The most recently soft-deleted of `list` (ties: the first listed), or undefined. */
+export function latestDeleted<T extends { readonly deletedAt: string | null }>(list: readonly T[] | undefined): T | undefined {
+  let latest: T | undefined;
+  for (const x of list ?? []) if (latest === undefined || compareStrings(latest.deletedAt ?? "", x.deletedAt ?? "") < 0) latest = x;
+  return latest;
+}
+
+/**
+ * What a trustee the code names is in the tenant: a live user, soft-deleted
+ * (when, the latest deletion), or not a user at all (purged, or a wrong UPN).
+ */
+export type TrusteeState = { readonly kind: "live"; readonly user: ObservedUser } | { readonly kind: "deleted"; readonly deletedAt: string } | { readonly kind: "missing" };
+
+export function trusteeState(ix: ObservedIndex, upn: string): TrusteeState {
+  const user = ix.users.get(upn);
+  if (user !== undefined) return { kind: "live", user };
+  const deleted = latestDeleted(ix.deletedUsers.get(upn));
+  return deleted !== undefined ? { kind: "deleted", deletedAt: deleted.deletedAt ?? "" } : { kind: "missing" };
+}
