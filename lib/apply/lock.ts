@@ -106,6 +106,36 @@ export function describeHeldLock(info: LockInfo, location: string): string {
 }
 
 /**
+ * How long acquire waits for a lock another apply holds (`apply
+ * --lock-timeout`), as Terraform's -lock-timeout: it polls with backoff until
+ * the lock frees or the time is up, then fails as it would at once, saying
+ * how long it waited. Waiting never takes a lock over.
+ */
+export interface LockWait {
+  /** Most time to wait, in ms; 0 (the default) fails at once. */
+  readonly timeoutMs: number;
+  /** The pause between polls; tests pass a virtual one that moves `now`. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Told before each pause who holds the lock and how long it has waited, so a wait is never silent. */
+  readonly onWait?: (held: LockInfo, waitedMs: number) => void;
+  /** Stops the wait (an interrupted apply): the lock error comes at once. */
+  readonly signal?: AbortSignal;
+}
+
+/** The first pause between polls; it doubles up to LOCK_POLL_MAX_MS. */
+export const LOCK_POLL_FIRST_MS = 250;
+export const LOCK_POLL_MAX_MS = 5000;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** "45 s", "2 min 5 s", "250 ms": a wait as people read it. */
+export function formatWait(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 > 0 ? ` ${s % 60} s` : ""}`;
+}
+
+/**
  * A lock file, created atomically and exclusively: the record is written to a
  * private temporary file, then hard-linked to the lock path, which fails with
  * EEXIST when the lock exists (the same guarantee as O_EXCL, and a reader
@@ -116,9 +146,38 @@ export class FileLockStore implements LockStore {
   constructor(
     readonly location: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly wait: LockWait = { timeoutMs: 0 },
   ) {}
 
-  async acquire(request: { readonly tenantId: string; readonly planId: string; readonly holder: LockHolder }, retried = false): Promise<HeldLock> {
+  async acquire(request: { readonly tenantId: string; readonly planId: string; readonly holder: LockHolder }): Promise<HeldLock> {
+    const started = this.now().getTime();
+    let pause = LOCK_POLL_FIRST_MS;
+    let vanished = false;
+    for (;;) {
+      const taken = this.tryTake(request);
+      if ("release" in taken) return taken;
+      const waited = this.now().getTime() - started;
+      const left = this.wait.timeoutMs - waited;
+      const stop = left <= 0 || this.wait.signal?.aborted === true;
+      if (taken.held === null) {
+        // released between our attempt and our read: one more try at once
+        if (!vanished) {
+          vanished = true;
+          continue;
+        }
+        if (stop) throw new UserError(`${this.location}: the lock keeps changing hands; try again`, "tenant_locked");
+      } else if (stop) {
+        const gaveUp = this.wait.timeoutMs > 0 ? `; gave up after waiting ${formatWait(waited)} (--lock-timeout ${formatWait(this.wait.timeoutMs)})` : "";
+        throw new UserError([{ severity: "error", code: "tenant_locked", target: request.tenantId, message: `${describeHeldLock(taken.held, this.location)}${gaveUp}` }]);
+      } else this.wait.onWait?.(taken.held, waited);
+      vanished = false;
+      await (this.wait.sleep ?? realSleep)(Math.min(pause, left));
+      pause = Math.min(pause * 2, LOCK_POLL_MAX_MS);
+    }
+  }
+
+  /** One attempt: the lock, now ours, or who holds it (null when it was released before we could read it). */
+  private tryTake(request: { readonly tenantId: string; readonly planId: string; readonly holder: LockHolder }): HeldLock | { readonly held: LockInfo | null } {
     const info: LockInfo = {
       id: randomUUID(),
       tenantId: request.tenantId,
@@ -135,11 +194,7 @@ export class FileLockStore implements LockStore {
       linkSync(temp, this.location);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const held = await this.read();
-      // released between our attempt and our read: one more try
-      if (held === null && !retried) return this.acquire(request, true);
-      if (held === null) throw new UserError(`${this.location}: the lock keeps changing hands; try again`, "tenant_locked");
-      throw new UserError([{ severity: "error", code: "tenant_locked", target: request.tenantId, message: describeHeldLock(held, this.location) }]);
+      return { held: readLockSync(this.location) };
     } finally {
       unlinkQuiet(temp);
     }

@@ -1,9 +1,11 @@
 /**
  * Progress for people, fed by the engine's events: a one-line progress bar on
  * a terminal (done/total, current action, elapsed, ETA), plain log lines
- * otherwise (CI logs, pipes):
+ * otherwise (CI logs, pipes), one per action or, for big applies, a progress
+ * line every 10 s:
  *
  *   [12/40] done permission.grant support@contoso.com FullAccess ben.ortiz@contoso.com (1 attempt, 3 ms)
+ *   progress: 450/1200 done, 3 failed, 12 waiting on throttling (the service asked to slow down), elapsed 02:10, about 03:40 left
  *
  * Every line carries input (targets and trustees from the plan, the service's
  * messages): control characters and escape sequences in it are shown visibly
@@ -17,6 +19,8 @@ import type { PlanAction } from "../plan/types.js";
 
 export interface ProgressReporter {
   onEvent(event: ApplyEvent): void;
+  /** Stop any timer: the apply ended, also when it ended by an error before its "finish" event. */
+  close?(): void;
 }
 
 /** "[12/40] done <label> (1 attempt, 3 ms)", with the error for a failure. */
@@ -50,26 +54,83 @@ function resumeLine(alreadyDone: number, total: number): string {
     : `resuming an interrupted apply: ${alreadyDone} of ${total} actions were already done`;
 }
 
-/** One line per finished action, retry and note. */
+/** Above this many actions, off a terminal, apply prints progress lines instead of one line per action. */
+export const PER_ACTION_LINES_MAX = 300;
+
+/** Off a terminal, a progress line comes at least this often (ms) while anything is left to do. */
+export const PROGRESS_EVERY_MS = 10_000;
+
+/** A repeating timer; returns its cancel function. Injected in tests (no wall clock there). */
+export type Every = (ms: number, tick: () => void) => () => void;
+
+const realEvery: Every = (ms, tick) => {
+  const timer = setInterval(tick, ms);
+  timer.unref(); // progress never keeps a finished process alive
+  return () => clearInterval(timer);
+};
+
+export interface PlainProgressOptions {
+  /** Monotonic ms. */
+  readonly now?: () => number;
+  readonly every?: Every;
+  /** Default PER_ACTION_LINES_MAX. */
+  readonly perActionLinesMax?: number;
+}
+
+/**
+ * Progress in a log (CI, a pipe): never silent. Up to a few hundred actions,
+ * one line per finished action, retry and note; above that, one line per
+ * failure and note, and a progress line (done, failed, waiting on
+ * throttling, elapsed, estimate). Either way a progress line comes whenever
+ * PROGRESS_EVERY_MS pass with nothing printed, so a long wait on the service
+ * says what it waits for.
+ */
 export class PlainProgress implements ProgressReporter {
   private total = 0;
   private finished = 0;
+  private finishedThisRun = 0;
+  private failed = 0;
+  private startedAt = 0;
+  private lastLineAt = 0;
+  private perAction = true;
+  private stopTimer: (() => void) | undefined;
+  /** Actions waiting before their next attempt: id -> when the wait ends and whether the service throttled. */
+  private readonly waiting = new Map<string, { readonly until: number; readonly throttled: boolean }>();
+  private readonly now: () => number;
+  private readonly every: Every;
+  private readonly perActionLinesMax: number;
 
-  constructor(private readonly out: NodeJS.WritableStream = process.stderr) {}
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stderr,
+    options: PlainProgressOptions = {},
+  ) {
+    this.now = options.now ?? (() => performance.now());
+    this.every = options.every ?? realEvery;
+    this.perActionLinesMax = options.perActionLinesMax ?? PER_ACTION_LINES_MAX;
+  }
 
   onEvent(event: ApplyEvent): void {
     switch (event.type) {
       case "start":
         this.total = event.total;
         this.finished = event.alreadyDone;
+        this.startedAt = this.lastLineAt = this.now();
+        this.perAction = event.total - event.alreadyDone <= this.perActionLinesMax;
         if (event.resumed) this.line(resumeLine(event.alreadyDone, event.total));
+        if (!this.perAction) this.line(`${event.total - event.alreadyDone} actions to run: a progress line every ${PROGRESS_EVERY_MS / 1000} s, failures as they happen`);
+        this.stopTimer?.();
+        this.stopTimer = this.every(PROGRESS_EVERY_MS, () => this.tick());
         return;
       case "action-end":
         this.finished++;
-        this.line(formatActionLine(this.finished, this.total, event.action, event.result));
+        this.finishedThisRun++;
+        this.waiting.delete(event.action.id);
+        if (event.result.status === "failed") this.failed++;
+        if (this.perAction || event.result.status === "failed") this.line(formatActionLine(this.finished, this.total, event.action, event.result));
         return;
       case "retry":
-        this.line(`retry ${actionLabel(event.action)}: ${event.error.code} (attempt ${event.attempt}), waiting ${event.delayMs} ms`);
+        this.waiting.set(event.action.id, { until: this.now() + event.delayMs, throttled: event.error.kind === "throttled" });
+        if (this.perAction) this.line(`retry ${actionLabel(event.action)}: ${event.error.code} (attempt ${event.attempt}), waiting ${event.delayMs} ms`);
         return;
       case "note":
         this.line(`note: ${event.message}`);
@@ -83,12 +144,43 @@ export class PlainProgress implements ProgressReporter {
       case "settle-wait":
         this.line(settleWaitLine(event.ms));
         return;
+      case "finish":
+        this.close();
+        if (!this.perAction) this.line(this.progressLine());
+        return;
       default:
         return;
     }
   }
 
+  close(): void {
+    this.stopTimer?.();
+    this.stopTimer = undefined;
+  }
+
+  /** The timer: a progress line when nothing was printed for PROGRESS_EVERY_MS (or always, in progress-line mode). */
+  private tick(): void {
+    if (!this.perAction || this.now() - this.lastLineAt >= PROGRESS_EVERY_MS) this.line(this.progressLine());
+  }
+
+  /** "progress: 450/1200 done, 3 failed, 12 waiting on throttling, elapsed 02:10, about 03:40 left". */
+  progressLine(): string {
+    const t = this.now();
+    let throttled = 0;
+    let retrying = 0;
+    for (const w of this.waiting.values()) if (w.until > t) w.throttled ? throttled++ : retrying++;
+    const waits = [
+      ...(throttled > 0 ? [`${throttled} waiting on throttling (the service asked to slow down)`] : []),
+      ...(retrying > 0 ? [`${retrying} waiting to retry`] : []),
+    ];
+    const elapsed = t - this.startedAt;
+    const left = this.total - this.finished;
+    const estimate = left === 0 ? "nothing left" : this.finishedThisRun > 0 ? `about ${clock((elapsed / this.finishedThisRun) * left)} left` : "no estimate yet";
+    return `progress: ${this.finished}/${this.total} done, ${this.failed} failed${waits.map((w) => `, ${w}`).join("")}, elapsed ${clock(elapsed)}, ${estimate}`;
+  }
+
   private line(text: string): void {
+    this.lastLineAt = this.now();
     this.out.write(`${clean(text)}\n`);
   }
 }

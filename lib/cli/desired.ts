@@ -35,7 +35,7 @@ interface CdktfJson {
   readonly output?: string;
 }
 
-function readCdktfJson(cwd: string): CdktfJson {
+export function readCdktfJson(cwd: string): CdktfJson {
   const file = resolve(cwd, "cdktf.json");
   if (!existsSync(file)) return {};
   try {

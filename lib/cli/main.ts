@@ -7,11 +7,11 @@
  * `register(program)`; the list below is the whole CLI.
  */
 import { Command, CommanderError } from "commander";
-import { UserError } from "../diagnostics/errors.js";
-import { ProviderError } from "../provider/errors.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { clean } from "../render/sanitize.js";
+import { userDiagnostics } from "./errors.js";
 import { EXIT } from "./exit.js";
-import { printDiagnostics } from "./output.js";
+import { allowColor, printDiagnostics } from "./output.js";
+import { EXOFORM_VERSION } from "./version.js";
 import { resolveClockMode } from "../../providers/simulated/index.js";
 import { PROVIDER_OPTION_HELP, resolveProviderKind } from "./provider.js";
 // commands (one import per command module)
@@ -26,6 +26,10 @@ import { register as registerForceUnlock } from "./commands/force-unlock.js";
 import { register as registerReconcile } from "./commands/reconcile.js";
 import { register as registerDemo } from "./commands/demo.js";
 import { register as registerDoctor } from "./commands/doctor.js";
+import { register as registerShow } from "./commands/show.js";
+import { register as registerImport } from "./commands/import.js";
+import { register as registerCompletion } from "./commands/completion.js";
+import { register as registerInit } from "./commands/init.js";
 
 const COMMANDS: Array<(program: Command) => void> = [
   registerSynth,
@@ -39,6 +43,10 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerReconcile,
   registerDemo,
   registerDoctor,
+  registerInit,
+  registerShow,
+  registerImport,
+  registerCompletion,
 ];
 
 /** Set by a command to its exit code when it is not plain success. */
@@ -52,12 +60,17 @@ export function buildProgram(): Command {
     .option("--debug", "print stack traces and internal detail on errors")
     .option("--clock <mode>", "the simulated tenant's clock: virtual (waits take no time; the default) or real (for demonstrations); same as EXOFORM_CLOCK")
     .option("--provider <name>", PROVIDER_OPTION_HELP)
+    .option("--no-color", "no colour in any output (as NO_COLOR=1)")
+    .option("--no-input", "never prompt: what would ask fails instead, naming the option that answers it (as off a terminal)")
+    .version(EXOFORM_VERSION, "-V, --version", "print exoform's version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  // --clock and --provider are read where tenants are opened (lib/cli/provider.ts), through the environment variables they mirror
+  // --clock and --provider are read where tenants are opened (lib/cli/provider.ts), through the environment variables they mirror;
+  // --no-color holds for this run only (main runs several times in one process in tests)
   program.hook("preAction", (root) => {
-    const { clock, provider } = root.opts() as { clock?: string; provider?: string };
+    const { clock, provider, color } = root.opts() as { clock?: string; provider?: string; color?: boolean };
+    allowColor(color !== false);
     if (clock !== undefined) process.env["EXOFORM_CLOCK"] = resolveClockMode(clock);
     if (provider !== undefined) process.env["EXOFORM_PROVIDER"] = resolveProviderKind(provider);
   });
@@ -95,58 +108,25 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (e) {
-    return handleError(e, debug);
+    return reportError(e, debug);
   }
 }
 
-function handleError(e: unknown, debug: boolean): number {
+/** The lines on stderr for an error that ended a command, and the exit code: the single top-level catch. */
+export function reportError(e: unknown, debug: boolean): number {
   if (e instanceof CommanderError) {
     // help and version exit 0; usage errors were already printed by commander
     return e.exitCode === 0 ? EXIT.ok : EXIT.error;
   }
-  if (UserError.is(e)) {
-    printDiagnostics(e.diagnostics);
-    if (debug) process.stderr.write(`${e.stack ?? ""}\n`);
-    return EXIT.error;
-  }
-  if (ProviderError.is(e)) {
-    process.stderr.write(`error: ${e.target}: ${e.operation} failed: ${e.code}: ${e.message}\n`);
-    if (debug) process.stderr.write(`${e.stack ?? ""}\n`);
-    return EXIT.error;
-  }
-  const fsError = fileSystemDiagnostic(e);
-  if (fsError !== undefined) {
-    printDiagnostics([fsError]);
+  // bad input, a refusal by the service, a wrong path: the user's to fix, shown as diagnostics (control characters made visible)
+  const diagnostics = userDiagnostics(e);
+  if (diagnostics !== undefined) {
+    printDiagnostics(diagnostics);
     if (debug) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
     return EXIT.error;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  process.stderr.write(`error: internal: ${err.message}${debug ? "" : " (run with --debug for the stack trace)"}\n`);
+  process.stderr.write(`${clean(`error: internal: ${err.message}`)}${debug ? "" : " (run with --debug for the stack trace)"}\n`);
   if (debug) process.stderr.write(`${err.stack ?? ""}\n`);
   return EXIT.error;
-}
-
-/** Why a file-system call on a path someone gave (--out, --desired, --tenant, --parts-dir...) failed, and what to do. */
-const FS_REASONS: Readonly<Record<string, string>> = {
-  ENOENT: "no such file or directory; check the path",
-  EISDIR: "it is a directory, a file was expected; give a file's path",
-  ENOTDIR: "a part of the path is a file, not a directory; check the path",
-  EEXIST: "a file of that name is in the way of a directory; choose another path or move the file",
-  EACCES: "permission denied; check the permissions of the path",
-  EPERM: "operation not permitted; check the permissions of the path",
-  EROFS: "the file system is read-only; choose a writable path",
-  ENOSPC: "no space left on the device; free some space",
-};
-
-/**
- * A Node file-system error (ENOENT, EISDIR, EACCES...) as a diagnostic that
- * names the path and the fix: a wrong path on the command line is the
- * user's to fix, never an "internal" error.
- */
-export function fileSystemDiagnostic(e: unknown): Diagnostic | undefined {
-  if (!(e instanceof Error)) return undefined;
-  const { code, syscall, path } = e as NodeJS.ErrnoException;
-  const reason = code !== undefined ? FS_REASONS[code] : undefined;
-  if (reason === undefined || syscall === undefined) return undefined;
-  return { severity: "error", code: "file_system", target: path ?? "", message: `${syscall} failed: ${reason}` };
 }

@@ -62,15 +62,21 @@ export function renderPolicyResults(results: readonly PolicyResult[], format: Po
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The verdict as one markdown line (":x: **policy: ... the plan must not be
+ * applied**"): heads the policy section, and the plan comment shows it at the
+ * top next to the plan's summary.
+ */
+export function policyVerdictMarkdown(results: readonly PolicyResult[]): string {
+  const line = escapeMarkdown(policySummaryLine(results));
+  const report = policyReport(results);
+  if (!report.passed) return `:x: **${line}**`;
+  return report.advisoryFailed > 0 ? `:warning: **${line}**` : `:white_check_mark: ${line}`;
+}
+
 function renderMarkdown(results: readonly PolicyResult[]): string {
   const md = escapeMarkdown;
-  const report = policyReport(results);
-  const head = report.passed
-    ? report.advisoryFailed > 0
-      ? `:warning: **${md(policySummaryLine(results))}**`
-      : `:white_check_mark: ${md(policySummaryLine(results))}`
-    : `:x: **${md(policySummaryLine(results))}**`;
-  const lines = ["### Policy", "", head];
+  const lines = ["### Policy", "", policyVerdictMarkdown(results)];
   if (results.length > 0) {
     lines.push("", "| rule | level | result | violations | description |", "|---|---|---|---|---|");
     for (const r of ordered(results)) {

@@ -57,3 +57,70 @@ export function accessMarkdownRows(changes: readonly AccessChange[]): string[] {
       } |`,
   );
 }
+
+/** The access changes of one mailbox. */
+export interface MailboxAccess {
+  readonly mailbox: string;
+  readonly gained: number;
+  readonly lost: number;
+  /**
+   * The plan deletes the mailbox: its losses are grants that end with it,
+   * not revocations anyone has to weigh one by one.
+   */
+  readonly deleted: boolean;
+  /** Losses first, as collectAccessChanges sorts them. */
+  readonly changes: readonly AccessChange[];
+}
+
+/** collectAccessChanges grouped by mailbox (in address order), with counts, and whether the plan deletes the mailbox. */
+export function accessByMailbox(actions: readonly PlanAction[]): MailboxAccess[] {
+  const deleted = new Set(actions.filter((a) => a.type === "mailbox.delete").map((a) => a.target));
+  const byMailbox = new Map<string, AccessChange[]>();
+  for (const c of collectAccessChanges(actions)) {
+    const list = byMailbox.get(c.mailbox);
+    if (list) list.push(c);
+    else byMailbox.set(c.mailbox, [c]);
+  }
+  return [...byMailbox].map(([mailbox, changes]) => ({
+    mailbox,
+    gained: changes.filter((c) => c.change === "gain").length,
+    lost: changes.filter((c) => c.change === "lose").length,
+    deleted: deleted.has(mailbox),
+    changes,
+  }));
+}
+
+/** "13 grants end with the mailbox": the one row that stands for a deleted mailbox's losses. */
+export function endsWithMailboxLine(lost: number): string {
+  return `${lost} grant${lost === 1 ? "" : "s"} end${lost === 1 ? "s" : ""} with the mailbox`;
+}
+
+/**
+ * The grouped access table's rows: per mailbox, a heading row with its
+ * counts, then one row per change, losses first, so a single real
+ * revocation stands out. A mailbox the plan deletes gets one row
+ * ("13 grants end with the mailbox"), its grants listed apart
+ * (deletedAccessRows), so they cannot bury a revocation elsewhere.
+ */
+export function groupedAccessMarkdownRows(groups: readonly MailboxAccess[]): string[] {
+  const rows: string[] = [];
+  for (const g of groups) {
+    const mailbox = escapeMarkdown(g.mailbox);
+    if (g.deleted && g.gained === 0) {
+      const rights = [...new Set(g.changes.map((c) => c.right))].sort().join(", ");
+      rows.push(`| **${mailbox}** | ${endsWithMailboxLine(g.lost)} (listed below) | ${escapeMarkdown(rights)} | 🗑️ mailbox deleted |`);
+      continue;
+    }
+    const counts = [...(g.lost > 0 ? [`**${g.lost} lost**`] : []), ...(g.gained > 0 ? [`${g.gained} gained`] : [])].join(", ");
+    rows.push(`| **${mailbox}** | _${counts}_ | | |`, ...accessMarkdownRows(g.changes));
+  }
+  return rows;
+}
+
+/** The header of a deleted mailbox's grant list; pair with deletedAccessRows. */
+export const DELETED_ACCESS_HEADER = ["| Principal | Right |", "| --- | --- |"] as const;
+
+/** One row per grant that ends with a deleted mailbox. */
+export function deletedAccessRows(group: MailboxAccess): string[] {
+  return group.changes.map((c) => `| ${escapeMarkdown(c.principal)} | ${escapeMarkdown(c.right)} |`);
+}

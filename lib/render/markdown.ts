@@ -7,9 +7,9 @@
  * parts repeats its header, and a `<details>` or code block is never cut.
  */
 import type { PlanAction, PlanDocument } from "../plan/types.js";
-import { ACCESS_TABLE_HEADER, accessMarkdownRows, collectAccessChanges } from "./access.js";
+import { ACCESS_TABLE_HEADER, accessByMailbox, DELETED_ACCESS_HEADER, deletedAccessRows, endsWithMailboxLine, groupedAccessMarkdownRows } from "./access.js";
 import { actionNotes, describeAction, formatValue, valueChanges } from "./describe.js";
-import { bySeverity, diagnosticMarkdown, plural } from "./diagnostics.js";
+import { bySeverity, diagnosticMarkdown, plural, SEVERITY_TITLE } from "./diagnostics.js";
 import { DESTRUCTIVE_GLYPH } from "./glyphs.js";
 import { groupByMailbox, type ActionGroup } from "./group.js";
 import { clean, codeFence, codeSpan, escapeHtml, escapeMarkdown } from "./sanitize.js";
@@ -41,17 +41,27 @@ function section(head: string, items: readonly string[] = [], sep = "\n", contin
   return { head, continued, sep, items };
 }
 
+/** What the comment shows besides the plan document. */
+export interface MarkdownOptions {
+  /**
+   * The policy verdict (one markdown line, lib/policy/render.ts), shown at the
+   * top next to the summary: whether the plan may be applied is the first
+   * thing a reviewer reads.
+   */
+  readonly verdict?: string;
+}
+
 /**
  * The plan as pull-request comments, each shorter than `maxChars`
  * characters (UTF-16 code units, which never undercount GitHub's limit).
  * One part when the whole plan fits; otherwise every part starts with
  * "part i of n".
  */
-export function renderMarkdownParts(doc: PlanDocument, maxChars = GITHUB_COMMENT_LIMIT): string[] {
+export function renderMarkdownParts(doc: PlanDocument, maxChars = GITHUB_COMMENT_LIMIT, options: MarkdownOptions = {}): string[] {
   if (!Number.isInteger(maxChars) || maxChars < MIN_PART_CHARS) {
     throw new RangeError(`markdown parts must allow at least ${MIN_PART_CHARS} characters, got ${maxChars}`);
   }
-  const sections = buildSections(doc, Math.floor(maxChars / 2));
+  const sections = buildSections(doc, Math.floor(maxChars / 2), options);
   if (wholeLength(sections) < maxChars) return [`${sections.map((s) => [s.head, ...s.items].join(s.sep)).join("\n\n")}\n`];
 
   const stack = escapeMarkdown(doc.stack);
@@ -62,8 +72,8 @@ export function renderMarkdownParts(doc: PlanDocument, maxChars = GITHUB_COMMENT
 }
 
 /** The whole plan as one markdown document: parts joined by a horizontal rule when it needs several. */
-export function renderMarkdown(doc: PlanDocument): string {
-  const parts = renderMarkdownParts(doc);
+export function renderMarkdown(doc: PlanDocument, options: MarkdownOptions = {}): string {
+  const parts = renderMarkdownParts(doc, GITHUB_COMMENT_LIMIT, options);
   if (parts.length === 1) return parts[0] ?? "";
   return `${parts.map((p) => p.slice(0, -1)).join(PART_SEPARATOR)}\n`;
 }
@@ -134,39 +144,31 @@ function pack(sections: readonly Section[], budget: number): string[][] {
   return parts;
 }
 
-function buildSections(doc: PlanDocument, maxBlock: number): Section[] {
+function buildSections(doc: PlanDocument, maxBlock: number, options: MarkdownOptions): Section[] {
   const context = `exoform plan for stack ${escapeMarkdown(doc.stack)} · tenant ${escapeMarkdown(doc.tenantId)} · observed ${escapeMarkdown(doc.observedAt)}`;
   const targets = doc.targets !== undefined ? ` · restricted to ${doc.targets.map(escapeMarkdown).join(", ")}` : "";
   const errors = errorCount(doc);
   const sections: Section[] = [];
+  const verdict = options.verdict !== undefined ? [section(options.verdict)] : [];
 
   if (errors > 0) {
-    sections.push(section(`**${failedLine(errors)}**`), section(`${context}${targets}`));
+    sections.push(section(`**${failedLine(errors)}**`), ...verdict, section(`${context}${targets}`));
     pushDiagnostics(sections, doc);
     return sections;
   }
   if (doc.actions.length === 0) {
-    sections.push(section(`**${NO_CHANGES}**`), section(`${context}${targets}`));
+    sections.push(section(`**${NO_CHANGES}**`), ...verdict, section(`${context}${targets}`));
     pushDiagnostics(sections, doc);
     return sections;
   }
 
-  sections.push(section(`**${summaryLine(doc.summary)}**`), section(`${context}${targets} · ${plural(doc.actions.length, "action")}`));
-
-  const access = collectAccessChanges(doc.actions);
-  if (access.length > 0) {
-    const head = ["#### Access changes", "", ...ACCESS_TABLE_HEADER].join("\n");
-    const continued = ["#### Access changes (continued)", "", ...ACCESS_TABLE_HEADER].join("\n");
-    sections.push(section(head, accessMarkdownRows(access), "\n", continued));
-  } else {
-    sections.push(section("#### Access changes\n\nNo one gains or loses access."));
-  }
+  sections.push(section(`**${summaryLine(doc.summary)}**`), ...verdict, section(`${context}${targets} · ${plural(doc.actions.length, "action")}`));
+  pushAccess(sections, doc, maxBlock);
 
   const destructive = doc.actions.filter((a) => a.destructive);
   if (destructive.length > 0) {
-    const head = `> [!WARNING]\n> **${plural(destructive.length, "destructive step")}**: re-applying the desired state cannot undo ${destructive.length === 1 ? "it" : "them"}.\n>`;
     const items = destructive.map((a) => `> - ${escapeMarkdown(a.description)} ${codeSpan(a.id)}`);
-    sections.push(section(head, items, "\n", "> [!WARNING]\n> **Destructive steps (continued)**\n>"));
+    sections.push(section(destructiveHead(destructive), items, "\n", "> [!WARNING]\n> **Destructive steps (continued)**\n>"));
   }
 
   pushDiagnostics(sections, doc);
@@ -176,11 +178,70 @@ function buildSections(doc: PlanDocument, maxBlock: number): Section[] {
   return sections;
 }
 
+/**
+ * The access changes grouped by mailbox with counts (access.ts); the grants
+ * that end with a deleted mailbox are one row in the table and listed in a
+ * collapsed block after it, so a single real revocation is never buried.
+ */
+function pushAccess(sections: Section[], doc: PlanDocument, maxBlock: number): void {
+  const groups = accessByMailbox(doc.actions);
+  if (groups.length === 0) {
+    sections.push(section("#### Access changes\n\nNo one gains or loses access."));
+    return;
+  }
+  const head = ["#### Access changes", "", ...ACCESS_TABLE_HEADER].join("\n");
+  const continued = ["#### Access changes (continued)", "", ...ACCESS_TABLE_HEADER].join("\n");
+  sections.push(section(head, groupedAccessMarkdownRows(groups), "\n", continued));
+  const ending = groups.filter((g) => g.deleted && g.gained === 0).flatMap((g) => {
+    const title = `${endsWithMailboxLine(g.lost)} ${escapeHtml(g.mailbox)} (deleted)`;
+    return chunks(deletedAccessRows(g), maxBlock - 1000).map((rows, i, all) =>
+      [`<details><summary>${title}${all.length > 1 ? ` · ${i + 1} of ${all.length}` : ""}</summary>`, "", ...DELETED_ACCESS_HEADER, ...rows, "", "</details>"].join("\n"),
+    );
+  });
+  if (ending.length > 0) sections.push(section(ending[0]!, ending.slice(1), "\n\n"));
+}
+
+/** Consecutive runs of `lines` of at most `budget` characters each (a line longer than that is a run of its own). */
+function chunks(lines: readonly string[], budget: number): string[][] {
+  const runs: string[][] = [];
+  let run: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (run.length > 0 && size + line.length + 1 > budget) {
+      runs.push(run);
+      run = [];
+      size = 0;
+    }
+    run.push(line);
+    size += line.length + 1;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/**
+ * The warning over destructive steps, saying what is true of each kind: a
+ * revoked grant can be granted again; what re-applying cannot undo is a
+ * deleted mailbox's mail once its restore window has passed.
+ */
+function destructiveHead(destructive: readonly PlanAction[]): string {
+  const deletes = destructive.filter((a) => a.type === "mailbox.delete").length;
+  const revokes = destructive.filter((a) => a.type === "permission.revoke").length;
+  const lines = ["> [!WARNING]", `> **${plural(destructive.length, "destructive step")}**: review ${destructive.length === 1 ? "it" : "each"} before approving.`];
+  if (deletes > 0) {
+    lines.push(
+      `> ${deletes === 1 ? "The deleted mailbox" : "A deleted mailbox"} can be restored with its mail only within the service's restore window (30 days); after that the mail is gone, and re-applying the desired state cannot bring it back.`,
+    );
+  }
+  if (revokes > 0) lines.push(`> A revoked grant ends at once for whoever relies on it, but it is not lost: declaring it again grants it again.`);
+  return `${lines.join("\n")}\n>`;
+}
+
 function pushDiagnostics(sections: Section[], doc: PlanDocument): void {
-  for (const severity of ["error", "warning"] as const) {
+  for (const severity of ["error", "warning", "info"] as const) {
     const list = bySeverity(doc.diagnostics, severity);
     if (list.length === 0) continue;
-    const title = severity === "error" ? "Errors" : "Warnings";
+    const title = SEVERITY_TITLE[severity];
     sections.push(section(`#### ${title} (${list.length})\n`, list.map(diagnosticMarkdown), "\n", `#### ${title} (continued)\n`));
   }
 }

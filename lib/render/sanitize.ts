@@ -29,20 +29,38 @@ const HTML: Record<string, string> = {
   "|": "&#124;",
 };
 
-/** For text inside HTML elements (`<summary>`): entities for everything HTML or markdown could read. */
+/**
+ * An @mention as GitHub reads one: "@" at the start or after a character that
+ * cannot be part of an address or a word, then a user, org or team name.
+ * An e-mail address (ben.ortiz@contoso.com) is not one and is left as it is.
+ */
+const MENTION = /(^|[^A-Za-z0-9_.+\-/@`])@(?=[A-Za-z0-9])/g;
+
+/**
+ * A zero-width space after the "@" of every @mention, as an entity (what
+ * Dependabot and Renovate do): it reads the same but notifies no one, so a
+ * display name "@security-team" in a plan comment pings nobody.
+ */
+export function neutraliseMentions(markdown: string): string {
+  return markdown.replace(MENTION, "$1@&#8203;");
+}
+
+/** For text inside HTML elements (`<summary>`): entities for everything HTML or markdown could read; @mentions neutralised. */
 export function escapeHtml(s: string): string {
-  return clean(s).replace(/[&<>"'`|]/g, (ch) => HTML[ch] ?? ch);
+  return neutraliseMentions(clean(s).replace(/[&<>"'`|]/g, (ch) => HTML[ch] ?? ch));
 }
 
 /**
  * For inline markdown, including table cells: backslash-escapes the
  * characters that start emphasis, code, links or cells, and entity-escapes
- * the ones that start HTML.
+ * the ones that start HTML; @mentions are neutralised (neutraliseMentions).
  */
 export function escapeMarkdown(s: string): string {
-  return clean(s)
-    .replace(/[\\`*_[\]|~#]/g, (ch) => `\\${ch}`)
-    .replace(/[&<>]/g, (ch) => HTML[ch] ?? ch);
+  return neutraliseMentions(
+    clean(s)
+      .replace(/[\\`*_[\]|~#]/g, (ch) => `\\${ch}`)
+      .replace(/[&<>]/g, (ch) => HTML[ch] ?? ch),
+  );
 }
 
 /** A backtick fence longer than any backtick run in `content`, so the content cannot close it. */

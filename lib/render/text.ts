@@ -43,7 +43,7 @@ export function renderText(doc: PlanDocument, options: { color: boolean }): stri
 
   const destructive = doc.actions.filter((a) => a.destructive);
   if (destructive.length > 0) {
-    out.push(paint("Destructive steps (re-applying cannot undo them):", "boldRed"));
+    out.push(paint("Destructive steps (a revoked grant can be granted again; a deleted mailbox's mail is gone once its restore window ends):", "boldRed"));
     for (const a of destructive) out.push(`  ${paint(DESTRUCTIVE_GLYPH, "boldRed")} ${clean(a.description)}`, `      id: ${clean(a.id)}`);
     out.push("");
   }

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { applyPlan, FileLockStore, type LockHolder } from "../../lib/apply/index.js";
+import { applyPlan, FileLockStore, type LockHolder, type LockInfo } from "../../lib/apply/index.js";
+import { LOCK_POLL_FIRST_MS, LOCK_POLL_MAX_MS, type LockWait } from "../../lib/apply/lock.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
 import { buildPlan, contoso, FAST } from "./helpers.js";
 
@@ -92,5 +93,71 @@ describe("one apply per tenant", () => {
     const stores = Array.from({ length: 8 }, () => new FileLockStore(location));
     const outcomes = await Promise.allSettled(stores.map((s, i) => s.acquire({ tenantId: "contoso", planId: "sha256:x", holder: { ...ann, pid: i } })));
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+  });
+
+  describe("--lock-timeout: waiting for a held lock", () => {
+    /** A store that waits up to `timeoutMs` on a virtual clock: each pause moves the clock, and `onPause` may act mid-wait. */
+    function waitingStore(timeoutMs: number, onPause: (pausesSoFar: number) => Promise<void> = async () => {}) {
+      let now = Date.parse("2026-11-01T09:00:00Z");
+      const pauses: number[] = [];
+      const waits: Array<{ held: LockInfo; waitedMs: number }> = [];
+      const wait: LockWait = {
+        timeoutMs,
+        sleep: async (ms) => {
+          pauses.push(ms);
+          now += ms;
+          await onPause(pauses.length);
+        },
+        onWait: (held, waitedMs) => waits.push({ held, waitedMs }),
+      };
+      return { store: new FileLockStore(location, () => new Date(now), wait), pauses, waits };
+    }
+
+    it("takes the lock as soon as its holder releases it, saying while it waits who holds it", async () => {
+      const first = await new FileLockStore(location).acquire({ tenantId: "contoso", planId: "sha256:abc", holder: ann });
+      const { store, pauses, waits } = waitingStore(60_000, async (n) => {
+        if (n === 3) await first.release();
+      });
+      const second = await store.acquire({ tenantId: "contoso", planId: "sha256:def", holder: { who: "ben@laptop", host: "laptop", pid: 7 } });
+      expect((await store.read())?.id).toBe(second.info.id);
+      expect(pauses).toEqual([LOCK_POLL_FIRST_MS, LOCK_POLL_FIRST_MS * 2, LOCK_POLL_FIRST_MS * 4]);
+      expect(waits.map((w) => [w.held.who, w.waitedMs])).toEqual([
+        ["ann@build-01", 0],
+        ["ann@build-01", LOCK_POLL_FIRST_MS],
+        ["ann@build-01", LOCK_POLL_FIRST_MS * 3],
+      ]);
+    });
+
+    it("polls with backoff up to a ceiling and gives up at the timeout with the usual lock error, saying how long it waited", async () => {
+      const held = await new FileLockStore(location).acquire({ tenantId: "contoso", planId: "sha256:abc", holder: ann });
+      const { store, pauses } = waitingStore(30_000);
+      const e = await errorOf(() => store.acquire({ tenantId: "contoso", planId: "sha256:def", holder: ann }));
+      expect(e.diagnostics[0]!.code).toBe("tenant_locked");
+      expect(e.message).toContain(`tenant "contoso" is locked by ann@build-01 (pid 4242)`);
+      expect(e.message).toContain(`release the lock with exoform force-unlock ${held.info.id}`);
+      expect(e.message).toMatch(/; gave up after waiting 30 s \(--lock-timeout 30 s\)$/);
+      expect(pauses.reduce((a, b) => a + b, 0)).toBe(30_000);
+      expect(Math.max(...pauses)).toBe(LOCK_POLL_MAX_MS);
+      expect(pauses.slice(0, -1).every((p, i) => i === 0 || p >= pauses[i - 1]!)).toBe(true);
+      expect((await store.read())?.id).toBe(held.info.id); // waiting never takes a lock over
+    });
+
+    it("fails at once without a timeout, and stops waiting when the apply is interrupted", async () => {
+      await new FileLockStore(location).acquire({ tenantId: "contoso", planId: "sha256:abc", holder: ann });
+      const immediate = waitingStore(0);
+      expect((await errorOf(() => immediate.store.acquire({ tenantId: "contoso", planId: "sha256:def", holder: ann }))).message).not.toContain("gave up");
+      expect(immediate.pauses).toEqual([]);
+
+      const stop = new AbortController();
+      const pauses: number[] = [];
+      const sleep = async (ms: number) => {
+        pauses.push(ms);
+        if (pauses.length === 2) stop.abort();
+      };
+      const interrupted = new FileLockStore(location, undefined, { timeoutMs: 3_600_000, signal: stop.signal, sleep });
+      const e = await errorOf(() => interrupted.acquire({ tenantId: "contoso", planId: "sha256:def", holder: ann }));
+      expect(e.diagnostics[0]!.code).toBe("tenant_locked");
+      expect(pauses).toHaveLength(2);
+    });
   });
 });

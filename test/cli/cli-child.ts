@@ -4,7 +4,7 @@
  * stderr or stdout, sends signals, and can close its stdout or stderr as
  * `| head` does (at start, or after the first chunk).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { REPO } from "../integration/helpers.js";
@@ -84,4 +84,10 @@ export function startCli(args: readonly string[], options: CliChildOptions): Cli
 /** Run `exoform <args>` to its end. */
 export function runCli(args: readonly string[], options: CliChildOptions): Promise<CliOutcome> {
   return startCli(args, options).done;
+}
+
+/** `exoform <args>` in a child, run to its end synchronously: for the few tests where the real process matters (a crash, its own stack). */
+export function runCliSync(args: readonly string[], cwd: string = REPO): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [join(REPO, "bin/exoform.js"), ...args], { cwd, encoding: "utf8" });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }

@@ -217,7 +217,9 @@ describe("exoform on the contoso fixture: exit codes and JSON documents", () => 
     expect(faults.code, faults.stderr).toBe(0);
     const failed = await exoform("drift", "--desired", DESIRED, ...T, "--format", "json");
     expect(exitOf(failed), failed.stderr).toBe(1);
-    expect(failed.stdout).toBe("");
+    // no drift report: the failure as a diagnostics report (schema/diagnostics.schema.json), nothing concluded
+    expect(JSON.parse(failed.stdout)).toMatchObject({ formatVersion: 1, ok: false, diagnostics: [{ severity: "error" }] });
+    expect(failed.stdout).not.toContain('"items"');
     expect(failed.stderr).toContain("drift was NOT checked");
   });
 });

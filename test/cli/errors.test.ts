@@ -7,26 +7,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { fileSystemDiagnostic, main } from "../../lib/cli/main.js";
+import { fileSystemDiagnostic } from "../../lib/cli/errors.js";
+import { exoformInProcess } from "./in-process.js";
 import { contosoDesired } from "../plan/contoso.js";
 
 let dir = "";
 
-/** Run exoform in-process; returns the exit code and everything written to stdout and stderr. */
-async function exoform(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (stdout.push(String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (stderr.push(String(chunk)), true));
-  process.exitCode = 0;
-  try {
-    const code = await main(["node", "exoform", ...args]);
-    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-  } finally {
-    process.exitCode = 0;
-    vi.restoreAllMocks();
-  }
-}
+const exoform = exoformInProcess;
 
 describe("errors on paths name the path and the fix", () => {
   beforeAll(async () => {
@@ -34,7 +21,7 @@ describe("errors on paths name the path and the fix", () => {
     mkdirSync(join(dir, "folder"));
     writeFileSync(join(dir, "a-file"), "not a folder");
     writeFileSync(join(dir, "desired.json"), JSON.stringify(contosoDesired()));
-    expect((await exoform("tenant", "init", "--fixture", "contoso", "--tenant", join(dir, "t.db"))).code).toBe(0);
+    expect((await exoform("tenant", "init", "--fixture", "contoso", "--tenant", join(dir, "t.db"))).status).toBe(0);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => vi.restoreAllMocks());
@@ -47,7 +34,7 @@ describe("errors on paths name the path and the fix", () => {
       await exoform("plan", "--desired", join(dir, "desired.json"), "--tenant", join(dir, "t.db"), "--policy", folder),
     ];
     for (const r of runs) {
-      expect(r.code).toBe(1);
+      expect(r.status).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`^error: ${folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: is a directory \\(expected .+\\); give the file's path \\[file_is_directory\\]$`, "m"));
       expect(r.stderr).not.toContain("internal");
     }
@@ -56,7 +43,7 @@ describe("errors on paths name the path and the fix", () => {
   it("reports a file in the way of an output folder as a file-system error naming the path, not an internal one", async () => {
     const blocked = join(dir, "a-file", "parts");
     const r = await exoform("plan", "--desired", join(dir, "desired.json"), "--tenant", join(dir, "t.db"), "--parts-dir", blocked);
-    expect(r.code).toBe(1);
+    expect(r.status).toBe(1);
     expect(r.stderr).toContain(`error: ${blocked}: mkdir failed: a part of the path is a file, not a directory; check the path [file_system]`);
     expect(r.stderr).not.toContain("internal");
     expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -65,7 +52,7 @@ describe("errors on paths name the path and the fix", () => {
   it("writes drift --out into a folder it creates, as plan --out and export --out do", async () => {
     const out = join(dir, "reports", "drift.md");
     const r = await exoform("drift", "--desired", join(dir, "desired.json"), "--tenant", join(dir, "t.db"), "--format", "markdown", "--out", out);
-    expect(r.code, r.stderr).toBe(2);
+    expect(r.status, r.stderr).toBe(2);
     expect(readFileSync(out, "utf8")).toContain("## exoform drift");
   });
 

@@ -1,5 +1,5 @@
 /**
- * With JSON output asked (`validate --json`, `plan --format json`), every
+ * With JSON output asked (`--format json` or `--json`, on every command that has it), every
  * error comes out on stdout as a JSON document carrying its diagnostics
  * (schema/diagnostics.schema.json: {"formatVersion":1,"ok":false,"diagnostics":[...]}),
  * the exit code is 1, and stderr still has the human lines. Planning errors
@@ -121,7 +121,7 @@ describe("plan --format json", () => {
       formatVersion: 1,
       stack: "contoso",
       tenant: { id: "contoso", domains: ["contoso.com"] },
-      sharedMailboxes: [{ address: "team@contoso.com", displayName: "Team", license: "EXCHANGEARCHIVE_ADDON", sendAs: ["nobody@contoso.com"] }],
+      sharedMailboxes: [{ address: "team@contoso.com", displayName: "Team", sendAs: ["nobody@contoso.com"], sendOnBehalf: ["no.one@contoso.com"] }],
       userMailboxes: [],
     };
     const r = await exoform("plan", "--desired", write("plan-errors.json", planErrors), ...TENANT(), "--format", "json");
@@ -129,7 +129,7 @@ describe("plan --format json", () => {
     const doc = JSON.parse(r.stdout) as { actions: unknown[]; diagnostics: Report["diagnostics"] };
     expect(planDocument(doc), JSON.stringify(planDocument.errors)).toBe(true);
     expect(doc.actions).toEqual([]);
-    expect(doc.diagnostics.map((d) => d.code).sort()).toEqual(["license_needs_exchange_plan", "trustee_not_found"]);
+    expect(doc.diagnostics.map((d) => d.code).sort()).toEqual(["trustee_not_found", "trustee_not_found"]);
     for (const d of doc.diagnostics) expect(r.stderr).toContain(d.message);
   });
 
@@ -138,5 +138,35 @@ describe("plan --format json", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(3);
+  });
+});
+
+describe("every command with JSON output prints its errors as a diagnostics report", () => {
+  it("drift, apply, export, synth, show, import and tenant show --format json (or --json): a report on stdout, the human lines on stderr, exit 1", async () => {
+    const missing = join(dir, "missing.json");
+    const runs: Array<{ args: string[]; code: string }> = [
+      { args: ["drift", "--desired", missing, ...TENANT(), "--format", "json"], code: "file_not_found" },
+      { args: ["apply", missing, ...TENANT(), "--format", "json"], code: "file_not_found" },
+      { args: ["apply", "--desired", missing, ...TENANT(), "--auto-approve", "--json"], code: "file_not_found" },
+      { args: ["export", "--mailbox", "nobody@contoso.com", ...TENANT(), "--format", "json"], code: "export_unknown_mailbox" },
+      { args: ["synth", "--app", `"${process.execPath}" -e "process.exit(3)"`, "--output", join(dir, "out"), "--format", "json"], code: "app_failed" },
+      { args: ["show", missing, "--format", "json"], code: "file_not_found" },
+      { args: ["import", "nobody@contoso.com", ...TENANT(), "--format", "json"], code: "export_unknown_mailbox" },
+      { args: ["tenant", "show", "nobody@contoso.com", ...TENANT(), "--json"], code: "mailbox_not_found" },
+    ];
+    for (const run of runs) {
+      const r = await exoform(...run.args);
+      expect(r.status, `${run.args.join(" ")}\n${r.stderr}`).toBe(1);
+      expect(report(r), run.args[0]).toMatchObject({ formatVersion: 1, ok: false, diagnostics: [{ severity: "error", code: run.code }] });
+    }
+  });
+
+  it("takes --json as the alias of --format json, and names the choices of an invalid --format", async () => {
+    const r = await exoform("drift", "--desired", "examples/contoso/desired-state.json", ...TENANT(), "--json");
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ formatVersion: 1, drifted: true });
+    const bad = await exoform("export", ...TENANT(), "--format", "yaml");
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("error: --format yaml is not an export format; use one of json, ts [usage]");
   });
 });

@@ -1,17 +1,14 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateDesiredState } from "../../lib/model/validate.js";
+import { runCliSync } from "./cli-child.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-function exoform(args: string[], cwd = root) {
-  const run = spawnSync(process.execPath, [join(root, "bin/exoform.js"), ...args], { cwd, encoding: "utf8" });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const exoform = (args: string[], cwd = root) => runCliSync(args, cwd);
 
 /** An app under the OS temp dir importing exoform from this checkout. */
 function tempApp(body: string): string {

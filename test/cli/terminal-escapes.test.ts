@@ -2,12 +2,14 @@
  * Input must never drive the terminal: every line exoform prints that can
  * carry input (a display name, an address, a service message) shows control
  * characters and escape sequences visibly (`\u{1b}`), as the plan renderers
- * do (lib/render/sanitize.ts). JSON output needs nothing: JSON escapes them.
+ * do (lib/render/sanitize.ts). JSON output keeps the value but writes every
+ * control and bidi character as a \u escape (terminalSafeJson), including the
+ * DEL, C1 and bidi characters JSON.stringify leaves raw.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { printDiagnostics, printJson } from "../../lib/cli/output.js";
 import { exoformInProcess, writeInput } from "./in-process.js";
 
@@ -85,5 +87,53 @@ describe("terminal escapes in input", () => {
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
     expect(text).toContain("a\\u009b2Jb\\u007fc\\u001bd\\u202ee");
     expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+/** ESC, a C1 control (the one-character CSI) and a right-to-left override: each must reach the terminal escaped. */
+const RAW_HOSTILE = /[\u001b\u0080-\u009f\u202a-\u202e]/;
+const HOSTILE = "\u001b[2J\u009b31m\u202e";
+
+describe("hostile names in the remaining outputs", () => {
+  const tenant = join(dir, "tenant.db");
+  beforeAll(async () => {
+    expect((await exoformInProcess("tenant", "init", "--fixture", "contoso", "--tenant", tenant)).status).toBe(0);
+  });
+  const desired = (mailbox: Record<string, unknown>) =>
+    writeInput(dir, "hostile-plan.json", { formatVersion: 1, stack: "contoso", tenant: { id: "contoso", domains: ["contoso.com"] }, sharedMailboxes: [mailbox], userMailboxes: [] });
+
+  it("a service error's line names its object and operation with control characters shown visibly", async () => {
+    const { reportError } = await import("../../lib/cli/main.js");
+    const { ProviderError } = await import("../../lib/provider/errors.js");
+    const err: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
+    try {
+      const e = new ProviderError({ kind: "precondition", code: `Bad${HOSTILE}`, message: `no${HOSTILE} way`, operation: "addMailboxPermission", target: `sup${HOSTILE}port@contoso.com` });
+      expect(reportError(e, false)).toBe(1);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const text = err.join("");
+    expect(text).not.toMatch(RAW_HOSTILE);
+    expect(text).toBe(
+      "error: sup\\u{1b}[2J\\u{9b}31m\\u{202e}port@contoso.com: addMailboxPermission failed: Bad\\u{1b}[2J\\u{9b}31m\\u{202e}: no\\u{1b}[2J\\u{9b}31m\\u{202e} way [Bad\\u{1b}[2J\\u{9b}31m\\u{202e}]\n",
+    );
+  });
+
+  it("plan --format json escapes them in the plan document (the same JSON value)", async () => {
+    const trustee = `eve${HOSTILE}@contoso.com`;
+    const r = await exoformInProcess("plan", "--desired", desired({ address: "team@contoso.com", displayName: `Team${HOSTILE}`, sendAs: [trustee] }), "--tenant", tenant, "--format", "json");
+    expect(r.stdout).not.toMatch(RAW_HOSTILE);
+    expect(r.stderr).not.toMatch(RAW_HOSTILE);
+    expect(r.status).toBe(1); // the trustee is not in the tenant: a planning error, printed as the plan document
+    expect(JSON.stringify(JSON.parse(r.stdout))).toMatch(/\u009b31m\u202e@contoso\.com/); // the value is kept
+  });
+
+  it("drift --format json escapes them in the report (the same JSON value)", async () => {
+    const name = `Support${HOSTILE}`;
+    const r = await exoformInProcess("drift", "--desired", desired({ address: "support@contoso.com", displayName: name }), "--tenant", tenant, "--format", "json");
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stdout).not.toMatch(RAW_HOSTILE);
+    expect(JSON.stringify(JSON.parse(r.stdout))).toContain(JSON.stringify(name).slice(1, -1)); // the value is kept
   });
 });

@@ -1,18 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { runCliSync } from "./cli-child.js";
 import { exoformInProcess, writeInput } from "./in-process.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
 /** The real command, as people run it. */
-function exoformProcess(args: string[]) {
-  const run = spawnSync(process.execPath, [join(root, "bin/exoform.js"), ...args], { cwd: root, encoding: "utf8" });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const exoformProcess = (args: string[]) => runCliSync(args);
 
 /** The same command in this process (fast), output captured. */
 const exoform = (args: string[]) => exoformInProcess(...args);

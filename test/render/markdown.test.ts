@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderMarkdownParts, renderPlan } from "../../lib/render/index.js";
 import { cellSeparators, markdownProblems, outsideCode } from "./markdown-checks.js";
-import { contosoPlan, emptyPlan, failedPlan, HOSTILE_NAME, hostilePlan, strayUserPlan } from "./plan-fixtures.js";
+import { action, contosoPlan, emptyPlan, failedPlan, HOSTILE_NAME, hostilePlan, planDocument, revoke, strayUserPlan } from "./plan-fixtures.js";
 
 const md = (doc = contosoPlan()) => renderPlan(doc, "markdown", { color: true });
 
@@ -28,7 +28,12 @@ describe("markdown rendering", () => {
 
   it("calls out destructive steps in a warning alert", () => {
     const out = md();
-    expect(out).toContain("> [!WARNING]\n> **2 destructive steps**: re-applying the desired state cannot undo them.\n>\n> - ");
+    expect(out).toContain(
+      "> [!WARNING]\n> **2 destructive steps**: review each before approving.\n" +
+        "> The deleted mailbox can be restored with its mail only within the service's restore window (30 days); after that the mail is gone, and re-applying the desired state cannot bring it back.\n" +
+        "> A revoked grant ends at once for whoever relies on it, but it is not lost: declaring it again grants it again.\n>\n> - ",
+    );
+    expect(out).not.toContain("cannot undo them");
     expect(out).toContain("> - Delete events-2025@contoso.com \"Events 2025\": no longer declared and tagged removal=delete; recoverable for 30 days only `events-2025@contoso.com:mailbox.delete`");
   });
 
@@ -69,7 +74,8 @@ describe("markdown rendering", () => {
     expect(markup.match(/<\/details>/g)).toHaveLength(1);
     expect(out).toContain("- Revoke | </details> ```\\u{a}<script>alert(1)</script>  ! destructive\n");
     const summary = out.split("\n").find((l) => l.startsWith("<details>")) ?? "";
-    expect(summary).toContain("“Ops &#124; R&amp;D &lt;b&gt;team&lt;/b&gt; &#96;x&#96; &#96;&#96;&#96; **bold** @everyone”");
+    expect(summary).toContain("“Ops &#124; R&amp;D &lt;b&gt;team&lt;/b&gt; &#96;x&#96; &#96;&#96;&#96; **bold** @&#8203;everyone”");
+    expect(outsideCode(out)).not.toMatch(/(^|[\s(>“])@everyone/m); // notifies no one
     // The diff block's fence is longer than the ``` inside the display name.
     expect(out).toContain("````diff\n");
     expect(out).toContain(`+     displayName: ${JSON.stringify(HOSTILE_NAME)}`);
@@ -88,5 +94,58 @@ describe("markdown rendering", () => {
     const split = renderMarkdownParts(contosoPlan(), whole.length);
     expect(split.length).toBeGreaterThan(1);
     for (const p of split) expect(p.length).toBeLessThan(whole.length);
+  });
+
+  describe("the pull-request comment's access changes", () => {
+    /** A plan that deletes a mailbox holding 13 grants and revokes one real grant elsewhere. */
+    function deletionPlan() {
+      const old = "events-2025@contoso.com";
+      const ending = Array.from({ length: 13 }, (_, i) => ({
+        mailbox: old,
+        principal: `guest${String(i).padStart(2, "0")}@contoso.com`,
+        right: i % 2 === 0 ? ("FullAccess" as const) : ("SendAs" as const),
+        change: "lose" as const,
+      }));
+      return planDocument({
+        actions: [
+          action("mailbox.delete", old, { reason: "removed_from_code_with_delete_policy", description: "delete shared mailbox events-2025@contoso.com", destructive: true, access: ending }),
+          revoke("support@contoso.com", "FullAccess", "gina.rossi@contoso.com", { reason: "full_access_not_declared", description: "revoke full access to support@contoso.com from gina.rossi@contoso.com" }),
+        ],
+      });
+    }
+
+    it("groups the changes by mailbox with their counts, losses first", () => {
+      const out = md();
+      expect(out).toContain(
+        "| **support@contoso.com** | _**1 lost**, 2 gained_ | | |\n| support@contoso.com | gina.rossi@contoso.com | FullAccess | 🔴 **lost** |\n| support@contoso.com | ben.ortiz@contoso.com | FullAccess | 🟢 gained |",
+      );
+      expect(out).toContain("| **info@contoso.com** | _3 gained_ | | |");
+    });
+
+    it("folds the grants that end with a deleted mailbox into one row, details collapsed, so a single revocation is not buried", () => {
+      const out = md(deletionPlan());
+      const table = out.slice(out.indexOf("| Mailbox |"), out.indexOf("\n\n", out.indexOf("| Mailbox |")));
+      expect(table.split("\n")).toEqual([
+        "| Mailbox | Principal | Right | Change |",
+        "| --- | --- | --- | --- |",
+        "| **events-2025@contoso.com** | 13 grants end with the mailbox (listed below) | FullAccess, SendAs | 🗑️ mailbox deleted |",
+        "| **support@contoso.com** | _**1 lost**_ | | |",
+        "| support@contoso.com | gina.rossi@contoso.com | FullAccess | 🔴 **lost** |",
+      ]);
+      const details = out.slice(out.indexOf("<details><summary>13 grants end with the mailbox events-2025@contoso.com (deleted)</summary>"));
+      expect(details).toMatch(/^<details><summary>13 grants end with the mailbox events-2025@contoso\.com \(deleted\)<\/summary>\n\n\| Principal \| Right \|\n\| --- \| --- \|\n\| guest00@contoso\.com \| FullAccess \|/);
+      expect(details.indexOf("</details>")).toBeGreaterThan(details.indexOf("| guest12@contoso.com | SendAs |"));
+      expect(out.indexOf("<details><summary>13 grants")).toBeLessThan(out.indexOf("> [!WARNING]"));
+      expect(markdownProblems(out)).toEqual([]);
+    });
+
+    it("puts the policy verdict at the top, next to the summary", () => {
+      const verdict = ":x: **policy: 2 rules, 1 mandatory failed, 0 advisory failed: the plan must not be applied**";
+      for (const doc of [contosoPlan(), emptyPlan(), failedPlan()]) {
+        const lines = renderMarkdownParts(doc, undefined, { verdict })[0]!.split("\n");
+        expect(lines[1]).toBe("");
+        expect(lines[2]).toBe(verdict);
+      }
+    });
   });
 });

@@ -23,7 +23,16 @@ describe("escaping user-controlled strings (properties)", () => {
   });
 
   it("escapeHtml leaves no character that opens a tag, entity or attribute", () => {
-    fc.assert(fc.property(text, (s) => !/[<>"'`|]|&(?!(amp|lt|gt|quot|#39|#96|#124);)/.test(escapeHtml(s))));
+    fc.assert(fc.property(text, (s) => !/[<>"'`|]|&(?!(amp|lt|gt|quot|#39|#96|#124|#8203);)/.test(escapeHtml(s))));
+  });
+
+  it("escapeMarkdown and escapeHtml leave no @mention that would notify anyone, and e-mail addresses as they are", () => {
+    const mention = /(^|[^A-Za-z0-9_.+\-/@`])@[A-Za-z0-9]/;
+    const handle = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9-]{0,10}(\/[a-z]{1,6})?$/);
+    const withMentions = fc.tuple(text, handle, text).map(([a, h, b]) => `${a} @${h}${b}`);
+    fc.assert(fc.property(fc.oneof(text, withMentions), (s) => !mention.test(escapeMarkdown(s)) && !mention.test(escapeHtml(s))));
+    expect(escapeMarkdown("cc @security-team and @org/admins")).toBe("cc @&#8203;security-team and @&#8203;org/admins");
+    expect(escapeMarkdown("ben.ortiz@contoso.com")).toBe("ben.ortiz@contoso.com");
   });
 
   it("no backtick run inside content can close codeFence or codeSpan", () => {

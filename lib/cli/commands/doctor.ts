@@ -34,6 +34,8 @@ import { redact } from "../../../providers/microsoft/secrets.js";
 import { resolveTenantPath, type FaultSettings } from "../../../providers/simulated/index.js";
 import { loadDesired } from "../desired.js";
 import { EXIT } from "../exit.js";
+import { withJsonErrors } from "../json-errors.js";
+import { formatOf, formatOption, TEXT_OR_JSON, wantsJson, type FormatOptions } from "../options.js";
 import { printJson } from "../output.js";
 import { resolveProviderKind, type ProviderKind } from "../provider.js";
 import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
@@ -63,39 +65,31 @@ export interface DoctorReport {
   readonly tenant: { readonly id: string; readonly domains: readonly string[] } | null;
 }
 
-interface DoctorCliOptions {
+interface DoctorCliOptions extends FormatOptions {
   readonly desired?: string;
   readonly app?: string;
   readonly stack?: string;
   readonly tenant?: string;
-  readonly format: string;
-  readonly json?: boolean;
 }
 
-const FORMATS = ["text", "json"] as const;
-
 export function register(program: Command): void {
-  program
+  const command = program
     .command("doctor")
     .description("check the settings, credentials, permissions and connectivity to the tenant, and say what is missing (exit 0: can apply, 2: can read only, 1: cannot read or a check failed)")
     .option("--desired <file>", "also check that this desired-state document is for the tenant the credentials sign in to")
     .option("--app <command>", "the same, for the desired state this program synthesizes")
     .option("--stack <name>", "the stack to check, when the app synthesizes several")
     .option("--tenant <path>", TENANT_OPTION_HELP)
-    .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "text")
-    .option("--json", "same as --format json")
-    .action(async (options: DoctorCliOptions) => {
-      const format = options.json === true ? "json" : parseFormat(options.format);
-      const report = await diagnose(options);
-      if (format === "json") printJson(report);
-      else process.stdout.write(renderDoctor(report));
-      process.exitCode = doctorExitCode(report);
-    });
-}
-
-function parseFormat(value: string): (typeof FORMATS)[number] {
-  if ((FORMATS as readonly string[]).includes(value)) return value as (typeof FORMATS)[number];
-  throw new UserError(`--format ${value} is not a doctor output format; use one of ${FORMATS.join(", ")}`, "usage");
+    .action((options: DoctorCliOptions) =>
+      withJsonErrors(wantsJson(options), async () => {
+        const format = formatOf(options, TEXT_OR_JSON, "a doctor output");
+        const report = await diagnose(options);
+        if (format === "json") printJson(report);
+        else process.stdout.write(renderDoctor(report));
+        process.exitCode = doctorExitCode(report);
+      }),
+    );
+  formatOption(command, TEXT_OR_JSON, "text");
 }
 
 /** 1 when a check failed or the tenant cannot be read; 2 when it can be read but not applied to; else 0. */

@@ -12,69 +12,68 @@ import { UserError } from "../../diagnostics/errors.js";
 import { detectDrift } from "../../drift/detect.js";
 import { writeFileAtomicSync } from "../../private/atomic-file.js";
 import { parseIgnoreRules, unknownIgnoreFields } from "../../drift/ignore.js";
-import { DRIFT_FORMATS, driftSummaryLine, renderDrift, type DriftFormat } from "../../drift/render.js";
+import { DRIFT_FORMATS, driftSummaryLine, renderDrift } from "../../drift/render.js";
 import type { DriftReport } from "../../drift/types.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import type { ITenantProvider } from "../../provider/provider.js";
 
 import { loadDesired } from "../desired.js";
 import { EXIT } from "../exit.js";
-import { isTty, printDiagnostics } from "../output.js";
+import { withJsonErrors } from "../json-errors.js";
+import { isTty, printDiagnostics, terminalSafeJson } from "../output.js";
 import { TENANT_OPTION_HELP, observeFor } from "../tenant.js";
 import { openProvider, reportCost } from "../provider.js";
-import { collect } from "../options.js";
+import { collect, formatOf, formatOption, wantsJson, type FormatOptions } from "../options.js";
 
-interface DriftCliOptions {
+interface DriftCliOptions extends FormatOptions {
   readonly app?: string;
   readonly desired?: string;
   readonly stack?: string;
   readonly tenant?: string;
-  readonly format: string;
   readonly ignore: string[];
   readonly out?: string;
+  readonly unmanaged?: boolean;
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("drift")
     .description("compare the tenant with the desired state and report drift (exit 0: none, 2: drift, 1: error)")
     .option("--desired <file>", "a desired-state JSON document")
     .option("--app <command>", 'the program that synthesizes the stacks (default: "app" in cdktf.json)')
     .option("--stack <name>", "the stack to check, when the app synthesizes several")
     .option("--tenant <path>", TENANT_OPTION_HELP)
-    .option("--format <format>", `report format: ${DRIFT_FORMATS.join(", ")}`, "text")
     .option("--ignore <rule>", "do not report <mailbox|*>[:<field>]; repeatable", collect, [])
     .option("--out <file>", "write the report to this file instead of stdout (a one-line summary goes to stdout)")
-    .action(async (options: DriftCliOptions) => {
-      const format = parseFormat(options.format);
-      const { rules, diagnostics } = parseIgnoreRules(options.ignore);
-      if (diagnostics.length > 0) throw new UserError(diagnostics);
-      const loaded = loadDesired(options);
-      printDiagnostics([...loaded.diagnostics, ...unknownIgnoreFields(loaded.state.ignore ?? [], loaded.source)]);
-      const opened = await openProvider(options);
-      let report: DriftReport;
-      try {
-        await opened.prepare(loaded.state);
-        report = await checkDrift(opened.provider, loaded.state, { ignore: rules });
-      } finally {
-        await opened.close();
-      }
-      reportCost(opened);
-      const color = format === "text" && options.out === undefined && isTty();
-      const rendered = renderDrift(report, format, { color });
-      if (options.out !== undefined) {
-        const file = resolve(options.out);
-        mkdirSync(dirname(file), { recursive: true }); // as plan --out and export --out do
-        writeFileAtomicSync(file, rendered);
-        process.stdout.write(`${driftSummaryLine(report)} (report written to ${options.out})\n`);
-      } else process.stdout.write(rendered);
-      if (report.drifted) process.exitCode = EXIT.changes;
-    });
+    .option("--unmanaged", "list the tenant's shared mailboxes no stack declares (always counted; information, never drift)")
+    .action((options: DriftCliOptions) => withJsonErrors(wantsJson(options), () => driftCommand(options)));
+  formatOption(command, DRIFT_FORMATS, "text", "report format");
 }
 
-function parseFormat(value: string): DriftFormat {
-  if ((DRIFT_FORMATS as readonly string[]).includes(value)) return value as DriftFormat;
-  throw new UserError(`--format ${value} is not a drift report format; use one of ${DRIFT_FORMATS.join(", ")}`, "usage");
+async function driftCommand(options: DriftCliOptions): Promise<void> {
+  const format = formatOf(options, DRIFT_FORMATS, "a drift report");
+  const { rules, diagnostics } = parseIgnoreRules(options.ignore);
+  if (diagnostics.length > 0) throw new UserError(diagnostics);
+  const loaded = loadDesired(options);
+  printDiagnostics([...loaded.diagnostics, ...unknownIgnoreFields(loaded.state.ignore ?? [], loaded.source)]);
+  const opened = await openProvider(options);
+  let report: DriftReport;
+  try {
+    await opened.prepare(loaded.state);
+    report = await checkDrift(opened.provider, loaded.state, { ignore: rules, listUnmanaged: options.unmanaged === true });
+  } finally {
+    await opened.close();
+  }
+  reportCost(opened);
+  const color = format === "text" && options.out === undefined && isTty();
+  const rendered = renderDrift(report, format, { color });
+  if (options.out !== undefined) {
+    const file = resolve(options.out);
+    mkdirSync(dirname(file), { recursive: true }); // as plan --out and export --out do
+    writeFileAtomicSync(file, rendered);
+    process.stdout.write(`${driftSummaryLine(report)} (report written to ${options.out})\n`);
+  } else process.stdout.write(format === "json" ? terminalSafeJson(rendered) : rendered);
+  if (report.drifted) process.exitCode = EXIT.changes;
 }
 
 /**

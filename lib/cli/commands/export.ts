@@ -12,28 +12,26 @@
  * hide an open door, so export reports it and leaves the fix to the plan.
  */
 import type { Command } from "commander";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { hasErrors, sortDiagnostics } from "../../diagnostics/diagnostic.js";
 import { UserError } from "../../diagnostics/errors.js";
-import { DEFAULT_IMPORT_FROM, desiredToTypeScript, exportDesired, stackNameFor } from "../../export/index.js";
+import { DEFAULT_IMPORT_FROM, desiredToTypeScript, exportDesired, stackNameFor, type ExportResult } from "../../export/index.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { validateDesiredState } from "../../model/validate.js";
 import { writeFileAtomicSync } from "../../private/atomic-file.js";
 import { canonicalJson } from "../../private/canonical-json.js";
 import schema from "../../../schema/desired-state.schema.json" with { type: "json" };
 
-import { printDiagnostics } from "../output.js";
+import { withJsonErrors } from "../json-errors.js";
+import { printDiagnostics, terminalSafeJson } from "../output.js";
 import { TENANT_OPTION_HELP, observeOrFail } from "../tenant.js";
 import { openProvider, reportCost } from "../provider.js";
-import { collect } from "../options.js";
+import { collect, formatOf, formatOption, wantsJson, type FormatOptions } from "../options.js";
 
 const FORMATS = ["json", "ts"] as const;
-type ExportFormat = (typeof FORMATS)[number];
 
-interface ExportCliOptions {
-  readonly format: string;
+interface ExportCliOptions extends FormatOptions {
   readonly mailbox: string[];
   readonly stack?: string;
   readonly tenant?: string;
@@ -61,54 +59,63 @@ Examples:
   $ exoform export --mailbox support@contoso.com --mailbox legal@contoso.com`;
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("export")
     .description("write the tenant's shared mailboxes as desired state (json) or a constructs program (ts) that plans to no change")
-    .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "json")
     .option("--mailbox <address>", "export only this shared mailbox; repeatable", collect, [])
     .option("--stack <name>", "the stack name (scopes removalPolicy \"delete\" tags; default: the tenant id, made a valid stack name)")
     .option("--tenant <path>", TENANT_OPTION_HELP)
     .option("--out <file>", "write to this file instead of stdout")
     .addHelpText("after", HELP_AFTER)
-    .action(async (options: ExportCliOptions) => {
-      const format = parseFormat(options.format);
-      if (options.stack !== undefined && !new RegExp(schema.properties.stack.pattern).test(options.stack)) {
-        throw new UserError(`--stack ${options.stack} is not a valid stack name: letters, digits, - and _, at most 64, starting with a letter or digit`, "usage");
-      }
-      const opened = await openProvider(options);
-      let observed;
-      try {
-        await opened.prepare(null);
-        observed = await observeOrFail(opened.provider, "nothing was exported", "export");
-      } finally {
-        await opened.close();
-      }
-      reportCost(opened);
-      const stack = options.stack ?? stackNameFor(observed.tenant.id);
-      const result = exportDesired(observed, { stack, ...(options.mailbox.length > 0 ? { mailboxes: options.mailbox } : {}) });
-      if (hasErrors(result.diagnostics)) throw new UserError(sortDiagnostics(result.diagnostics).filter((d) => d.severity === "error"));
-      // A safety net, not a user check: the export must always be a valid document.
-      const check = validateDesiredState(result.desired, "<export>");
-      if (check.state === undefined) {
-        throw new Error(`the exported document does not validate: ${check.diagnostics.map((d) => `${d.target}: ${d.message}`).join("; ")}`);
-      }
-      printDiagnostics(sortDiagnostics(result.diagnostics));
-
-      const out = options.out !== undefined ? resolve(options.out) : undefined;
-      const text = format === "json" ? `${canonicalJson(result.desired, 2)}\n` : desiredToTypeScript(result.desired, { importFrom: importFromFor(out) });
-      if (out !== undefined) {
-        mkdirSync(dirname(out), { recursive: true });
-        writeFileAtomicSync(out, text);
-      } else {
-        process.stdout.write(text);
-      }
-      process.stderr.write(`${summary(result.desired, stack, result.diagnostics.length, options.out)}\n`);
-    });
+    // errors as JSON only when --format json or --json is given: the default is json, and its output is often redirected to a file
+    .action((options: ExportCliOptions, command: Command) => withJsonErrors(wantsJson(options, command), () => exportCommand(options)));
+  formatOption(command, FORMATS, "json");
 }
 
-function parseFormat(value: string): ExportFormat {
-  if ((FORMATS as readonly string[]).includes(value)) return value as ExportFormat;
-  throw new UserError(`--format ${value} is not an export format; use one of ${FORMATS.join(", ")}`, "usage");
+/** Read the tenant and write what it holds as desired state or a program (an error of any kind is JSON too with --format json). */
+async function exportCommand(options: ExportCliOptions): Promise<void> {
+  const format = formatOf(options, FORMATS, "an export");
+  const { result, stack } = await exportTenant(options, options.mailbox);
+  printDiagnostics(sortDiagnostics(result.diagnostics));
+
+  const out = options.out !== undefined ? resolve(options.out) : undefined;
+  const text = format === "json" ? `${canonicalJson(result.desired, 2)}\n` : desiredToTypeScript(result.desired, { importFrom: importFromFor(out) });
+  if (out !== undefined) {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileAtomicSync(out, text);
+  } else {
+    process.stdout.write(format === "json" ? terminalSafeJson(text) : text);
+  }
+  process.stderr.write(`${summary(result.desired, stack, result.diagnostics.length, options.out)}\n`);
+}
+
+/**
+ * Read the tenant and export its shared mailboxes (or only `mailboxes`) as a
+ * valid desired-state document; what cannot be exported as asked is an
+ * error. Its notes (warnings) are the caller's to print. Shared by export and import.
+ */
+export async function exportTenant(options: { readonly tenant?: string; readonly stack?: string }, mailboxes: readonly string[]): Promise<{ result: ExportResult; stack: string }> {
+  if (options.stack !== undefined && !new RegExp(schema.properties.stack.pattern).test(options.stack)) {
+    throw new UserError(`--stack ${options.stack} is not a valid stack name: letters, digits, - and _, at most 64, starting with a letter or digit`, "usage");
+  }
+  const opened = await openProvider(options);
+  let observed;
+  try {
+    await opened.prepare(null);
+    observed = await observeOrFail(opened.provider, "nothing was exported", "export");
+  } finally {
+    await opened.close();
+  }
+  reportCost(opened);
+  const stack = options.stack ?? stackNameFor(observed.tenant.id);
+  const result = exportDesired(observed, { stack, ...(mailboxes.length > 0 ? { mailboxes } : {}) });
+  if (hasErrors(result.diagnostics)) throw new UserError(sortDiagnostics(result.diagnostics).filter((d) => d.severity === "error"));
+  // A safety net, not a user check: the export must always be a valid document.
+  const check = validateDesiredState(result.desired, "<export>");
+  if (check.state === undefined) {
+    throw new Error(`the exported document does not validate: ${check.diagnostics.map((d) => `${d.target}: ${d.message}`).join("; ")}`);
+  }
+  return { result, stack };
 }
 
 function summary(desired: CanonicalDesiredState, stack: string, notes: number, out: string | undefined): string {
@@ -123,31 +130,10 @@ function summary(desired: CanonicalDesiredState, stack: string, notes: number, o
 }
 
 /**
- * The import specifier of exoform's library for a program written to `out`:
- * the relative path from there to this checkout's lib/index.js, so the file
- * runs where it is written; on stdout, the path examples/<name>/main.ts uses.
+ * The import specifier of exoform's library in a generated program, wherever
+ * it is written (`out`): the package's name, as a repository that installed
+ * exoform (`exoform init`) imports it (docs/decisions/0012-package.md).
  */
-function importFromFor(out: string | undefined): string {
-  const root = packageRoot();
-  if (out === undefined || root === undefined) return DEFAULT_IMPORT_FROM;
-  const path = relative(dirname(out), join(root, "lib", "index.js")).split(sep).join("/");
-  return path.startsWith(".") ? path : `./${path}`;
-}
-
-/** The folder of exoform's package.json above this module (source or bundled), if any. */
-function packageRoot(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: unknown }).name === "exoform") return dir;
-      } catch {
-        // not ours: keep looking
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
+export function importFromFor(_out: string | undefined): string {
+  return DEFAULT_IMPORT_FROM;
 }

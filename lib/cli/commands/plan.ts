@@ -23,31 +23,33 @@ import {
   evaluatePolicy,
   loadPolicy,
   mandatoryFailed,
+  policyContextFromDesired,
   policyContextFromObserved,
   policyDiagnostics,
   renderPolicyResults,
   type PolicyResult,
 } from "../../policy/index.js";
 import type { ITenantProvider } from "../../provider/provider.js";
-import { GITHUB_COMMENT_LIMIT, renderMarkdownParts, renderPlan, type RenderFormat } from "../../render/index.js";
+import { GITHUB_COMMENT_LIMIT, renderMarkdown, renderMarkdownParts, renderPlan, type RenderFormat } from "../../render/index.js";
+import type { MarkdownOptions } from "../../render/markdown.js";
+import { policyVerdictMarkdown } from "../../policy/render.js";
 
 import { loadDesired } from "../desired.js";
 import { EXIT } from "../exit.js";
-import { isTty, printDiagnostics } from "../output.js";
+import { isTty, printDiagnostics, terminalSafeJson } from "../output.js";
 import { TENANT_OPTION_HELP, observeFor } from "../tenant.js";
 import { openProvider, reportCost } from "../provider.js";
-import { collect } from "../options.js";
-import { withJsonErrors } from "./validate.js";
+import { collect, formatOf, formatOption, wantsJson, type FormatOptions } from "../options.js";
+import { withJsonErrors } from "../json-errors.js";
 
 const FORMATS: readonly RenderFormat[] = ["text", "markdown", "json"];
 
-interface PlanCliOptions {
+interface PlanCliOptions extends FormatOptions {
   readonly app?: string;
   readonly desired?: string;
   readonly stack?: string;
   readonly tenant?: string;
   readonly out?: string;
-  readonly format: string;
   readonly detailedExitcode?: boolean;
   readonly target: string[];
   readonly policy?: string;
@@ -55,7 +57,7 @@ interface PlanCliOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("plan")
     .description("show what apply would change in the tenant (exit 1 on errors; with --detailed-exitcode 0: no changes, 2: changes)")
     .option("--desired <file>", "a desired-state JSON document")
@@ -63,17 +65,17 @@ export function register(program: Command): void {
     .option("--stack <name>", "the stack to plan, when the app synthesizes several")
     .option("--tenant <path>", TENANT_OPTION_HELP)
     .option("--out <file>", "save the plan document (canonical JSON) for exoform apply")
-    .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "text")
     .option("--detailed-exitcode", "exit 0 when there are no changes and 2 when there are")
     .option("--target <address>", "plan only this mailbox (and the accounts it touches); repeatable", collect, [])
     .option("--parts-dir <dir>", "also write the markdown plan as plan-1.md, plan-2.md... each under 65,000 characters (one pull-request comment each)")
     .option("--policy <file>", "check the plan against a policy file (schema/policy.schema.json); a failed mandatory rule exits 1 and saves nothing")
     // with --format json, an error that stops it before planning comes out on stdout too (a diagnostics report)
-    .action((options: PlanCliOptions) => withJsonErrors(options.format === "json", (printed) => planCommand(options, printed)));
+    .action((options: PlanCliOptions) => withJsonErrors(wantsJson(options), (printed) => planCommand(options, printed)));
+  formatOption(command, FORMATS, "text");
 }
 
 async function planCommand(options: PlanCliOptions, printed: () => void): Promise<void> {
-  const format = parseFormat(options.format);
+  const format = formatOf(options, FORMATS, "a plan");
   // --out signs the saved plan when EXOFORM_PLAN_KEY is set (read first: a key too short fails before the tenant is read)
   const key = options.out !== undefined ? planKeyFrom(process.env) : undefined;
   const loaded = loadDesired(options);
@@ -93,25 +95,29 @@ async function planCommand(options: PlanCliOptions, printed: () => void): Promis
   if (failed.length > 0) {
     // A pipeline asking for json still gets the document (with its diagnostics); nothing is saved.
     if (format === "json") {
-      process.stdout.write(renderPlan(doc, "json", { color: false }));
+      process.stdout.write(terminalSafeJson(renderPlan(doc, "json", { color: false })));
       printed();
     }
     if (options.partsDir !== undefined) writeMarkdownParts(options.partsDir, doc, "");
     throw new UserError(doc.diagnostics);
   }
-  const results: PolicyResult[] = policy ? evaluatePolicy(doc, policy, policyContextFromObserved(observed)) : [];
+  const results: PolicyResult[] = policy ? evaluatePolicy(doc, policy, { ...policyContextFromObserved(observed), ...policyContextFromDesired(loaded.state) }) : [];
   const refused = mandatoryFailed(results);
   printDiagnostics(policyDiagnostics(results)); // stderr: visible whatever the --format
+  // the policy verdict heads the comment, next to the summary; the full policy section ends it
+  const markdown = results.length > 0 ? { verdict: policyVerdictMarkdown(results) } : {};
   if (options.partsDir !== undefined) {
     const policyMarkdown = results.length > 0 ? `\n${renderPolicyResults(results, "markdown", { color: false })}` : "";
-    writeMarkdownParts(options.partsDir, doc, policyMarkdown);
+    writeMarkdownParts(options.partsDir, doc, policyMarkdown, markdown);
   }
   if (options.out !== undefined && !refused) {
     const file = resolve(options.out);
     mkdirSync(dirname(file), { recursive: true });
     writeJsonFile(file, key !== undefined ? signPlan(doc, key) : doc);
   }
-  process.stdout.write(renderPlan(doc, format, { color: format === "text" && isTty() }));
+  // JSON keeps input as it is, but DEL, C1 and bidi controls are escaped so they never reach a terminal raw
+  const rendered = format === "markdown" ? renderMarkdown(doc, markdown) : renderPlan(doc, format, { color: format === "text" && isTty() });
+  process.stdout.write(format === "json" ? terminalSafeJson(rendered) : rendered);
   if (results.length > 0 && format !== "json") {
     process.stdout.write(`\n${renderPolicyResults(results, format, { color: format === "text" && isTty() })}`);
   }
@@ -124,11 +130,6 @@ async function planCommand(options: PlanCliOptions, printed: () => void): Promis
     process.stdout.write(`\nplan saved to ${options.out}${signed}; run: exoform apply ${options.out}\n`);
   }
   if (options.detailedExitcode === true && doc.actions.length > 0) process.exitCode = EXIT.changes;
-}
-
-function parseFormat(value: string): RenderFormat {
-  if ((FORMATS as readonly string[]).includes(value)) return value as RenderFormat;
-  throw new UserError(`--format ${value} is not a plan format; use one of ${FORMATS.join(", ")}`, "usage");
 }
 
 /** Observe `provider` and plan `desired` against it. A failed read is an error: nothing is planned from a partial picture. */
@@ -158,11 +159,11 @@ function writeJsonFile(file: string, doc: unknown): void {
  * one pull-request comment; `tail` (the policy section) ends the last part.
  * Parts left from an earlier, longer plan are removed.
  */
-function writeMarkdownParts(dir: string, doc: PlanDocument, tail: string): void {
+function writeMarkdownParts(dir: string, doc: PlanDocument, tail: string, options: MarkdownOptions = {}): void {
   const folder = resolve(dir);
   mkdirSync(folder, { recursive: true });
   for (const name of readdirSync(folder)) if (/^plan-\d+\.md$/.test(name)) rmSync(join(folder, name));
-  const parts = renderMarkdownParts(doc, GITHUB_COMMENT_LIMIT - tail.length);
+  const parts = renderMarkdownParts(doc, GITHUB_COMMENT_LIMIT - tail.length, options);
   parts.forEach((part, i) => {
     const text = i === parts.length - 1 ? `${part}${tail}` : part;
     writeFileAtomicSync(join(folder, `plan-${i + 1}.md`), text.endsWith("\n") ? text : `${text}\n`);

@@ -13,21 +13,19 @@ import { printJson } from "../output.js";
 import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
 import { startEndpoint } from "../../../providers/local-endpoint/server.js";
 import { resolveTenantPath } from "../../../providers/simulated/index.js";
+import { formatOf, formatOption, TEXT_OR_JSON, type FormatOptions } from "../options.js";
 
-interface ServeOptions {
+interface ServeOptions extends FormatOptions {
   tenant?: string;
   port?: string;
-  json?: boolean;
   clientCertificate?: string[];
 }
 
 export function registerServe(tenant: Command): void {
-  tenant
-    .command("serve")
+  formatOption(tenant.command("serve"), TEXT_OR_JSON, "text", "the ready message (json: origin, env (the client's variables), readOnly (a client that may only read), github (emulated Actions OIDC))")
     .description("serve the simulated tenant over HTTPS on 127.0.0.1 as Microsoft's token endpoint, Graph v1.0 and the Exchange admin API, until SIGINT/SIGTERM")
     .option("--port <n>", "the port to listen on (default: any free port)")
     .option("--client-certificate <pem...>", "register a PEM certificate as a credential of the apply client (certificate authentication)")
-    .option("--json", "print the ready message as JSON: origin, env (the client's variables), readOnly (a client that may only read), github (emulated Actions OIDC)")
     .option("--tenant <path>", TENANT_OPTION_HELP)
     .action(async (opts: ServeOptions) => {
       const port = opts.port === undefined ? 0 : Number(opts.port);
@@ -59,7 +57,7 @@ export function registerServe(tenant: Command): void {
         control: `${endpoint.origin}/_exoform`,
         tenant: resolveTenantPath(opts.tenant),
       };
-      if (opts.json) printJson(info);
+      if (formatOf(opts, TEXT_OR_JSON, "a serve ready message") === "json") printJson(info);
       else {
         process.stdout.write(
           `serving tenant "${endpoint.env.AZURE_TENANT_ID}" at ${endpoint.origin} (token, Graph v1.0, Exchange admin API); ` +

@@ -12,6 +12,8 @@ import type { Right } from "../../provider/observed.js";
 import { capabilitiesOfSkus, formatBytes, GB } from "../../model/licensing.js";
 import { compareStrings } from "../../private/canonical-json.js";
 import { printJson } from "../output.js";
+import { withJsonErrors } from "../json-errors.js";
+import { formatOf, formatOption, TEXT_OR_JSON, wantsJson, type FormatOptions } from "../options.js";
 import { loadFixture, resolveTenantPath, RETENTION_MS, SimulatedTenant, type FaultSettings, type TenantFixture } from "../../../providers/simulated/index.js";
 import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
 import { registerServe } from "./serve.js";
@@ -44,23 +46,22 @@ export function register(program: Command): void {
       );
     });
 
-  tenant
-    .command("show")
+  formatOption(tenant.command("show"), TEXT_OR_JSON, "text")
     .description("summary of the tenant, or one mailbox in detail")
     .argument("[address]", "a mailbox address")
-    .option("--json", "print JSON")
     .option("--tenant <path>", TENANT_OPTION_HELP)
-    .action((address: string | undefined, opts: TenantOption & { json?: boolean }) =>
-      withTenant(opts, (t) => {
+    .action((address: string | undefined, opts: TenantOption & FormatOptions) =>
+      withTenantJson(opts, (t) => {
+        const json = formatOf(opts, TEXT_OR_JSON, "a tenant show") === "json";
         const view = tenantView(t.exportFixture(), t.nowMs());
         if (address === undefined) {
-          if (opts.json) printJson(view);
+          if (json) printJson(view);
           else out(renderSummary(view));
           return;
         }
         const mailbox = view.mailboxes.find((m) => m.address === address.toLowerCase());
         if (!mailbox) throw new UserError([{ severity: "error", code: "mailbox_not_found", target: address.toLowerCase(), message: "no such mailbox in the simulated tenant; list them with: exoform tenant show" }]);
-        if (opts.json) printJson(mailbox);
+        if (json) printJson(mailbox);
         else out(renderMailbox(mailbox));
       }),
     );
@@ -76,19 +77,18 @@ export function register(program: Command): void {
   registerFaults(tenant);
   registerServe(tenant);
 
-  tenant
-    .command("log")
+  formatOption(tenant.command("log"), TEXT_OR_JSON, "text")
     .description("the operation log: every provider write (ok or refused), admin edit and time-driven event; --requests: the HTTP requests exoform tenant serve answered")
-    .option("--json", "print JSON")
     .option("--limit <n>", "only the last n entries")
     .option("--requests", "the local endpoint's request log instead: time, method, path or cmdlet, status, latency, throttled, injected fault")
     .option("--tenant <path>", TENANT_OPTION_HELP)
-    .action((opts: TenantOption & { json?: boolean; limit?: string; requests?: boolean }) =>
-      withTenant(opts, (t) => {
+    .action((opts: TenantOption & FormatOptions & { limit?: string; requests?: boolean }) =>
+      withTenantJson(opts, (t) => {
+        const json = formatOf(opts, TEXT_OR_JSON, "a tenant log") === "json";
         const limit = opts.limit !== undefined ? { limit: wholeNumber(opts.limit, "--limit") } : {};
         if (opts.requests) {
           const requests = t.readRequests(limit);
-          if (opts.json) return printJson(requests);
+          if (json) return printJson(requests);
           for (const r of requests) {
             const what = r.cmdlet ?? r.path;
             const notes = [r.throttled ? "throttled" : "", r.fault !== null ? `fault ${r.fault}` : "", r.batchId !== null ? `in batch ${r.batchId}` : ""].filter((n) => n !== "").join(", ");
@@ -97,7 +97,7 @@ export function register(program: Command): void {
           return;
         }
         const entries = t.readLog(limit);
-        if (opts.json) return printJson(entries);
+        if (json) return printJson(entries);
         for (const e of entries) {
           const result = e.outcome === "ok" ? "ok" : `${e.kind} ${e.code}: ${e.message}`;
           out(`${String(e.seq).padStart(6)}  ${e.at}  ${e.operation.padEnd(26)} ${e.target.padEnd(32)} ${result}`);
@@ -257,12 +257,12 @@ function registerFaults(tenant: Command): void {
   const faults = tenant
     .command("faults")
     .description("fault injection on provider writes (throttling, transient failures, latency, crash) and bulk reads, and over the wire of `exoform tenant serve`");
-  faults
-    .command("show", { isDefault: true })
+  formatOption(faults.command("show", { isDefault: true }), TEXT_OR_JSON, "text")
     .description("print the fault settings")
-    .option("--json", "print JSON")
     .option("--tenant <path>", TENANT_OPTION_HELP)
-    .action((opts: TenantOption & { json?: boolean }) => withTenant(opts, (t) => (opts.json ? printJson(t.faults()) : out(renderFaults(t.faults())))));
+    .action((opts: TenantOption & FormatOptions) =>
+      withTenantJson(opts, (t) => (formatOf(opts, TEXT_OR_JSON, "a faults show") === "json" ? printJson(t.faults()) : out(renderFaults(t.faults())))),
+    );
   faults
     .command("set")
     .description("change fault settings (only the flags given)")
@@ -585,6 +585,11 @@ function out(text: string): void {
 
 function usage(message: string): UserError {
   return new UserError(message, "usage");
+}
+
+/** withTenant for a command with JSON output: with --format json (or --json) its errors come out as a JSON report on stdout too. */
+function withTenantJson(opts: TenantOption & FormatOptions, fn: (t: SimulatedTenant) => void): Promise<void> {
+  return withJsonErrors(wantsJson(opts), () => withTenant(opts, fn));
 }
 
 function withTenant(opts: TenantOption, fn: (t: SimulatedTenant) => void): void {
