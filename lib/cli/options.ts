@@ -44,14 +44,35 @@ export function formatOf<F extends string>(options: FormatOptions, formats: read
   throw new UserError(`--format ${String(value)} is not ${what} format; use one of ${formats.join(", ")}`, "usage");
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "30s", "5m", "1h", "500ms", "0" as milliseconds, or a usage error naming the option and the accepted forms. */
-export function parseDuration(value: string, option: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  const ms = m !== null ? Number(m[1]) * (DURATION_UNITS[m[2] ?? "s"] ?? 1000) : NaN;
-  if (!Number.isFinite(ms) || ms > 24 * 3_600_000) {
-    throw new UserError(`${option} ${value} is not a duration; give a number with a unit, e.g. 30s, 5m or 1h (plain numbers are seconds, at most 24h)`, "usage");
+/**
+ * A duration as milliseconds: numbers with units, run together ("500ms",
+ * "30s", "15m", "2h", "31d", "1h30m"); a plain number is seconds. NaN when
+ * the text is not one.
+ */
+export function durationMs(text: string): number {
+  const value = text.trim();
+  if (/^\d+(?:\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(value); m !== null; m = re.exec(value)) {
+    total += Number(m[1]) * DURATION_UNITS[m[2]!]!;
+    matched = re.lastIndex;
   }
-  return Math.round(ms);
+  return value.length > 0 && matched === value.length ? Math.round(total) : NaN;
+}
+
+/** `value` of `option` as milliseconds, at most `max` (default 24h), or a usage error naming the option and the accepted forms. */
+export function parseDuration(value: string, option: string, max = 24 * 3_600_000): number {
+  const ms = durationMs(value);
+  if (!Number.isFinite(ms) || ms > max) {
+    throw new UserError(`${option} ${value} is not a duration of at most ${formatMs(max)}; give numbers with units, e.g. 30s, 5m, 1h or 1h30m (a plain number is seconds)`, "usage");
+  }
+  return ms;
+}
+
+function formatMs(ms: number): string {
+  return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 1000}s`;
 }

@@ -204,7 +204,7 @@ describe("exoform's command-line habits", () => {
       expect(r.stderr).toContain("waiting for the tenant lock held by ann@build-01 (pid 4242, applying plan sha256:other since ");
       expect(r.stderr).toMatch(/error: contoso: tenant "contoso" is locked by ann@build-01 .*; gave up after waiting \d+ ms \(--lock-timeout 300 ms\) \[tenant_locked\]/);
       const bad = await exoform("apply", "--desired", desired, ...own, "--auto-approve", "--lock-timeout", "soon");
-      expect(bad.stderr).toContain("error: --lock-timeout soon is not a duration; give a number with a unit, e.g. 30s, 5m or 1h");
+      expect(bad.stderr).toContain("error: --lock-timeout soon is not a duration of at most 1d; give numbers with units, e.g. 30s, 5m, 1h or 1h30m (a plain number is seconds)");
     } finally {
       await held.release();
     }

@@ -72,18 +72,25 @@ describe("exoform reconcile --once", () => {
     }
   });
 
-  it("exits 1 on a desired state it cannot read, with the error and no stack trace", async () => {
+  it("exits 1 on a desired state it cannot read, with the error and no stack trace, and with --json the error as a JSON report", async () => {
     const w = await setUp();
-    const out = await runCli(["reconcile", "--once", "--desired", "missing.json", "--tenant", "tenant.db"], { cwd: w.dir });
+    const out = await runCli(["reconcile", "--once", "--desired", "missing.json", "--tenant", "tenant.db", "--json"], { cwd: w.dir });
     expect(out.code).toBe(1);
     expect(out.stderr).toContain("missing.json");
     expect(out.stderr).not.toMatch(/\n\s+at /);
+    const lines = out.stdout.trim().split("\n").map((l) => JSON.parse(l) as { formatVersion: number; error?: { message: string } });
+    // the cycle's status (the failure is a Degraded cycle), one JSON line
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.error?.message).toContain("missing.json");
   });
 
   it("refuses options it does not know how to honour, all at once, before reading anything", async () => {
     const w = await setUp();
-    const out = await runCli(w.args("--heal", "everything", "--interval", "1s"), { cwd: w.dir });
+    const out = await runCli(w.args("--heal", "everything", "--interval", "1s", "--json"), { cwd: w.dir });
     expect(out.code).toBe(1);
+    const report = JSON.parse(out.stdout) as { ok: boolean; diagnostics: Array<{ message: string }> };
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics).toHaveLength(2);
     expect(out.stderr).toContain("--heal everything is not a class");
     expect(out.stderr).toContain("--interval 1s is too short");
   });

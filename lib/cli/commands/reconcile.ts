@@ -33,12 +33,12 @@ import { clean } from "../../render/sanitize.js";
 import { loadDesired, type DesiredOptions } from "../desired.js";
 import { EXIT } from "../exit.js";
 import { printDiagnostics, terminalSafeJson } from "../output.js";
-import { collect } from "../options.js";
+import { collect, formatOf, formatOption, parseDuration, TEXT_OR_JSON, wantsJson, type FormatOptions } from "../options.js";
+import { withJsonErrors } from "../json-errors.js";
 import { openProvider, tenantStatePaths } from "../provider.js";
 import { TENANT_OPTION_HELP } from "../tenant.js";
-import { parseDuration } from "./tenant.js";
 
-interface ReconcileCliOptions {
+interface ReconcileCliOptions extends FormatOptions {
   readonly desired?: string;
   readonly app?: string;
   readonly stack?: string;
@@ -51,15 +51,14 @@ interface ReconcileCliOptions {
   readonly statusFile?: string;
   readonly webhook?: string;
   readonly leaseDuration: string;
-  readonly parallelism: string;
-  readonly format: string;
+  readonly parallelism?: string;
 }
 
 /** Shortest interval: a loop that reads the whole tenant must never spin. */
 const MIN_INTERVAL_MS = 10_000;
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("reconcile")
     .description("the operator loop: every --interval, plan against the tenant, heal the opted-in classes (--heal security|access), report the rest (--once: exit 0 in sync, 2 differences remain, 1 error)")
     .option("--desired <file>", "a desired-state JSON document (re-read every cycle)")
@@ -74,69 +73,71 @@ export function register(program: Command): void {
     .option("--status-file <file>", "where each cycle's status document is written (default: <state dir>/reconcile/status.json)")
     .option("--webhook <url>", "POST the status document (JSON) here whenever a condition changes")
     .option("--lease-duration <duration>", "how long this reconciler's lease on the tenant lasts unrenewed; another replica takes over after it", "5m")
-    .option("--parallelism <n>", "most service calls at once while healing", "4")
-    .option("--format <format>", "text (a line per cycle on stderr) or json (also each status as a JSON line on stdout)", "text")
-    .action(async (options: ReconcileCliOptions) => {
-      const settings = parseOptions(options);
-      const paths = tenantStatePaths(options);
-      const statusFile = resolve(options.statusFile ?? join(paths.stateDir, "reconcile", "status.json"));
-      const who = `${safeUser()}@${hostname()} (pid ${process.pid})`;
-      const lease = new FileLease(`${paths.lockPath.replace(/\.lock$/, "")}.lease`, { durationMs: Math.max(settings.leaseMs, 2 * MIN_INTERVAL_MS), who });
-      const stop = new AbortController();
-      const reconciler = new Reconciler(
-        {
-          loadDesired: desiredLoader(options),
-          openTenant: async (): Promise<ReconcileTenant> => openProvider(options),
-          now: Date.now,
-          sleep: (ms, signal) => sleep(ms, signal),
-          log: (line) => process.stderr.write(`${clean(line)}\n`),
-        },
-        {
-          heal: settings.heal,
-          intervalMs: settings.intervalMs,
-          lease,
-          holder: { who: `${safeUser()}@${hostname()}`, host: hostname(), pid: process.pid },
-          apply: { parallelism: settings.parallelism },
-          ...(process.env["EXOFORM_PLAN_KEY"] ? { planKey: process.env["EXOFORM_PLAN_KEY"] } : {}),
-          onStatus: async (status, previous) => {
-            for (const a of status.healed) process.stderr.write(`  ${a.outcome === "done" || a.outcome === "skipped" ? "healed" : a.outcome}: ${clean(a.description)} [${a.class}]\n`);
-            mkdirSync(dirname(statusFile), { recursive: true });
-            writeFileAtomicSync(statusFile, `${JSON.stringify(status, null, 2)}\n`);
-            if (settings.json) process.stdout.write(`${terminalSafeJson(JSON.stringify(status))}\n`);
-            if (options.webhook !== undefined && conditionsChanged(status, previous)) await notify(options.webhook, status);
-          },
-        },
-      );
-      const probes: ProbeServer | null = settings.listen !== null ? await startProbeServer(settings.listen.host, settings.listen.port, reconciler.metrics, () => reconciler.status) : null;
-      if (probes !== null) process.stderr.write(`reconcile: serving /healthz, /readyz and /metrics on ${probes.url}\n`);
-      const signals = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
-      const onSignal = (name: NodeJS.Signals) => {
-        if (stop.signal.aborted) {
-          // a second signal: go now; the lease expires by itself and the next apply settles writes in flight
-          lease.release();
-          releaseHeldLocksSync();
-          process.exit(143);
-        }
-        process.stderr.write(`reconcile: received ${name}: finishing the writes in flight, then releasing the tenant lock and the lease (a second signal exits at once)\n`);
-        stop.abort();
-      };
-      for (const s of signals) process.on(s, onSignal);
-      let last: ReconcileStatus | null;
-      try {
-        last = await reconciler.run(stop.signal, options.once === true);
-      } finally {
-        for (const s of signals) process.off(s, onSignal);
-        await probes?.close();
-      }
-      if (options.once === true && !stop.signal.aborted) process.exitCode = onceExit(last);
-    });
+    .option("--parallelism <n>", "most writes at once while healing (default: apply's, which adapts to the service's pace)")
+    .action((options: ReconcileCliOptions) => withJsonErrors(wantsJson(options), () => reconcile(options)));
+  formatOption(command, TEXT_OR_JSON, "text", "text: a line per cycle on stderr; json: also each status as a JSON line on stdout (errors as a JSON report)");
+}
+
+async function reconcile(options: ReconcileCliOptions): Promise<void> {
+  const settings = parseOptions(options);
+  const paths = tenantStatePaths(options);
+  const statusFile = resolve(options.statusFile ?? join(paths.stateDir, "reconcile", "status.json"));
+  const who = `${safeUser()}@${hostname()} (pid ${process.pid})`;
+  const lease = new FileLease(`${paths.lockPath.replace(/\.lock$/, "")}.lease`, { durationMs: Math.max(settings.leaseMs, 2 * MIN_INTERVAL_MS), who });
+  const stop = new AbortController();
+  const reconciler = new Reconciler(
+    {
+      loadDesired: desiredLoader(options),
+      openTenant: async (): Promise<ReconcileTenant> => openProvider(options),
+      now: Date.now,
+      sleep: (ms, signal) => sleep(ms, signal),
+      log: (line) => process.stderr.write(`${clean(line)}\n`),
+    },
+    {
+      heal: settings.heal,
+      intervalMs: settings.intervalMs,
+      lease,
+      holder: { who: `${safeUser()}@${hostname()}`, host: hostname(), pid: process.pid },
+      apply: settings.parallelism !== undefined ? { parallelism: settings.parallelism } : {},
+      ...(process.env["EXOFORM_PLAN_KEY"] ? { planKey: process.env["EXOFORM_PLAN_KEY"] } : {}),
+      onStatus: async (status, previous) => {
+        for (const a of status.healed) process.stderr.write(`  ${a.outcome === "done" || a.outcome === "skipped" ? "healed" : a.outcome}: ${clean(a.description)} [${a.class}]\n`);
+        mkdirSync(dirname(statusFile), { recursive: true });
+        writeFileAtomicSync(statusFile, `${JSON.stringify(status, null, 2)}\n`);
+        if (settings.json) process.stdout.write(`${terminalSafeJson(JSON.stringify(status))}\n`);
+        if (options.webhook !== undefined && conditionsChanged(status, previous)) await notify(options.webhook, status);
+      },
+    },
+  );
+  const probes: ProbeServer | null = settings.listen !== null ? await startProbeServer(settings.listen.host, settings.listen.port, reconciler.metrics, () => reconciler.status) : null;
+  if (probes !== null) process.stderr.write(`reconcile: serving /healthz, /readyz and /metrics on ${probes.url}\n`);
+  const signals = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      // a second signal: go now; the lease expires by itself and the next apply settles writes in flight
+      lease.release();
+      releaseHeldLocksSync();
+      process.exit(143);
+    }
+    process.stderr.write(`reconcile: received ${name}: finishing the writes in flight, then releasing the tenant lock and the lease (a second signal exits at once)\n`);
+    stop.abort();
+  };
+  for (const s of signals) process.on(s, onSignal);
+  let last: ReconcileStatus | null;
+  try {
+    last = await reconciler.run(stop.signal, options.once === true);
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+    await probes?.close();
+  }
+  if (options.once === true && !stop.signal.aborted) process.exitCode = onceExit(last);
 }
 
 interface Settings {
   readonly heal: ReadonlySet<HealClass>;
   readonly intervalMs: number;
   readonly leaseMs: number;
-  readonly parallelism: number;
+  readonly parallelism: number | undefined;
   readonly listen: { host: string; port: number } | null;
   readonly json: boolean;
 }
@@ -151,27 +152,32 @@ function parseOptions(o: ReconcileCliOptions): Settings {
   }
   const duration = (flag: string, text: string): number => {
     try {
-      return parseDuration(text);
+      return parseDuration(text, flag, 7 * 86_400_000);
     } catch (e) {
-      problems.push(`${flag}: ${(e as Error).message}`);
+      problems.push((e as Error).message);
       return 0;
     }
   };
   const intervalMs = duration("--interval", o.interval);
   if (intervalMs > 0 && intervalMs < MIN_INTERVAL_MS) problems.push(`--interval ${o.interval} is too short; every cycle reads the whole tenant, so give at least 10s`);
   const leaseMs = duration("--lease-duration", o.leaseDuration);
-  const parallelism = Number(o.parallelism);
-  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64) problems.push(`--parallelism ${o.parallelism} is not valid; give a whole number from 1 to 64`);
+  const parallelism = o.parallelism === undefined ? undefined : Number(o.parallelism);
+  if (parallelism !== undefined && (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64)) problems.push(`--parallelism ${o.parallelism} is not valid; give a whole number from 1 to 64`);
   let listen: Settings["listen"] = null;
   if (o.listen !== undefined) {
     const parsed = parseListen(o.listen);
     if (typeof parsed === "string") problems.push(parsed);
     else listen = parsed;
   }
-  if (o.format !== "text" && o.format !== "json") problems.push(`--format ${o.format} is not known; use text or json`);
+  let json = false;
+  try {
+    json = formatOf(o, TEXT_OR_JSON, "a reconcile output") === "json";
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   if (o.webhook !== undefined && !/^https?:\/\/[^\s]+$/.test(o.webhook)) problems.push(`--webhook ${o.webhook} is not an http(s) URL`);
   if (problems.length > 0) throw new UserError(problems.map((message) => ({ severity: "error" as const, code: "usage", target: "reconcile", message })));
-  return { heal, intervalMs, leaseMs, parallelism, listen, json: o.format === "json" };
+  return { heal, intervalMs, leaseMs, parallelism, listen, json };
 }
 
 /**

@@ -13,7 +13,7 @@ import { capabilitiesOfSkus, formatBytes, GB } from "../../model/licensing.js";
 import { compareStrings } from "../../private/canonical-json.js";
 import { printJson } from "../output.js";
 import { withJsonErrors } from "../json-errors.js";
-import { formatOf, formatOption, TEXT_OR_JSON, wantsJson, type FormatOptions } from "../options.js";
+import { durationMs, formatOf, formatOption, TEXT_OR_JSON, wantsJson, type FormatOptions } from "../options.js";
 import { loadFixture, resolveTenantPath, RETENTION_MS, SimulatedTenant, type FaultSettings, type TenantFixture } from "../../../providers/simulated/index.js";
 import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
 import { registerServe } from "./serve.js";
@@ -212,20 +212,11 @@ export function checkClockLimit(now: number, ms: number, duration: string): void
   ]);
 }
 
-/** "30m", "2h", "31d", "1h30m", "500ms", "45s" -> milliseconds. */
+/** "30m", "2h", "31d", "1h30m", "500ms", "45s" -> milliseconds; the clock's own limit is checkClockLimit's. */
 export function parseDuration(text: string): number {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-  let total = 0;
-  let matched = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    total += Number(m[1]) * units[m[2]!]!;
-    matched = re.lastIndex;
-  }
-  if (text.length === 0 || matched !== text.length) {
-    throw usage(`duration "${text}" is not valid; use a number and a unit (ms, s, m, h, d), e.g. 30m, 2h, 31d or 1h30m`);
-  }
-  return Math.round(total);
+  const ms = durationMs(text);
+  if (Number.isNaN(ms)) throw usage(`duration "${text}" is not valid; use a number and a unit (ms, s, m, h, d), e.g. 30m, 2h, 31d or 1h30m`);
+  return ms;
 }
 
 // ------------------------------------------------------------------ faults
