@@ -15,7 +15,7 @@ import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { planKeyFrom } from "../../apply/check-plan.js";
 import { planKeyId, signPlan } from "../../plan/document.js";
 import { plan } from "../../plan/planner.js";
-import type { PlanDocument } from "../../plan/types.js";
+import type { PlanDocument, PlanOptions } from "../../plan/types.js";
 import { writeFileAtomicSync } from "../../private/atomic-file.js";
 import { canonicalJsonChunks } from "../../private/canonical-json.js";
 import type { ObservedState } from "../../provider/observed.js";
@@ -34,7 +34,7 @@ import { GITHUB_COMMENT_LIMIT, renderMarkdown, renderMarkdownParts, renderPlan, 
 import type { MarkdownOptions } from "../../render/markdown.js";
 import { policyVerdictMarkdown } from "../../policy/render.js";
 
-import { loadDesired } from "../desired.js";
+import { loadDesired, readJsonFile, validatedOrThrow } from "../desired.js";
 import { EXIT } from "../exit.js";
 import { isTty, printDiagnostics, terminalSafeJson } from "../output.js";
 import { TENANT_OPTION_HELP, observeFor } from "../tenant.js";
@@ -54,6 +54,7 @@ interface PlanCliOptions extends FormatOptions {
   readonly target: string[];
   readonly policy?: string;
   readonly partsDir?: string;
+  readonly previous?: string;
 }
 
 export function register(program: Command): void {
@@ -68,6 +69,7 @@ export function register(program: Command): void {
     .option("--detailed-exitcode", "exit 0 when there are no changes and 2 when there are")
     .option("--target <address>", "plan only this mailbox (and the accounts it touches); repeatable", collect, [])
     .option("--parts-dir <dir>", "also write the markdown plan as plan-1.md, plan-2.md... each under 65,000 characters (one pull-request comment each)")
+    .option("--previous <file>", "the desired state the tenant was last applied from (in a pull request: the base branch's desired-state.json); the plan then notes mailboxes that left the code and are kept, and permissionsMode changes")
     .option("--policy <file>", "check the plan against a policy file (schema/policy.schema.json); a failed mandatory rule exits 1 and saves nothing")
     // with --format json, an error that stops it before planning comes out on stdout too (a diagnostics report)
     .action((options: PlanCliOptions) => withJsonErrors(wantsJson(options), (printed) => planCommand(options, printed)));
@@ -80,13 +82,15 @@ async function planCommand(options: PlanCliOptions, printed: () => void): Promis
   const key = options.out !== undefined ? planKeyFrom(process.env) : undefined;
   const loaded = loadDesired(options);
   printDiagnostics(loaded.diagnostics);
+  const previous = options.previous !== undefined ? validatedOrThrow(readJsonFile(resolve(options.previous), "a desired-state JSON document"), options.previous).state : undefined;
   const policy = options.policy !== undefined ? loadPolicy(resolve(options.policy)) : undefined;
   const opened = await openProvider(options);
   let doc: PlanDocument;
   let observed: ObservedState;
   try {
     await opened.prepare(loaded.state);
-    ({ doc, observed } = await planAgainst(opened.provider, loaded.state, options.target.length > 0 ? options.target : undefined));
+    const planOptions = { ...(options.target.length > 0 ? { targets: options.target } : {}), ...(previous !== undefined ? { previous } : {}) };
+    ({ doc, observed } = await planAgainst(opened.provider, loaded.state, planOptions));
   } finally {
     await opened.close();
   }
@@ -136,10 +140,10 @@ async function planCommand(options: PlanCliOptions, printed: () => void): Promis
 export async function planAgainst(
   provider: ITenantProvider,
   desired: CanonicalDesiredState,
-  targets?: readonly string[],
+  options: PlanOptions = {},
 ): Promise<{ doc: PlanDocument; observed: ObservedState }> {
   const observed = await observeFor(provider, desired, "nothing was planned", "plan");
-  return { doc: plan(desired, observed, targets !== undefined ? { targets } : {}), observed };
+  return { doc: plan(desired, observed, options), observed };
 }
 
 /**
