@@ -11,6 +11,7 @@
  *    lock file removed (or, if it cannot be, the force-unlock command named),
  *    and the writes in flight are left to the next apply to settle by reading.
  */
+import { errorText } from "../private/error-text.js";
 import { releaseHeldLocksSync } from "../apply/lock.js";
 
 /** 128 + the signal's number, as a shell reports a process the signal ended. */
@@ -75,7 +76,7 @@ export function interruptOnSignals(options: InterruptionOptions): ApplyInterrupt
       lines.push(
         lock.error === undefined
           ? `The tenant lock (${lock.location}) is released.`
-          : `The tenant lock ${lock.location} could not be removed (${lock.error instanceof Error ? lock.error.message : String(lock.error)}): once this process (pid ${process.pid}) is gone, release it with exoform force-unlock ${lock.info.id}.`,
+          : `The tenant lock ${lock.location} could not be removed (${errorText(lock.error)}): once this process (pid ${process.pid}) is gone, release it with exoform force-unlock ${lock.info.id}.`,
       );
     }
     lines.push(`The journal keeps what is done; resume with: ${options.resumeCommand}`, "(the writes that were in flight are settled by reading the tenant: none is made twice)");

@@ -8,6 +8,7 @@
  * Also: journal files are created whole and mode 0600, and an emptied journal
  * is explained rather than reported as a bare stale plan.
  */
+import { errorText } from "../../lib/private/error-text.js";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,7 +80,7 @@ describe("an apply whose journal cannot be written", () => {
       if (outcome === null) break; // fewer appends than n: the apply never failed
       failures++;
       const context = `append ${n} fails with ${code}`;
-      expect(UserError.is(outcome), `${context}: ${String(outcome)}`).toBe(true);
+      expect(UserError.is(outcome), `${context}: ${errorText(outcome)}`).toBe(true);
       const diagnostics = (outcome as UserError).diagnostics;
       expect(diagnostics.every((d) => d.code === "journal_failed" && d.target === file), context).toBe(true);
       const message = diagnostics.map((d) => d.message).join("\n");
