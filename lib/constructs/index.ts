@@ -12,6 +12,7 @@ export {
   RemovalPolicy,
   PermissionsMode,
   type SharedMailboxProps,
+  type SignInProps,
   type FullAccessGrantProps,
   type FullAccessOptions,
 } from "./shared-mailbox.js";

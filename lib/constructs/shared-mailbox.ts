@@ -5,9 +5,18 @@ import { canonicalSharedMailbox, lower, type CanonicalSharedMailbox } from "../m
 import { checkSharedMailboxSpec, trusteeProblems, type GrantList, type Problem } from "../model/validate.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { problemAt, throwIfErrors } from "./misuse.js";
+import { unknownProps, type PropNames } from "./props.js";
 import { TenantStack, type StackMailbox } from "./tenant-stack.js";
 
 const SHARED_MAILBOX = Symbol.for("exoform.SharedMailbox");
+
+const SHARED_MAILBOX_PROPS = {
+  address: true, previousAddresses: true, displayName: true, alias: true, origin: true, members: true, fullAccess: true, sendAs: true, sendOnBehalf: true,
+  permissionsMode: true, license: true, licenses: true, usageLocation: true, litigationHold: true, archive: true, removalPolicy: true,
+  signIn: true, hiddenFromAddressLists: true, emailAddresses: true, messageCopyForSentAs: true, messageCopyForSendOnBehalf: true,
+} as const satisfies PropNames<SharedMailboxProps>;
+const FULL_ACCESS_PROPS = { trustee: true, autoMapping: true } as const satisfies PropNames<FullAccessGrantProps>;
+const SIGN_IN_PROPS = { allowed: true, reason: true } as const satisfies PropNames<SignInProps>;
 
 /** Where a shared mailbox comes from. */
 export const MailboxOrigin = {
@@ -52,6 +61,15 @@ export interface FullAccessGrantProps extends FullAccessOptions {
 export interface SharedMailboxProps {
   /** The primary SMTP address: the mailbox's identity, e.g. "support@contoso.com". */
   readonly address: string;
+  /**
+   * Primary addresses the mailbox had before a rename. To rename, change
+   * `address` and list the old one here: the mailbox found at it today is
+   * this mailbox, and gets `address` as its primary (the old address keeps
+   * receiving mail as an extra address). Without it, a changed address is a
+   * new mailbox, and the old one is left alone (or deleted, with removalPolicy "delete").
+   * @default - none
+   */
+  readonly previousAddresses?: readonly string[];
   /** The name people see, at most 256 characters. */
   readonly displayName: string;
   /**
@@ -90,10 +108,19 @@ export interface SharedMailboxProps {
    */
   readonly permissionsMode?: PermissionsMode;
   /**
-   * The SKU part number the mailbox's anchor account holds, or "none".
+   * The one SKU part number the mailbox's anchor account holds, or "none":
+   * shorthand for `licenses` with one item. Give `license` or `licenses`, not both.
    * @default "none"
    */
   readonly license?: string;
+  /**
+   * Every SKU part number the anchor account holds, e.g.
+   * ["EXCHANGESTANDARD", "EXCHANGEARCHIVE_ADDON"]: Plan 1 with the archiving
+   * add-on allows litigation hold and an archive (R1.6). The add-on alone is
+   * not a mailbox licence and is refused.
+   * @default - none
+   */
+  readonly licenses?: readonly string[];
   /**
    * Usage location (ISO 3166 alpha-2) given to the account if it must be
    * licensed and has none (R7.1).
@@ -115,6 +142,48 @@ export interface SharedMailboxProps {
    * @default "retain"
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Whether people may sign in to the mailbox's account. Nobody should sign
+   * in to a shared mailbox (R4.1), so it is blocked unless an exception is
+   * declared with the reason it is needed, e.g.
+   * { allowed: true, reason: "the scanner sends as this mailbox" }.
+   * A policy can forbid exceptions (forbidSignInExceptions).
+   * @default - blocked
+   */
+  readonly signIn?: SignInProps;
+  /**
+   * Hide the mailbox from the address lists.
+   * @default false
+   */
+  readonly hiddenFromAddressLists?: boolean;
+  /**
+   * Extra SMTP addresses the mailbox also receives mail at, in the tenant's
+   * domains, e.g. ["helpdesk@contoso.com"]; the primary address is `address`.
+   * @default - none
+   */
+  readonly emailAddresses?: readonly string[];
+  /**
+   * Keep a copy of mail sent as the mailbox in its own Sent Items, so the
+   * team sees what was sent.
+   * @default false
+   */
+  readonly messageCopyForSentAs?: boolean;
+  /**
+   * Keep a copy of mail sent on behalf of the mailbox in its own Sent Items.
+   * @default false
+   */
+  readonly messageCopyForSendOnBehalf?: boolean;
+}
+
+/** A sign-in exception, or `{ allowed: false }` (the default: blocked). */
+export interface SignInProps {
+  /** true: the account may sign in (an exception, with a reason); false: blocked. */
+  readonly allowed: boolean;
+  /**
+   * Why the account must sign in; required when `allowed` is true, shown in plans and reviews.
+   * @default - none (only allowed when sign-in is blocked)
+   */
+  readonly reason?: string;
 }
 
 /**
@@ -156,6 +225,12 @@ export class SharedMailbox extends Construct implements StackMailbox {
     this.props = props;
     this.address = lower(props.address);
 
+    const here = this.node.path;
+    const unknown = [
+      ...unknownProps(props, SHARED_MAILBOX_PROPS, `SharedMailbox "${here}"`, here, this.address),
+      ...(props.fullAccess ?? []).flatMap((g, i) => (typeof g === "object" && g !== null ? unknownProps(g, FULL_ACCESS_PROPS, `fullAccess[${i}] of SharedMailbox "${here}"`, here, this.address) : [])),
+      ...(typeof props.signIn === "object" && props.signIn !== null ? unknownProps(props.signIn, SIGN_IN_PROPS, `signIn of SharedMailbox "${here}"`, here, this.address) : []),
+    ];
     const problems: Problem[] = [];
     for (const m of props.members ?? []) problems.push(...this.add("members", m, true));
     for (const g of props.fullAccess ?? []) {
@@ -165,6 +240,7 @@ export class SharedMailbox extends Construct implements StackMailbox {
     for (const t of props.sendAs ?? []) problems.push(...this.add("sendAs", t));
     for (const t of props.sendOnBehalf ?? []) problems.push(...this.add("sendOnBehalf", t));
     const diagnostics: Diagnostic[] = [
+      ...unknown,
       ...problems.map((p) => problemAt(this.node.path, this.address, p)),
       ...checkSharedMailboxSpec(this.toSpec(), this.stack.domains, this.node.path),
     ];
@@ -204,6 +280,7 @@ export class SharedMailbox extends Construct implements StackMailbox {
     const p = this.props;
     return {
       address: p.address,
+      ...(p.previousAddresses !== undefined ? { previousAddresses: [...p.previousAddresses] } : {}),
       displayName: p.displayName,
       ...(p.alias !== undefined ? { alias: p.alias } : {}),
       ...(p.origin !== undefined ? { origin: p.origin } : {}),
@@ -212,10 +289,16 @@ export class SharedMailbox extends Construct implements StackMailbox {
       sendOnBehalf: [...this.sendOnBehalfGrants],
       ...(p.permissionsMode !== undefined ? { permissionsMode: p.permissionsMode } : {}),
       ...(p.license !== undefined ? { license: p.license } : {}),
+      ...(p.licenses !== undefined ? { licenses: [...p.licenses] } : {}),
       ...(p.usageLocation !== undefined ? { usageLocation: p.usageLocation } : {}),
       ...(p.litigationHold !== undefined ? { litigationHold: p.litigationHold } : {}),
       ...(p.archive !== undefined ? { archive: p.archive } : {}),
       ...(p.removalPolicy !== undefined ? { removalPolicy: p.removalPolicy } : {}),
+      ...(p.signIn !== undefined ? { signIn: { allowed: p.signIn.allowed, ...(p.signIn.reason !== undefined ? { reason: p.signIn.reason } : {}) } } : {}),
+      ...(p.hiddenFromAddressLists !== undefined ? { hiddenFromAddressLists: p.hiddenFromAddressLists } : {}),
+      ...(p.emailAddresses !== undefined ? { emailAddresses: [...p.emailAddresses] } : {}),
+      ...(p.messageCopyForSentAs !== undefined ? { messageCopyForSentAs: p.messageCopyForSentAs } : {}),
+      ...(p.messageCopyForSendOnBehalf !== undefined ? { messageCopyForSendOnBehalf: p.messageCopyForSendOnBehalf } : {}),
     };
   }
 

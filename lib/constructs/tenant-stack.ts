@@ -9,8 +9,11 @@ import { formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js"
 import { compareStrings } from "../private/canonical-json.js";
 import { encodeTriggers, tenantTriggers, type ResourceKind } from "../synth/format.js";
 import { ConstructMisuseError, throwIfErrors } from "./misuse.js";
+import { unknownProps, type PropNames } from "./props.js";
 
 const TENANT_STACK = Symbol.for("exoform.TenantStack");
+const TENANT_STACK_PROPS = { tenantId: true, domains: true, usageLocation: true, ignore: true } as const satisfies PropNames<TenantStackProps>;
+const IGNORE_RULE_PROPS = { mailbox: true, field: true, reason: true } as const satisfies PropNames<IgnoreRuleProps>;
 
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
@@ -116,6 +119,8 @@ export class TenantStack extends TerraformStack {
     const problems: Diagnostic[] = [];
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const bad = (code: string, message: string) => problems.push({ severity: "error", code, target: "", location: path, message });
+    problems.push(...unknownProps(props, TENANT_STACK_PROPS, `TenantStack "${path}"`, path, ""));
+    (props.ignore ?? []).forEach((r, i) => problems.push(...unknownProps(r, IGNORE_RULE_PROPS, `ignore[${i}] of TenantStack "${path}"`, path, "")));
     if (!STACK_NAME.test(id)) bad("bad_stack_name", `stack name "${id}" is not valid: a stack name has letters, digits, - and _, at most 64, and starts with a letter or digit`);
     if (scope.node.scopes.some((s) => TenantStack.isTenantStack(s))) bad("nested_stack", `TenantStack "${id}" is inside another TenantStack; create each TenantStack directly in the App`);
     if (!props.tenantId) bad("bad_tenant", "tenantId must not be empty; use the tenant id or initial domain name, e.g. \"contoso\"");

@@ -4,9 +4,11 @@ import type { UserMailboxSpec } from "../model/generated/desired-state.js";
 import { canonicalUserMailbox, lower, type CanonicalUserMailbox } from "../model/normalize.js";
 import { checkUserMailboxSpec } from "../model/validate.js";
 import { throwIfErrors } from "./misuse.js";
+import { unknownProps, type PropNames } from "./props.js";
 import { TenantStack, type StackMailbox } from "./tenant-stack.js";
 
 const USER_MAILBOX = Symbol.for("exoform.UserMailbox");
+const USER_MAILBOX_PROPS = { address: true, license: true } as const satisfies PropNames<UserMailboxProps>;
 
 export interface UserMailboxProps {
   /** The person's address (UPN), e.g. "kim.nguyen@contoso.com". */
@@ -42,7 +44,10 @@ export class UserMailbox extends Construct implements StackMailbox {
     this.props = props;
     this.address = lower(props.address);
     this.license = props.license;
-    throwIfErrors(`invalid UserMailbox "${this.node.path}" (${this.address})`, checkUserMailboxSpec(this.toSpec(), stack.domains, this.node.path));
+    throwIfErrors(`invalid UserMailbox "${this.node.path}" (${this.address})`, [
+      ...unknownProps(props, USER_MAILBOX_PROPS, `UserMailbox "${this.node.path}"`, this.node.path, this.address),
+      ...checkUserMailboxSpec(this.toSpec(), stack.domains, this.node.path),
+    ]);
     this.resource = new resource.Resource(this, "Resource");
     stack._registerMailbox(this);
   }

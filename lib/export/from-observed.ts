@@ -8,23 +8,25 @@
  * What is exported: every live shared mailbox (soft-deleted mailboxes and user
  * mailboxes are not: exoform manages shared mailboxes, and a user mailbox only
  * when the code converts it), with origin "new" (the planner converges an
- * existing shared mailbox whatever its origin), its grants, licence, hold,
- * archive, and removalPolicy "delete" when it carries this stack's management
- * tag. The alias is written only when it is not the address's local part.
+ * existing shared mailbox whatever its origin), its grants, every licence its
+ * account holds, hold, archive, address-list visibility, extra SMTP addresses,
+ * sent-item copies, and removalPolicy "delete" when it carries this stack's
+ * management tag. The alias is written only when it is not the address's local part.
  *
  * Where the tenant holds something a desired-state document cannot say, the
  * export does the least surprising thing and says so in a note (a warning
  * diagnostic; the CLI prints them on stderr):
- * - a shared mailbox whose account can sign in: exported as is, and the plan
- *   WILL block sign-in (R4.1). A document cannot declare "sign-in enabled", and
- *   hiding the finding would leave the mailbox open, so this is the one
- *   expected change after an export;
+ * - a shared mailbox whose account can sign in: exported with a sign-in
+ *   exception whose reason says it was found enabled and needs review, so
+ *   adopting changes nothing; the note asks someone to confirm or remove it
+ *   (removed, the plan blocks sign-in, R4.1), and a policy may forbid
+ *   exceptions (forbidSignInExceptions);
  * - grants to trustees the planner refuses (deleted, unknown, outside the
  *   tenant's domains, the mailbox itself: R3.7, R3.8): left out, and the
  *   mailbox is exported with permissionsMode "additive", so the plan neither
  *   refuses the grant nor revokes it; the note says how to clean up;
- * - an anchor holding several licences: the one with the strongest Exchange
- *   plan is exported and the plan removes the others (a document has one);
+ * - extra SMTP addresses a document cannot hold (outside the tenant's
+ *   domains): left out, with a note;
  * - mailboxes the planner would refuse outright (more than 500 FullAccess
  *   entries, R3.9; a directory-synced account with sign-in enabled, R4.4; a
  *   licence that does not cover the mailbox, R1.4-R1.6; no anchor account):
@@ -40,11 +42,11 @@
 import schema from "../../schema/desired-state.schema.json" with { type: "json" };
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { DesiredState, FullAccessGrant, SharedMailboxSpec } from "../model/generated/desired-state.js";
-import { capabilitiesOfSkus, licenseShortfall, type ExchangeCapabilities } from "../model/licensing.js";
+import { addonWithoutExchangePlan, ARCHIVE_ADDON_SKUS, capabilitiesOfSkus, licenseShortfall, type ExchangeCapabilities } from "../model/licensing.js";
 import { formatManagementTag, parseManagementTag } from "../model/management-tag.js";
 import { canonicalize, domainOf, type CanonicalDesiredState } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
-import type { ObservedGrant, ObservedMailbox, ObservedState, ObservedUser } from "../provider/observed.js";
+import { mailboxSettings, type ObservedGrant, type ObservedMailbox, type ObservedState, type ObservedUser } from "../provider/observed.js";
 import { MAX_FULL_ACCESS_ENTRIES } from "../model/service-rules.js";
 
 export interface ExportOptions {
@@ -72,6 +74,9 @@ const ALIAS = new RegExp(schema.definitions.Alias.pattern);
 const DISPLAY_NAME_MAX = schema.definitions.SharedMailboxSpec.properties.displayName.maxLength;
 const STACK_NAME = new RegExp(schema.properties.stack.pattern);
 
+/** The reason an exported sign-in exception carries: nobody declared it, someone must review it. */
+export const SIGN_IN_FOUND_REASON = "found enabled at export; review";
+
 /** The desired state of `observed`; see exportDesired for what could not be carried over. */
 export function desiredFromObserved(observed: ObservedState, options: ExportOptions): CanonicalDesiredState {
   return exportDesired(observed, options).desired;
@@ -91,6 +96,8 @@ export function exportDesired(observed: ObservedState, options: ExportOptions): 
     usersById.set(u.id, u);
     (u.deletedAt === null ? liveUpns : deletedUpns).add(u.userPrincipalName);
   }
+  // a mail-enabled security group is a trustee as valid as a person (R3.9)
+  for (const g of observed.groups ?? []) liveUpns.add(g.address);
   const grants = new Map<string, ObservedGrant[]>();
   for (const g of observed.grants) {
     const list = grants.get(g.mailbox);
@@ -99,9 +106,11 @@ export function exportDesired(observed: ObservedState, options: ExportOptions): 
   }
   const servicePlans = new Map(observed.skus.map((s) => [s.skuPartNumber, s.servicePlans]));
   const capsCache = new Map<string, ExchangeCapabilities>();
-  const caps = (sku: string): ExchangeCapabilities => {
-    let c = capsCache.get(sku);
-    if (c === undefined) capsCache.set(sku, (c = capabilitiesOfSkus(sku === "none" ? [] : [sku], servicePlans)));
+  /** The capabilities of a set of licences, computed once per distinct set. */
+  const caps = (skus: readonly string[]): ExchangeCapabilities => {
+    const key = skus.join(",");
+    let c = capsCache.get(key);
+    if (c === undefined) capsCache.set(key, (c = capabilitiesOfSkus(skus, servicePlans)));
     return c;
   };
   const domains = new Set(observed.tenant.domains.map((d) => d.toLowerCase()));
@@ -168,14 +177,16 @@ export function exportDesired(observed: ObservedState, options: ExportOptions): 
     } else if (anchor.accountEnabled && anchor.onPremisesSyncEnabled) {
       refusals.push(`sign-in is enabled on its directory-synced account ${anchor.userPrincipalName}, which cannot be blocked from the cloud (R4.4); block the account in on-premises Active Directory, let directory sync run`);
     }
-    const licenses = anchor?.licenses ?? [];
-    const license = bestLicense(licenses, caps);
-    if (license !== "none" && !servicePlans.has(license)) {
-      refusals.push(`its account holds ${license}, which is not among the tenant's subscribed SKUs; remove or replace the license`);
+    const licenses = [...(anchor?.licenses ?? [])].sort(compareStrings);
+    const unknownSkus = licenses.filter((sku) => !servicePlans.has(sku));
+    if (unknownSkus.length > 0) {
+      refusals.push(`its account holds ${unknownSkus.join(", ")}, which ${unknownSkus.length === 1 ? "is" : "are"} not among the tenant's subscribed SKUs; remove or replace the license`);
+    } else if (addonWithoutExchangePlan(caps(licenses)) || (licenses.length > 0 && licenses.every((sku) => ARCHIVE_ADDON_SKUS.includes(sku)))) {
+      refusals.push(`its account holds ${licenses.join(", ")}: the archiving add-on without Exchange Online Plan 1 or Plan 2, which a document cannot declare (R1.6); add a mailbox licence`);
     } else {
-      const shortfall = licenseShortfall({ sizeBytes: m.sizeBytes, litigationHold: m.litigationHold, archive: m.archive }, caps(license));
+      const shortfall = licenseShortfall({ sizeBytes: m.sizeBytes, litigationHold: m.litigationHold, archive: m.archive }, caps(licenses));
       if (shortfall !== null) {
-        const held = licenses.length === 0 ? "its account holds no license" : `its account holds ${licenses.join(", ")} and a document declares one license`;
+        const held = licenses.length === 0 ? "its account holds no license" : `its account holds only ${licenses.join(", ")}`;
         refusals.push(`it ${shortfall}, and ${held}; license it (R1.4-R1.6)`);
       }
     }
@@ -195,12 +206,19 @@ export function exportDesired(observed: ObservedState, options: ExportOptions): 
     }
 
     // 3. exported, with notes on what the plan will change or cannot declare
-    if (anchor !== undefined && anchor.accountEnabled && !anchor.onPremisesSyncEnabled) {
-      note("export_sign_in_enabled", address, `sign-in is enabled on ${anchor.userPrincipalName}, the account of shared mailbox "${address}"; a desired-state document cannot declare that, so the plan will block sign-in (R4.1): nobody should sign in to a shared mailbox`);
+    const signInAllowed = anchor !== undefined && anchor.accountEnabled && !anchor.onPremisesSyncEnabled;
+    if (signInAllowed) {
+      note(
+        "export_sign_in_enabled",
+        address,
+        `sign-in is enabled on ${anchor.userPrincipalName}, the account of shared mailbox "${address}"; it is exported as a sign-in exception (reason "${SIGN_IN_FOUND_REASON}"): nobody should sign in to a shared mailbox (R4.1), so confirm why it must and write that reason, or remove signIn and the plan blocks sign-in`,
+      );
     }
-    if (licenses.length > 1) {
-      const others = licenses.filter((l) => l !== license);
-      note("export_extra_licenses", address, `the account of shared mailbox "${address}" holds ${licenses.join(", ")}; a document declares one license, so ${license} is exported and the plan will remove ${others.join(", ")}; set license on ${address} if another should stay`);
+    const settings = mailboxSettings(m);
+    const extraAddresses = settings.emailAddresses.filter((a) => ADDRESS.test(a) && domains.has(domainOf(a)) && a !== address);
+    const strayAddresses = settings.emailAddresses.filter((a) => !extraAddresses.includes(a) && a !== address);
+    if (strayAddresses.length > 0) {
+      note("export_email_addresses_left_out", address, `mailbox "${address}" has extra addresses outside the tenant's domains (${strayAddresses.join(", ")}), which a desired-state document cannot declare; they are left out of emailAddresses, so the plan would remove them: add their domains to tenant.domains if they should stay`);
     }
     if (ours && m.managementTag !== formatManagementTag({ stack, removal: "delete" })) {
       note("export_tag_rewritten", address, `mailbox "${address}" carries management tag "${m.managementTag ?? ""}"; the plan will rewrite it as "${formatManagementTag({ stack, removal: "delete" })}" (same meaning)`);
@@ -239,10 +257,15 @@ export function exportDesired(observed: ObservedState, options: ExportOptions): 
       sendAs,
       sendOnBehalf,
       permissionsMode: dropped.length > 0 ? "additive" : "authoritative",
-      license,
+      licenses,
       litigationHold: m.litigationHold,
       archive: m.archive,
       removalPolicy: ours ? "delete" : "retain",
+      ...(signInAllowed ? { signIn: { allowed: true, reason: SIGN_IN_FOUND_REASON } } : {}),
+      hiddenFromAddressLists: settings.hiddenFromAddressLists,
+      emailAddresses: extraAddresses,
+      messageCopyForSentAs: settings.messageCopyForSentAs,
+      messageCopyForSendOnBehalf: settings.messageCopyForSendOnBehalf,
     };
   }
 
@@ -286,17 +309,6 @@ function unknownMailboxes(only: ReadonlySet<string>, mailboxes: readonly Observe
     out.push({ severity: "error", code: "export_unknown_mailbox", target: address, message: `--mailbox ${address} ${what}` });
   }
   return out;
-}
-
-/** "none", the only licence, or the one with the strongest Exchange plan (Plan 2 > hold-capable > Plan 1), then by name. */
-function bestLicense(licenses: readonly string[], caps: (sku: string) => ExchangeCapabilities): string {
-  if (licenses.length === 0) return "none";
-  if (licenses.length === 1) return licenses[0]!;
-  const score = (sku: string) => {
-    const c = caps(sku);
-    return (c.plan2 ? 4 : 0) + (c.holdAndArchive ? 2 : 0) + (c.exchange ? 1 : 0);
-  };
-  return [...licenses].sort((a, b) => score(b) - score(a) || compareStrings(a, b))[0]!;
 }
 
 /**

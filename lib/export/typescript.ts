@@ -15,8 +15,8 @@
  */
 import type { CanonicalDesiredState, CanonicalSharedMailbox, CanonicalUserMailbox } from "../model/normalize.js";
 
-/** Where the generated program imports exoform from: the path examples/<name>/main.ts uses. */
-export const DEFAULT_IMPORT_FROM = "../../lib/index.js";
+/** Where the generated program imports exoform from: the npm package, by its name (docs/decisions/0012-package.md). */
+export const DEFAULT_IMPORT_FROM = "@exoform/exoform";
 
 export interface TypeScriptOptions {
   /** The module specifier of exoform's library. Default: DEFAULT_IMPORT_FROM. */
@@ -116,7 +116,9 @@ function sharedMailboxBlock(m: CanonicalSharedMailbox, id: string): Block {
   const fullAccess = m.fullAccess
     .filter((g) => !memberSet.has(g.trustee))
     .map((g) => (g.autoMapping ? str(g.trustee) : `{ trustee: ${str(g.trustee)}, autoMapping: false }`));
-  const props = [`address: ${str(m.address)}`, `displayName: ${str(m.displayName)}`];
+  const props = [`address: ${str(m.address)}`];
+  if (m.previousAddresses.length > 0) props.push(list("previousAddresses", m.previousAddresses.map(str), 2));
+  props.push(`displayName: ${str(m.displayName)}`);
   if (m.alias !== undefined) props.push(`alias: ${str(m.alias)}`);
   if (m.origin === "convert") {
     props.push("origin: MailboxOrigin.CONVERT");
@@ -131,7 +133,9 @@ function sharedMailboxBlock(m: CanonicalSharedMailbox, id: string): Block {
     props.push("permissionsMode: PermissionsMode.ADDITIVE");
     uses.push("PermissionsMode");
   }
-  if (m.license !== "none") props.push(`license: ${str(m.license)}`);
+  // one licence is written as the license shorthand, several as licenses
+  if (m.licenses.length === 1) props.push(`license: ${str(m.licenses[0]!)}`);
+  else if (m.licenses.length > 1) props.push(list("licenses", m.licenses.map(str), 2));
   if (m.usageLocation !== undefined) props.push(`usageLocation: ${str(m.usageLocation)}`);
   if (m.litigationHold) props.push("litigationHold: true");
   if (m.archive) props.push("archive: true");
@@ -139,6 +143,11 @@ function sharedMailboxBlock(m: CanonicalSharedMailbox, id: string): Block {
     props.push("removalPolicy: RemovalPolicy.DELETE");
     uses.push("RemovalPolicy");
   }
+  if (m.signIn !== undefined) props.push(`signIn: { allowed: true, reason: ${str(m.signIn.reason)} }`);
+  if (m.hiddenFromAddressLists) props.push("hiddenFromAddressLists: true");
+  if (m.emailAddresses.length > 0) props.push(list("emailAddresses", m.emailAddresses.map(str), 2));
+  if (m.messageCopyForSentAs) props.push("messageCopyForSentAs: true");
+  if (m.messageCopyForSendOnBehalf) props.push("messageCopyForSendOnBehalf: true");
   return { lines: construct("SharedMailbox", id, props), uses };
 }
 

@@ -11,3 +11,4 @@ export * from "./validate.js";
 export * from "./licensing.js";
 export * from "./service-rules.js";
 export * from "./management-tag.js";
+export * from "./group-trustees.js";

@@ -17,6 +17,15 @@ export const SERVICE_PLAN = {
   archiveAddon: "EXCHANGE_S_ARCHIVE_ADDON",
 } as const;
 
+/**
+ * SKU part numbers known without the tenant's catalogue to carry only the
+ * Exchange Online Archiving add-on (EXCHANGE_S_ARCHIVE_ADDON): "EOA for
+ * Exchange Online" (rules table, R1.6). Validation uses it to refuse a mailbox
+ * declared with the add-on and no mailbox licence before any tenant is read;
+ * with the catalogue, addonWithoutExchangePlan says the same for any SKU.
+ */
+export const ARCHIVE_ADDON_SKUS: readonly string[] = ["EXCHANGEARCHIVE_ADDON"];
+
 /** What the Exchange service plans of a user's licenses allow. */
 export interface ExchangeCapabilities {
   /** Has a mailbox license at all (Plan 1 or Plan 2): may be converted, may open mailboxes. */

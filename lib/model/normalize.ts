@@ -12,6 +12,8 @@ import type {
   UserMailboxSpec,
 } from "./generated/desired-state.js";
 import { compareStrings } from "../private/canonical-json.js";
+import { ARCHIVE_ADDON_SKUS } from "./licensing.js";
+import { DEFAULT_MANAGEMENT_ATTRIBUTE, type ManagementAttribute } from "./management-tag.js";
 
 export const DESIRED_FORMAT_VERSION = 1;
 
@@ -22,6 +24,8 @@ export interface CanonicalFullAccess {
 
 export interface CanonicalSharedMailbox {
   readonly address: string;
+  /** Primary addresses before a rename, lower-case, sorted; [] when never renamed. */
+  readonly previousAddresses: readonly string[];
   readonly displayName: string;
   readonly alias?: string;
   readonly origin: "new" | "convert";
@@ -29,12 +33,38 @@ export interface CanonicalSharedMailbox {
   readonly sendAs: readonly string[];
   readonly sendOnBehalf: readonly string[];
   readonly permissionsMode: "authoritative" | "additive";
+  /**
+   * Every SKU the mailbox's account holds, sorted, without repeats; [] for
+   * none. THE canonical representation of licensing: the `license` shorthand
+   * of the input ("none" or one SKU) is folded into it, so one meaning has one
+   * form and the synthesized document never carries `license`.
+   */
+  readonly licenses: readonly string[];
+  /**
+   * @deprecated Transitional, not serialized (non-enumerable, so it is in no
+   * document and no digest): the one licence the planner and drift read until
+   * they read `licenses` (issue #13). "none", the only licence, or for several
+   * the first that is not an add-on (see plannerLicense).
+   */
   readonly license: string;
   /** Given to the account when it must be licensed and has none (absent: tenant.usageLocation). */
   readonly usageLocation?: string;
   readonly litigationHold: boolean;
   readonly archive: boolean;
   readonly removalPolicy: "retain" | "delete";
+  /** Present only for a sign-in exception; absent: sign-in blocked (R4.1), the default. */
+  readonly signIn?: CanonicalSignInException;
+  readonly hiddenFromAddressLists: boolean;
+  /** Extra SMTP addresses (not the primary), lower-case, sorted. */
+  readonly emailAddresses: readonly string[];
+  readonly messageCopyForSentAs: boolean;
+  readonly messageCopyForSendOnBehalf: boolean;
+}
+
+/** A declared sign-in exception: the account stays enabled, for the reason given. */
+export interface CanonicalSignInException {
+  readonly allowed: true;
+  readonly reason: string;
 }
 
 export interface CanonicalUserMailbox {
@@ -51,7 +81,13 @@ export interface CanonicalIgnoreRule {
 export interface CanonicalDesiredState {
   readonly formatVersion: 1;
   readonly stack: string;
-  readonly tenant: { readonly id: string; readonly domains: readonly string[]; readonly usageLocation?: string };
+  readonly tenant: {
+    readonly id: string;
+    readonly domains: readonly string[];
+    readonly usageLocation?: string;
+    /** Where the management tag lives; absent: CustomAttribute15 (DEFAULT_MANAGEMENT_ATTRIBUTE), so the default has one form. */
+    readonly managementAttribute?: ManagementAttribute;
+  };
   readonly sharedMailboxes: readonly CanonicalSharedMailbox[];
   readonly userMailboxes: readonly CanonicalUserMailbox[];
   readonly ignore?: readonly CanonicalIgnoreRule[];
@@ -63,9 +99,26 @@ export function canonicalFullAccess(g: FullAccessGrant): CanonicalFullAccess {
   return { trustee: lower(g.trustee), autoMapping: g.autoMapping ?? true };
 }
 
+/** The declared licences as a sorted set: `licenses`, or the `license` shorthand ("none" is none). */
+export function declaredLicenses(m: Pick<SharedMailboxSpec, "license" | "licenses">): string[] {
+  const list = m.licenses ?? (m.license === undefined || m.license === "none" ? [] : [m.license]);
+  return [...new Set(list)].sort(compareStrings);
+}
+
+/**
+ * The one licence a planner that knows a single licence should plan: "none",
+ * the only one, or the first that is not the archiving add-on (Plan 1 in
+ * "Plan 1 + add-on").
+ */
+export function plannerLicense(licenses: readonly string[]): string {
+  return licenses.find((sku) => !ARCHIVE_ADDON_SKUS.includes(sku)) ?? licenses[0] ?? "none";
+}
+
 export function canonicalSharedMailbox(m: SharedMailboxSpec): CanonicalSharedMailbox {
-  const out: CanonicalSharedMailbox = {
+  const licenses = declaredLicenses(m);
+  const out: Omit<CanonicalSharedMailbox, "license"> = {
     address: lower(m.address),
+    previousAddresses: sortedUniqueLower(m.previousAddresses ?? []),
     displayName: m.displayName,
     ...(m.alias !== undefined ? { alias: m.alias } : {}),
     origin: m.origin ?? "new",
@@ -73,13 +126,18 @@ export function canonicalSharedMailbox(m: SharedMailboxSpec): CanonicalSharedMai
     sendAs: sortedLower(m.sendAs ?? []),
     sendOnBehalf: sortedLower(m.sendOnBehalf ?? []),
     permissionsMode: m.permissionsMode ?? "authoritative",
-    license: m.license ?? "none",
+    licenses,
     ...(m.usageLocation !== undefined ? { usageLocation: m.usageLocation } : {}),
     litigationHold: m.litigationHold ?? false,
     archive: m.archive ?? false,
     removalPolicy: m.removalPolicy ?? "retain",
+    ...(m.signIn?.allowed === true ? { signIn: { allowed: true as const, reason: m.signIn.reason ?? "" } } : {}),
+    hiddenFromAddressLists: m.hiddenFromAddressLists ?? false,
+    emailAddresses: sortedUniqueLower(m.emailAddresses ?? []),
+    messageCopyForSentAs: m.messageCopyForSentAs ?? false,
+    messageCopyForSendOnBehalf: m.messageCopyForSendOnBehalf ?? false,
   };
-  return out;
+  return Object.defineProperty(out, "license", { value: plannerLicense(licenses), enumerable: false }) as CanonicalSharedMailbox;
 }
 
 export function canonicalUserMailbox(m: UserMailboxSpec): CanonicalUserMailbox {
@@ -106,6 +164,9 @@ export function canonicalize(doc: DesiredState): CanonicalDesiredState {
       id: doc.tenant.id,
       domains: sortedLower(doc.tenant.domains),
       ...(doc.tenant.usageLocation !== undefined ? { usageLocation: doc.tenant.usageLocation } : {}),
+      ...(doc.tenant.managementAttribute !== undefined && doc.tenant.managementAttribute !== DEFAULT_MANAGEMENT_ATTRIBUTE
+        ? { managementAttribute: doc.tenant.managementAttribute }
+        : {}),
     },
     sharedMailboxes: doc.sharedMailboxes.map(canonicalSharedMailbox).sort((a, b) => compareStrings(a.address, b.address)),
     userMailboxes: doc.userMailboxes.map(canonicalUserMailbox).sort((a, b) => compareStrings(a.address, b.address)),
@@ -115,6 +176,11 @@ export function canonicalize(doc: DesiredState): CanonicalDesiredState {
 
 function sortedLower(list: readonly string[]): string[] {
   return list.map(lower).sort(compareStrings);
+}
+
+/** Address sets (repeats are a validation error; the canonical form holds each once). */
+function sortedUniqueLower(list: readonly string[]): string[] {
+  return sortedLower(list).filter((a, i, all) => a !== all[i - 1]);
 }
 
 /** The domain part of an address, lower-cased. */

@@ -13,6 +13,7 @@ import schema from "../../schema/desired-state.schema.json" with { type: "json" 
 import type { DesiredState } from "./generated/desired-state.js";
 import { canonicalize, domainOf, lower, type CanonicalDesiredState } from "./normalize.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { ARCHIVE_ADDON_SKUS } from "./licensing.js";
 import { ALIAS_RULE, derivedAlias, DISPLAY_NAME_RULE, isValidAlias, isValidDisplayName, MAX_DISPLAY_NAME_LENGTH, suggestAlias } from "./service-rules.js";
 
 type Part = "" | "SharedMailboxSpec" | "UserMailboxSpec";
@@ -160,6 +161,7 @@ const PATTERN_HINTS = new Map<string, string>([
   [schema.definitions.Alias.pattern, "an alias has at most 64 letters, digits and !#%*+-/=?^_~, with periods only between other characters"],
   [schema.definitions.Address.pattern, "expected an address like name@contoso.com"],
   [schema.definitions.License.pattern, 'expected "none" or a SKU part number such as EXCHANGEENTERPRISE (upper case, digits and _)'],
+  [schema.definitions.SkuPartNumber.pattern, "expected a SKU part number such as EXCHANGESTANDARD (upper case, digits and _); an empty list means no licence"],
   [schema.definitions.UserMailboxSpec.properties.license.pattern, "expected a SKU part number such as EXCHANGESTANDARD; a user mailbox needs a license"],
   [schema.properties.stack.pattern, "a stack name has letters, digits, - and _, at most 64, and starts with a letter or digit"],
   [schema.definitions.Tenant.properties.domains.items.pattern, "expected a domain name such as contoso.com"],
@@ -291,7 +293,8 @@ function sharedMailboxRules(m: Record<string, unknown>, domains: TenantDomains |
       "warning",
     );
   }
-  if ((m["license"] ?? "none") === "none") {
+  const licenses = licenseRules(m, address, at, emit);
+  if (licenses.length === 0) {
     // R1.6: hold and archive need Plan 2, or Plan 1 + the archiving add-on; "none" has neither.
     if (m["litigationHold"] === true) {
       emit("litigation_hold_needs_license", address, `${at}/litigationHold`, `mailbox "${address}" is on litigation hold but has license "none"; a hold needs Exchange Online Plan 2 (or Plan 1 with the archiving add-on): set license, e.g. "EXCHANGEENTERPRISE" (R1.6)`);
@@ -300,6 +303,8 @@ function sharedMailboxRules(m: Record<string, unknown>, domains: TenantDomains |
       emit("archive_needs_license", address, `${at}/archive`, `mailbox "${address}" has an archive but license "none"; an archive needs Exchange Online Plan 2 (or Plan 1 with the archiving add-on): set license, e.g. "EXCHANGEENTERPRISE" (R1.6)`);
     }
   }
+  emailAddressRules(m, address, at, domains, emit);
+  previousAddressRules(m, address, at, emit);
   const lists: Array<[GrantList, ReadonlyArray<string | undefined>]> = [
     ["fullAccess", records(m["fullAccess"]).map((g) => (typeof g?.["trustee"] === "string" ? g["trustee"] : undefined))],
     ["sendAs", strings(m["sendAs"])],
@@ -321,6 +326,83 @@ function sharedMailboxRules(m: Record<string, unknown>, domains: TenantDomains |
       }
     });
   }
+}
+
+/**
+ * `license` (the shorthand) and `licenses` together, repeats, and the
+ * archiving add-on with no mailbox licence beside it (Microsoft 365 refuses
+ * that assignment: DependencyViolation). Returns the licences declared, as
+ * far as they can be read.
+ */
+function licenseRules(m: Record<string, unknown>, address: string, at: string, emit: Emit): string[] {
+  // own enumerable keys only: a canonical mailbox validated in memory carries the planner's
+  // transitional `license` as a hidden property (normalize.ts), which is no declaration
+  const declares = (key: string) => Object.keys(m).includes(key);
+  if (declares("license") && declares("licenses")) {
+    emit("license_and_licenses", address, `${at}/licenses`, `mailbox "${address}" declares both license and licenses; give every SKU in licenses (e.g. licenses: ["EXCHANGESTANDARD", "EXCHANGEARCHIVE_ADDON"]) and remove license`);
+  }
+  const listed = Array.isArray(m["licenses"]) ? strings(m["licenses"]) : typeof m["license"] === "string" && m["license"] !== "none" ? [m["license"]] : [];
+  const seen = new Set<string>();
+  listed.forEach((sku, j) => {
+    if (sku === undefined) return;
+    if (seen.has(sku)) emit("duplicate_license", address, `${at}/licenses/${j}`, `mailbox "${address}" lists license ${sku} twice; list each SKU once`);
+    seen.add(sku);
+  });
+  const declared = [...seen];
+  if (declared.length > 0 && declared.every((sku) => ARCHIVE_ADDON_SKUS.includes(sku))) {
+    emit(
+      "archive_addon_alone",
+      address,
+      `${at}/${m["licenses"] !== undefined ? "licenses" : "license"}`,
+      `mailbox "${address}" is licensed with ${declared.join(", ")} only: the Exchange Online Archiving add-on is not a mailbox licence, it depends on Exchange Online Plan 1 or Plan 2 (R1.6); declare both, e.g. licenses: ["EXCHANGESTANDARD", "${declared[0]}"]`,
+    );
+  }
+  return declared;
+}
+
+/** What one list of addresses on a mailbox may not hold, in words: the mailbox's own address, a repeat, and anything else. */
+interface AddressListRule {
+  readonly field: "emailAddresses" | "previousAddresses";
+  readonly self: readonly [code: string, message: string];
+  readonly duplicate: readonly [code: string, message: (address: string) => string];
+  readonly other?: (address: string) => readonly [code: string, message: string] | undefined;
+}
+
+/** Each address of `rule.field` checked once; a malformed one is the schema's to report. */
+function addressListRules(m: Record<string, unknown>, at: string, rule: AddressListRule, emit: Emit, address: string): void {
+  const seen = new Set<string>();
+  strings(m[rule.field]).forEach((raw, j) => {
+    if (raw === undefined || !ADDRESS.test(raw)) return;
+    const listed = lower(raw);
+    const loc = `${at}/${rule.field}/${j}`;
+    const problem = listed === address ? rule.self : seen.has(listed) ? ([rule.duplicate[0], rule.duplicate[1](listed)] as const) : rule.other?.(listed);
+    if (problem !== undefined) emit(problem[0], address, loc, problem[1]);
+    seen.add(listed);
+  });
+}
+
+/** The extra SMTP addresses: in the tenant's domains, not the primary, each once. Across mailboxes: see crossMailboxAddressRules. */
+function emailAddressRules(m: Record<string, unknown>, address: string, at: string, domains: TenantDomains | null, emit: Emit): void {
+  const rule: AddressListRule = {
+    field: "emailAddresses",
+    self: ["email_address_is_primary", `mailbox "${address}" lists its primary address in emailAddresses; emailAddresses holds the extra addresses only, remove it`],
+    duplicate: ["duplicate_email_address", (a) => `mailbox "${address}" lists "${a}" twice in emailAddresses; list each address once`],
+    other: (a) =>
+      domains !== null && !domains.set.has(domainOf(a))
+        ? ["email_address_outside_tenant", `mailbox "${address}" has extra address "${a}", which is not in a domain the tenant owns (${domains.list}); Exchange Online accepts proxy addresses in accepted domains only: add the domain to tenant.domains or fix the address`]
+        : undefined,
+  };
+  addressListRules(m, at, rule, emit, address);
+}
+
+/** previousAddresses: not the current address, each once. Across mailboxes: see crossMailboxAddressRules. */
+function previousAddressRules(m: Record<string, unknown>, address: string, at: string, emit: Emit): void {
+  const rule: AddressListRule = {
+    field: "previousAddresses",
+    self: ["previous_address_is_current", `mailbox "${address}" lists its own address in previousAddresses; list only the addresses it had before a rename`],
+    duplicate: ["duplicate_previous_address", (a) => `mailbox "${address}" lists "${a}" twice in previousAddresses; list each address once`],
+  };
+  addressListRules(m, at, rule, emit, address);
 }
 
 function userMailboxRules(m: Record<string, unknown>, domains: TenantDomains | null, at: string, emit: Emit): void {
@@ -355,6 +437,7 @@ function semanticDiagnostics(doc: unknown, source: string): Diagnostic[] {
     sharedMailboxRules(m, domains, at, emit);
   });
 
+  crossMailboxAddressRules(shared, emit);
   const sharedAddresses = new Set(shared.map((m) => (m === undefined ? undefined : addressOf(m))));
   users.forEach((m, i) => {
     if (m === undefined) return;
@@ -368,6 +451,46 @@ function semanticDiagnostics(doc: unknown, source: string): Diagnostic[] {
     userMailboxRules(m, domains, at, emit);
   });
   return out;
+}
+
+/**
+ * R5.2: an address (primary or extra) belongs to one recipient; an extra
+ * address another mailbox already uses is refused. A previous address names
+ * one mailbox to rename: it may not be another declared mailbox's address,
+ * nor be claimed by two mailboxes.
+ */
+function crossMailboxAddressRules(shared: ReadonlyArray<Record<string, unknown> | undefined>, emit: Emit): void {
+  const owner = new Map<string, string>();
+  for (const m of shared) {
+    const address = m === undefined ? undefined : addressOf(m);
+    if (address !== undefined) owner.set(address, address);
+  }
+  const claimedBy = new Map<string, string>();
+  for (const { address, listed: previous, loc } of listedAddresses(shared, "previousAddresses")) {
+    const other = claimedBy.get(previous);
+    if (owner.has(previous) && previous !== address) {
+      emit("previous_address_in_use", address, loc, `mailbox "${address}" lists "${previous}" in previousAddresses, but a mailbox with that address is declared too; one mailbox cannot be both renamed and kept, so remove one of them`);
+    } else if (other !== undefined && other !== address) {
+      emit("previous_address_claimed_twice", address, loc, `mailbox "${address}" lists "${previous}" in previousAddresses, and so does mailbox "${other}"; the mailbox at "${previous}" can be renamed to one of them only`);
+    } else claimedBy.set(previous, address);
+  }
+  for (const { address, listed: extra, loc } of listedAddresses(shared, "emailAddresses")) {
+    const holder = owner.get(extra);
+    if (holder !== undefined && holder !== address) {
+      emit("email_address_taken", address, loc, `mailbox "${address}" lists "${extra}" in emailAddresses, but ${holder === extra ? "that is the primary address of another mailbox" : `mailbox "${holder}" lists it too`}; an address belongs to one mailbox (R5.2), remove it from one of them`);
+    } else owner.set(extra, address);
+  }
+}
+
+/** Every address listed in `field` of every shared mailbox, lower-cased, with the mailbox's address and where it is. */
+function* listedAddresses(shared: ReadonlyArray<Record<string, unknown> | undefined>, field: AddressListRule["field"]): Generator<{ address: string; listed: string; loc: string }> {
+  for (const [i, m] of shared.entries()) {
+    const address = m === undefined ? undefined : addressOf(m);
+    if (m === undefined || address === undefined) continue;
+    for (const [j, raw] of strings(m[field]).entries()) {
+      if (raw !== undefined) yield { address, listed: lower(raw), loc: `/sharedMailboxes/${i}/${field}/${j}` };
+    }
+  }
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -390,7 +513,7 @@ function strings(x: unknown): Array<string | undefined> {
 }
 
 /** The known name closest to `word` by edit distance, when it is a plausible typo (at most 2 edits). */
-function closest(word: string, known: readonly string[]): string | undefined {
+export function closest(word: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {

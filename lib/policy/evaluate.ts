@@ -9,6 +9,7 @@ import type { ObservedState, Right } from "../provider/observed.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type {
+  ForbidSignInExceptionsRule,
   FullAccessTrusteesRule,
   HoldReviewRule,
   MaxMembersRule,
@@ -71,7 +72,42 @@ function violationsOf(rule: PolicyRule, doc: PlanDocument, context: PolicyContex
       return maxMembersViolations(rule, doc, context);
     case "holdReview":
       return holdViolations(rule, doc, context);
+    case "forbidSignInExceptions":
+      return signInViolations(rule, context);
   }
+}
+
+/** The shape of a desired-state document this needs (lib/model's canonical form has it). */
+export interface DesiredSignIns {
+  readonly sharedMailboxes: readonly { readonly address: string; readonly signIn?: { readonly allowed: boolean; readonly reason?: string } }[];
+}
+
+/** The context the plan command adds from the desired state it planned: the declared sign-in exceptions. */
+export function policyContextFromDesired(desired: DesiredSignIns): PolicyContext {
+  const signInExceptions = new Map<string, string>();
+  for (const m of desired.sharedMailboxes) if (m.signIn?.allowed === true) signInExceptions.set(m.address.toLowerCase(), m.signIn.reason ?? "");
+  return { signInExceptions };
+}
+
+/**
+ * The plan document does not carry the declaration, so the exceptions come
+ * from the context; without it the rule cannot be checked and fails, saying
+ * so, rather than pass a plan nobody looked at.
+ */
+function signInViolations(rule: ForbidSignInExceptionsRule, context: PolicyContext): PolicyViolation[] {
+  if (context.signInExceptions === undefined) {
+    return [{ target: "", message: `rule ${rule.id} needs the desired state's sign-in exceptions, which were not given to the policy check; run it through exoform plan --policy` }];
+  }
+  const allowed = new Set((rule.allow ?? []).map((a) => a.toLowerCase()));
+  const out: PolicyViolation[] = [];
+  for (const [mailbox, reason] of context.signInExceptions) {
+    if (allowed.has(mailbox)) continue;
+    out.push({
+      target: mailbox,
+      message: `shared mailbox ${mailbox} declares a sign-in exception ("${reason}"); this policy forbids them: remove signIn so sign-in is blocked (R4.1), or list ${mailbox} under "allow" in rule ${rule.id}`,
+    });
+  }
+  return out;
 }
 
 function* gains(doc: PlanDocument): Generator<{ action: PlanAction; mailbox: string; principal: string; right: Right }> {

@@ -73,6 +73,8 @@ function normalise(p: Policy): Policy {
           ...(r.holdMailboxes ? { holdMailboxes: r.holdMailboxes.map((a) => a.toLowerCase()) } : {}),
           ...(r.reviewed ? { reviewed: r.reviewed.map((g) => ({ ...g, mailbox: g.mailbox.toLowerCase(), trustee: g.trustee.toLowerCase() })) } : {}),
         };
+      case "forbidSignInExceptions":
+        return r.allow ? { ...r, allow: r.allow.map((a) => a.toLowerCase()) } : r;
       default:
         return r;
     }

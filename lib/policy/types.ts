@@ -44,7 +44,17 @@ export interface HoldReviewRule extends RuleBase {
   readonly reviewed?: readonly { readonly mailbox: string; readonly trustee: string; readonly right?: Right }[];
 }
 
-export type PolicyRule = FullAccessTrusteesRule | MaxMembersRule | NoDestructiveRule | HoldReviewRule;
+/**
+ * No shared mailbox declares a sign-in exception (signIn: { allowed: true }),
+ * except those listed in `allow`: nobody should sign in to a shared mailbox (R4.1).
+ */
+export interface ForbidSignInExceptionsRule extends RuleBase {
+  readonly kind: "forbidSignInExceptions";
+  /** Mailboxes whose exception is approved (lower-case addresses). */
+  readonly allow?: readonly string[];
+}
+
+export type PolicyRule = FullAccessTrusteesRule | MaxMembersRule | NoDestructiveRule | HoldReviewRule | ForbidSignInExceptionsRule;
 export type PolicyRuleKind = PolicyRule["kind"];
 
 export interface Policy {
@@ -61,6 +71,12 @@ export interface PolicyContext {
   readonly holdMailboxes?: Iterable<string>;
   /** Direct FullAccess trustees per mailbox now (lower-case address -> count). */
   readonly fullAccessCounts?: ReadonlyMap<string, number>;
+  /**
+   * The sign-in exceptions the desired state declares (lower-case mailbox
+   * address -> reason): see policyContextFromDesired. Absent: not known, and
+   * forbidSignInExceptions fails rather than pass unchecked.
+   */
+  readonly signInExceptions?: ReadonlyMap<string, string>;
 }
 
 export interface PolicyViolation {

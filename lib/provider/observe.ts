@@ -7,13 +7,14 @@ import type { ObservedState } from "./observed.js";
  * missing objects look absent, which is how other tools cry wolf.
  */
 export async function observe(provider: ITenantProvider): Promise<ObservedState> {
-  const [tenant, now, skus, users, mailboxes, grants] = await Promise.all([
+  const [tenant, now, skus, users, mailboxes, grants, groups] = await Promise.all([
     provider.readTenant(),
     provider.clock.now(),
     provider.listSkus(),
     provider.listUsers(),
     provider.listMailboxes(),
     provider.listGrants(),
+    provider.listGroups?.(),
   ]);
-  return { tenant, observedAt: now.toISOString(), skus, users, mailboxes, grants };
+  return { tenant, observedAt: now.toISOString(), skus, users, mailboxes, grants, ...(groups !== undefined ? { groups } : {}) };
 }

@@ -46,6 +46,12 @@ export interface ObservedUser {
   readonly onPremisesSyncEnabled: boolean;
   /** Set when the user is soft-deleted (in the recycle bin); null for live users. */
   readonly deletedAt: string | null;
+  /**
+   * signInSessionsValidFromDateTime: when the user's sessions were last
+   * revoked (revokeSignInSessions). Absent or null: never (optional so older
+   * observed states keep their meaning).
+   */
+  readonly sessionsRevokedAt?: string | null;
 }
 
 export type MailboxType = "user" | "shared";
@@ -78,6 +84,38 @@ export interface ObservedMailbox {
    * mailbox it manages (see lib/model/management-tag.ts). Null when unset.
    */
   readonly managementTag: string | null;
+  // The settings below are optional so observed states built before they
+  // existed (test builders, saved observations) keep their meaning: absent is
+  // the service's default, given after each. Providers always report them.
+  /** HiddenFromAddressListsEnabled. Absent: false. */
+  readonly hiddenFromAddressLists?: boolean;
+  /**
+   * The extra SMTP addresses (EmailAddresses "smtp:" entries, not the primary
+   * "SMTP:" one), lower-case, sorted. Absent: none.
+   */
+  readonly emailAddresses?: readonly string[];
+  /** MessageCopyForSentAsEnabled. Absent: false. */
+  readonly messageCopyForSentAs?: boolean;
+  /** MessageCopyForSendOnBehalfEnabled. Absent: false. */
+  readonly messageCopyForSendOnBehalf?: boolean;
+}
+
+/** The mailbox settings exoform manages beyond its identity, with the service's defaults filled in. */
+export interface MailboxSettings {
+  readonly hiddenFromAddressLists: boolean;
+  readonly emailAddresses: readonly string[];
+  readonly messageCopyForSentAs: boolean;
+  readonly messageCopyForSendOnBehalf: boolean;
+}
+
+/** The settings of `m`, absent ones read as the service's defaults (see ObservedMailbox). */
+export function mailboxSettings(m: ObservedMailbox): MailboxSettings {
+  return {
+    hiddenFromAddressLists: m.hiddenFromAddressLists ?? false,
+    emailAddresses: m.emailAddresses ?? [],
+    messageCopyForSentAs: m.messageCopyForSentAs ?? false,
+    messageCopyForSendOnBehalf: m.messageCopyForSendOnBehalf ?? false,
+  };
 }
 
 export type Right = "FullAccess" | "SendAs" | "SendOnBehalf";
@@ -95,6 +133,21 @@ export interface ObservedGrant {
   readonly autoMapping?: boolean;
 }
 
+/**
+ * A mail-enabled security group: a trustee of FullAccess, SendAs and
+ * SendOnBehalf grants, named by its address (R3.9 recommends one over many
+ * FullAccess entries). exoform reads groups, never changes them.
+ */
+export interface ObservedGroup {
+  /** Immutable object id. */
+  readonly id: string;
+  /** Its primary SMTP address (Graph `mail`), lower-case: how grants and the desired state name it. */
+  readonly address: string;
+  readonly displayName: string;
+  /** The UPNs of its direct user members, lower-case, sorted. */
+  readonly members: readonly string[];
+}
+
 /** Everything a plan needs, read in one bulk call per kind of object. */
 export interface ObservedState {
   readonly tenant: ObservedTenantInfo;
@@ -104,4 +157,9 @@ export interface ObservedState {
   readonly users: readonly ObservedUser[];
   readonly mailboxes: readonly ObservedMailbox[];
   readonly grants: readonly ObservedGrant[];
+  /**
+   * Mail-enabled security groups, sorted by address. Absent when the provider
+   * does not read groups (and in observations made before they existed): no group is known.
+   */
+  readonly groups?: readonly ObservedGroup[];
 }

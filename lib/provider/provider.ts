@@ -31,6 +31,7 @@
  */
 import type {
   ObservedGrant,
+  ObservedGroup,
   ObservedMailbox,
   ObservedSku,
   ObservedTenantInfo,
@@ -73,6 +74,20 @@ export interface UpdateMailboxInput {
   readonly archive?: boolean;
   /** Set-Mailbox -CustomAttribute15; null clears it. */
   readonly managementTag?: string | null;
+  /** Set-Mailbox -HiddenFromAddressListsEnabled. */
+  readonly hiddenFromAddressLists?: boolean;
+  /** Set-Mailbox -MessageCopyForSentAsEnabled. */
+  readonly messageCopyForSentAs?: boolean;
+  /** Set-Mailbox -MessageCopyForSendOnBehalfEnabled. */
+  readonly messageCopyForSendOnBehalf?: boolean;
+  /**
+   * Set-Mailbox -EmailAddresses @{Add="smtp:..."; Remove="smtp:..."}: extra SMTP
+   * addresses to add and remove, never the full-list form (it would drop the
+   * proxy addresses exoform does not manage: X500, SIP, the onmicrosoft one).
+   * conflict: an address to add is another recipient's (R5.2). notFound: one
+   * to remove is not on the mailbox.
+   */
+  readonly emailAddresses?: { readonly add: readonly string[]; readonly remove: readonly string[] };
 }
 
 export interface ITenantProvider {
@@ -119,6 +134,13 @@ export interface ITenantProvider {
    */
   listGrants(): Promise<ObservedGrant[]>;
 
+  /**
+   * GET /groups?$filter=mailEnabled eq true and securityEnabled eq true, with each group's
+   * members: the mail-enabled security groups that may be trustees. Optional: a provider without
+   * it knows no groups (observe() then leaves ObservedState.groups out).
+   */
+  listGroups?(): Promise<ObservedGroup[]>;
+
   // ---------------------------------------------------------------- point reads
   // Used by apply to re-check a precondition right before a write, to poll
   // readiness, and to settle a write that may have half-run.
@@ -146,8 +168,23 @@ export interface ITenantProvider {
    */
   setMailboxType(address: string, type: "shared" | "regular"): Promise<ObservedMailbox>;
 
-  /** Set-Mailbox with the given fields. precondition: hold or archive without the license they need. */
+  /**
+   * Set-Mailbox with the given fields: one call, as one Set-Mailbox takes them
+   * all (the archive is Enable-/Disable-Mailbox). precondition: hold or archive
+   * without the license they need; an extra address outside the accepted domains.
+   */
   updateMailbox(address: string, input: UpdateMailboxInput): Promise<ObservedMailbox>;
+
+  /**
+   * Set-Mailbox -WindowsEmailAddress <newAddress>: a rename. `newAddress`
+   * becomes the primary SMTP address and the old primary stays on the mailbox
+   * as an extra address, so mail to it still arrives (and nobody else can take
+   * it, R5.2). Grants, licences and the anchor user are unchanged; the
+   * anchor's UPN is renamed separately (setUserPrincipalName: decision 0010).
+   * conflict: `newAddress` is another recipient's. precondition: not an
+   * address in an accepted domain; mailbox not ready. notFound: no such live mailbox.
+   */
+  setPrimaryAddress(address: string, newAddress: string): Promise<ObservedMailbox>;
 
   /**
    * Remove-Mailbox: soft-deletes the mailbox AND its anchor user for 30 days
@@ -202,6 +239,22 @@ export interface ITenantProvider {
   resetPassword(userPrincipalName: string): Promise<void>;
 
   /**
+   * PATCH /users/{id} {userPrincipalName}: the sign-in name, which for a
+   * shared mailbox's anchor follows its primary address after a rename.
+   * conflict: a live user already has it. precondition: not in an accepted
+   * domain; a directory-synced user (R4.4). notFound: no such live user.
+   */
+  setUserPrincipalName(userPrincipalName: string, newUserPrincipalName: string): Promise<ObservedUser>;
+
+  /**
+   * POST /users/{id}/revokeSignInSessions: every refresh token and session
+   * cookie of the user stops working, so a sign-in blocked now is not
+   * outlived by a session opened before. Recorded as ObservedUser.sessionsRevokedAt.
+   * notFound: no such live user.
+   */
+  revokeSignInSessions(userId: string): Promise<void>;
+
+  /**
    * POST /directory/deletedItems/{id}/restore. Restores the user and its
    * mailbox; the mailbox is re-created over 20-30 minutes (readyAt).
    * notFound: not in the recycle bin (purged after 30 days). conflict: UPN taken by a live user.
@@ -214,6 +267,7 @@ export const WRITE_OPERATIONS = [
   "createSharedMailbox",
   "setMailboxType",
   "updateMailbox",
+  "setPrimaryAddress",
   "removeMailbox",
   "addMailboxPermission",
   "removeMailboxPermission",
@@ -224,5 +278,7 @@ export const WRITE_OPERATIONS = [
   "setUsageLocation",
   "setAccountEnabled",
   "resetPassword",
+  "setUserPrincipalName",
+  "revokeSignInSessions",
   "restoreUser",
 ] as const satisfies ReadonlyArray<keyof ITenantProvider>;

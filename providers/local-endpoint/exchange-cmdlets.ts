@@ -10,7 +10,9 @@
  * Set-Mailbox with several concerns makes one tenant call per concern, in
  * this fixed order, stopping at the first refusal (what ran before stays):
  *   1. Type                     -> setMailboxType
- *   2. DisplayName, Alias, LitigationHoldEnabled, CustomAttribute15 -> updateMailbox (one call)
+ *   1b. WindowsEmailAddress or PrimarySmtpAddress -> setPrimaryAddress (a rename; later steps use the new address)
+ *   2. DisplayName, Alias, LitigationHoldEnabled, CustomAttribute15, HiddenFromAddressListsEnabled,
+ *      MessageCopyForSentAsEnabled, MessageCopyForSendOnBehalfEnabled, EmailAddresses -> updateMailbox (one call)
  *   3. GrantSendOnBehalfTo      -> setSendOnBehalf
  * All parameters are bound and resolved before the first call.
  */
@@ -203,31 +205,64 @@ function mailboxType(value: string): "shared" | "regular" {
   return parameterInvalid("Type", `The local endpoint models the mailbox types Shared and Regular only; got "${value}".`);
 }
 
-/** The add/remove change a GrantSendOnBehalfTo value asks for: the two hashtable encodings, or a list that replaces the current one. */
-async function sendOnBehalfChange(look: Lookup, m: ObservedMailbox, value: unknown): Promise<{ add: string[]; remove: string[] }> {
-  const resolve = (ids: readonly string[]): Promise<string[]> => Promise.all(ids.map((id) => look.trusteeUpn(id)));
-  const list = (v: unknown, key: string): string[] => {
-    if (v === null || v === undefined) return [];
-    if (typeof v === "string") return [v];
-    if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
-    return parameterInvalid("GrantSendOnBehalfTo", `The "${key}" entry must be a string or an array of strings.`);
+interface Delta {
+  readonly add: string[];
+  readonly remove: string[];
+}
+
+/**
+ * The add/remove change a multi-valued Set-Mailbox parameter asks for: the
+ * two hashtable encodings (microsoft-apis.md E9), or a list that replaces the
+ * current values. `resolve` turns each given value into the stored one.
+ */
+async function deltaChange(param: string, value: unknown, resolve: (v: string) => string | Promise<string>, current: () => Promise<readonly string[]>): Promise<Delta> {
+  const list = async (v: unknown, key: string): Promise<string[]> => {
+    const raw = typeof v === "string" ? [v] : v === null || v === undefined ? [] : Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
+    if (raw === undefined) return parameterInvalid(param, `The "${key}" entry must be a string or an array of strings.`);
+    return Promise.all(raw.map(async (v) => resolve(v)));
   };
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const { "@odata.type": type, ...entries } = value as Record<string, unknown>;
     if (type !== "#Exchange.GenericHashTable" && type !== "#Exchange.StringFieldDeltaUpdateData") {
-      parameterInvalid("GrantSendOnBehalfTo", `An add/remove change must be annotated "@odata.type": "#Exchange.GenericHashTable" (keys add, remove) or "#Exchange.StringFieldDeltaUpdateData" (keys Add, Remove); got ${JSON.stringify(type ?? null)}.`);
+      parameterInvalid(param, `An add/remove change must be annotated "@odata.type": "#Exchange.GenericHashTable" (keys add, remove) or "#Exchange.StringFieldDeltaUpdateData" (keys Add, Remove); got ${JSON.stringify(type ?? null)}.`);
     }
     const change = { add: [] as string[], remove: [] as string[] };
     for (const [key, v] of Object.entries(entries)) {
       const which = key.toLowerCase();
-      if (which !== "add" && which !== "remove") parameterInvalid("GrantSendOnBehalfTo", `"${key}" is not add or remove.`);
-      change[which] = await resolve(list(v, key));
+      if (which !== "add" && which !== "remove") parameterInvalid(param, `"${key}" is not add or remove.`);
+      change[which as "add" | "remove"] = await list(v, key);
     }
     return change;
   }
-  const wanted = new Set(await resolve(list(value, "GrantSendOnBehalfTo")));
-  const current = (await look.grantsOf(m.address)).filter((g) => g.right === "SendOnBehalf").map((g) => g.trustee);
-  return { add: [...wanted].filter((t) => !current.includes(t)), remove: current.filter((t) => !wanted.has(t)) };
+  const wanted = new Set(await list(value, param));
+  const now = await current();
+  return { add: [...wanted].filter((t) => !now.includes(t)), remove: now.filter((t) => !wanted.has(t)) };
+}
+
+/** GrantSendOnBehalfTo: trustees by any of their names, stored as UPNs. */
+function sendOnBehalfChange(look: Lookup, m: ObservedMailbox, value: unknown): Promise<Delta> {
+  return deltaChange("GrantSendOnBehalfTo", value, (id) => look.trusteeUpn(id), async () =>
+    (await look.grantsOf(m.address)).filter((g) => g.right === "SendOnBehalf").map((g) => g.trustee),
+  );
+}
+
+/**
+ * EmailAddresses: "smtp:" entries are extra addresses (a bare address too);
+ * the "SMTP:" primary may be listed (the full-list form repeats it) but not
+ * changed here, and other proxy types (X500:, SIP:) are not modelled.
+ */
+async function emailAddressesChange(m: ObservedMailbox, value: unknown): Promise<Delta> {
+  const resolve = (raw: string): string => {
+    const colon = raw.indexOf(":");
+    const prefix = colon < 0 ? "smtp" : raw.slice(0, colon);
+    const address = (colon < 0 ? raw : raw.slice(colon + 1)).trim().toLowerCase();
+    if (prefix.toLowerCase() !== "smtp") return parameterInvalid("EmailAddresses", `The local endpoint models SMTP addresses only; got "${raw}".`);
+    if (prefix === "SMTP" && address !== m.address) return unsupported(`Changing the primary SMTP address of '${m.userId}' through EmailAddresses is not supported by the local endpoint.`);
+    return address;
+  };
+  const change = await deltaChange("EmailAddresses", value, resolve, async () => [m.address, ...(m.emailAddresses ?? [])]);
+  // the primary is part of the full list, never an extra address to add or remove
+  return { add: change.add.filter((a) => a !== m.address), remove: change.remove.filter((a) => a !== m.address) };
 }
 
 async function setMailbox(call: CmdletCall): Promise<CmdletOutcome> {
@@ -239,22 +274,43 @@ async function setMailbox(call: CmdletCall): Promise<CmdletOutcome> {
   if (params.has("Alias")) update.alias = params.get("Alias") as string;
   if (params.has("LitigationHoldEnabled")) update.litigationHold = params.get("LitigationHoldEnabled") as boolean;
   if (params.has("CustomAttribute15")) update.managementTag = ((params.get("CustomAttribute15") as string | null) ?? "") || null;
+  if (params.has("HiddenFromAddressListsEnabled")) update.hiddenFromAddressLists = params.get("HiddenFromAddressListsEnabled") as boolean;
+  if (params.has("MessageCopyForSentAsEnabled")) update.messageCopyForSentAs = params.get("MessageCopyForSentAsEnabled") as boolean;
+  if (params.has("MessageCopyForSendOnBehalfEnabled")) update.messageCopyForSendOnBehalf = params.get("MessageCopyForSendOnBehalfEnabled") as boolean;
+  if (params.has("EmailAddresses")) {
+    const change = await emailAddressesChange(m, params.get("EmailAddresses"));
+    if (change.add.length + change.remove.length > 0) update.emailAddresses = change;
+  }
   const onBehalf = params.has("GrantSendOnBehalfTo") ? await sendOnBehalfChange(look, m, params.get("GrantSendOnBehalfTo")) : undefined;
-  const keys: ObjectKey[] = [`mailbox:${m.address}`];
+  const primary = primaryAddressParam(params);
+  let address = m.address;
   let changed = false;
   if (type !== undefined) {
-    await ctx.write(view, keys, (t) => t.setMailboxType(m.address, type));
+    await ctx.write(view, [`mailbox:${address}`], (t) => t.setMailboxType(address, type));
+    changed = true;
+  }
+  if (primary !== undefined && primary !== address) {
+    const from = address;
+    await ctx.write(view, [`mailbox:${from}`, `mailbox:${primary}`, `grants:${from}`, `grants:${primary}`], (t) => t.setPrimaryAddress(from, primary));
+    address = primary;
     changed = true;
   }
   if (Object.keys(update).length > 0) {
-    await ctx.write(view, keys, (t) => t.updateMailbox(m.address, update));
+    await ctx.write(view, [`mailbox:${address}`], (t) => t.updateMailbox(address, update));
     changed = true;
   }
   if (onBehalf !== undefined && onBehalf.add.length + onBehalf.remove.length > 0) {
-    await ctx.write(view, grantKeys(m), (t) => t.setSendOnBehalf(m.address, onBehalf));
+    await ctx.write(view, grantKeys({ ...m, address }), (t) => t.setSendOnBehalf(address, onBehalf));
     changed = true;
   }
   return changed ? DONE : { warnings: [`The command completed successfully but no settings of '${m.userId}' have been modified.`] };
+}
+
+/** -WindowsEmailAddress or -PrimarySmtpAddress (the service takes either to rename a cloud mailbox; both must agree). */
+function primaryAddressParam(params: BoundParams): string | undefined {
+  const given = ["WindowsEmailAddress", "PrimarySmtpAddress"].filter((p) => params.has(p)).map((p) => String(params.get(p)).trim().toLowerCase());
+  if (given.length === 2 && given[0] !== given[1]) parameterInvalid("PrimarySmtpAddress", "WindowsEmailAddress and PrimarySmtpAddress name different addresses; give one.");
+  return given[0];
 }
 
 async function removeMailbox(call: CmdletCall): Promise<CmdletOutcome> {
@@ -321,7 +377,20 @@ export const CMDLETS: readonly CmdletSpec[] = [
     name: "Set-Mailbox",
     write: true,
     identity: "required",
-    params: { Type: "string", DisplayName: "string", Alias: "string", LitigationHoldEnabled: "bool", CustomAttribute15: "nullableString", GrantSendOnBehalfTo: "any" },
+    params: {
+      Type: "string",
+      DisplayName: "string",
+      Alias: "string",
+      LitigationHoldEnabled: "bool",
+      CustomAttribute15: "nullableString",
+      GrantSendOnBehalfTo: "any",
+      HiddenFromAddressListsEnabled: "bool",
+      MessageCopyForSentAsEnabled: "bool",
+      MessageCopyForSendOnBehalfEnabled: "bool",
+      EmailAddresses: "any",
+      WindowsEmailAddress: "string",
+      PrimarySmtpAddress: "string",
+    },
     run: setMailbox,
   },
   { name: "Remove-Mailbox", write: true, identity: "required", params: {}, run: removeMailbox },

@@ -10,7 +10,7 @@
  * and the per-mailbox reads refuse a missing one.
  *
  * Identities resolve as the service resolves them, for the identities
- * exoform's objects carry: a mailbox by primary address (= its UPN here),
+ * exoform's objects carry: a mailbox by primary or extra SMTP address (the primary = its UPN here),
  * ExternalDirectoryObjectId (= its Name), Guid or alias; a trustee by UPN,
  * ExternalDirectoryObjectId or its mailbox's identities. A trustee that does
  * not resolve goes to the tenant as given, so that the tenant's own rule
@@ -172,10 +172,11 @@ export class Lookup {
     const inScope = (m: ObservedMailbox): boolean => (m.deletedAt === null) === (scope === "live");
     if (id.includes("@") && !this.mailboxesRead) {
       const m = await this.reads.getMailbox(id);
-      return m && inScope(m) ? [m] : [];
+      if (m) return inScope(m) ? [m] : [];
+      // not a primary address: it may be an extra one (after a rename, the old primary), read in bulk below
     }
     const all = (await this.mailboxes()).filter(inScope);
-    const exact = all.filter((m) => m.address === id || m.userId.toLowerCase() === id || mailboxGuid(m) === id);
+    const exact = all.filter((m) => m.address === id || m.userId.toLowerCase() === id || mailboxGuid(m) === id || (m.emailAddresses ?? []).includes(id));
     return exact.length > 0 ? exact : all.filter((m) => m.alias.toLowerCase() === id);
   }
 

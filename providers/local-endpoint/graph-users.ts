@@ -44,6 +44,7 @@ export const USER_SCHEMA: QuerySchema = {
   properties: [
     ...USER_DEFAULT_SELECT,
     "accountEnabled", "assignedLicenses", "usageLocation", "onPremisesSyncEnabled", "onPremisesImmutableId", "userType", "deletedDateTime",
+    "signInSessionsValidFromDateTime",
   ],
   filterable: {
     id: { type: "string", in: true },
@@ -88,6 +89,8 @@ export function graphUser(user: ObservedUser, extras: UserExtras): Record<string
     preferredLanguage: null,
     surname: null,
     deletedDateTime: user.deletedAt,
+    // the last revokeSignInSessions; Graph gives the creation time before any, which the tenant does not keep
+    signInSessionsValidFromDateTime: user.sessionsRevokedAt ?? null,
   };
 }
 
@@ -196,6 +199,13 @@ const PATCHABLE: Readonly<Record<string, Patchable>> = {
       return (tenant, upn) => tenant.setUsageLocation(upn, value);
     },
   },
+  userPrincipalName: {
+    anyOf: [PERMISSION.userReadWriteAll],
+    step: (value) => {
+      if (typeof value !== "string" || value === "") throw invalidValue("userPrincipalName");
+      return (tenant, upn) => tenant.setUserPrincipalName(upn, value);
+    },
+  },
   passwordProfile: {
     // G5: User.ReadWrite.All alone is not enough; the app needs this permission AND the role
     anyOf: [PERMISSION.userPasswordProfile],
@@ -268,6 +278,16 @@ function partiallyApplied(e: unknown, applied: readonly string[], failed: string
     target: applied.join(","),
   };
   return new GraphFailure(f.status, f.code, f.message, [...f.details, note], f.headers);
+}
+
+// ------------------------------------------------------------------ POST /users/{id}/revokeSignInSessions
+
+/** POST /users/{id|upn}/revokeSignInSessions: 200 {"value": true}, as Graph answers. */
+export async function revokeSignInSessions(call: GraphCall): Promise<WireResponse> {
+  requirePermission(call.caller, [PERMISSION.userRevokeSessions, PERMISSION.userReadWriteAll]);
+  const user = await liveUser(call, call.params["id"]!);
+  await call.ctx.write(call.view, [userKey(user)], (tenant) => tenant.revokeSignInSessions(user.id));
+  return ok(call.req, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean", value: true });
 }
 
 // ------------------------------------------------------------------ POST /users/{id}/assignLicense

@@ -18,7 +18,8 @@ import type { Caller, EndpointContext, ReadView, ServiceHandler, WireRequest, Wi
 import { handleBatch } from "./graph-batch.js";
 import { getDeletedItem, listDeletedUsers, listOrganization, listSubscribedSkus, restoreDeletedItem } from "./graph-directory.js";
 import { badRequest, failureResponse, GraphFailure, type GraphCall } from "./graph-http.js";
-import { assignLicense, getMailboxSettings, getUser, getUserPurpose, listUsers, patchUser } from "./graph-users.js";
+import { listGroupMembers, listGroups } from "./graph-groups.js";
+import { assignLicense, getMailboxSettings, getUser, getUserPurpose, listUsers, patchUser, revokeSignInSessions } from "./graph-users.js";
 
 interface Route {
   readonly method: "GET" | "PATCH" | "POST";
@@ -39,8 +40,11 @@ const ROUTES: readonly Route[] = [
   { method: "GET", pattern: ["users", ":id"], handle: getUser },
   { method: "PATCH", pattern: ["users", ":id"], handle: patchUser },
   { method: "POST", pattern: ["users", ":id", "assignLicense"], handle: assignLicense },
+  { method: "POST", pattern: ["users", ":id", "revokeSignInSessions"], handle: revokeSignInSessions },
   { method: "GET", pattern: ["users", ":id", "mailboxSettings"], handle: getMailboxSettings },
   { method: "GET", pattern: ["users", ":id", "mailboxSettings", "userPurpose"], handle: getUserPurpose },
+  { method: "GET", pattern: ["groups"], handle: listGroups },
+  { method: "GET", pattern: ["groups", ":id", "members"], handle: listGroupMembers },
   { method: "GET", pattern: ["subscribedSkus"], handle: listSubscribedSkus },
   { method: "GET", pattern: ["organization"], handle: listOrganization },
   { method: "GET", pattern: ["directory", "deletedItems", "microsoft.graph.user"], handle: listDeletedUsers },

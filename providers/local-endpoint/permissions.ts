@@ -32,6 +32,9 @@ export const PERMISSION = {
   userEnableDisable: "User.EnableDisableAccount.All",
   userPasswordProfile: "User-PasswordProfile.ReadWrite.All",
   userDeleteRestore: "User.DeleteRestore.All",
+  userRevokeSessions: "User.RevokeSessions.All",
+  groupReadAll: "Group.Read.All",
+  groupMemberReadAll: "GroupMember.Read.All",
   licenseAssignment: "LicenseAssignment.ReadWrite.All",
   licenseRead: "LicenseAssignment.Read.All",
   organizationRead: "Organization.Read.All",
@@ -62,6 +65,7 @@ export const APPLY_APP: AppPermissions = {
     PERMISSION.userDeleteRestore,
     PERMISSION.licenseAssignment,
     PERMISSION.organizationRead,
+    PERMISSION.groupMemberReadAll,
   ],
   exchange: [PERMISSION.exchangeManageAsApp],
   wids: [ROLE.exchangeAdministrator, ROLE.userAdministrator, ROLE.licenseAdministrator],
@@ -69,7 +73,7 @@ export const APPLY_APP: AppPermissions = {
 
 /** What the read-only client holds: enough to plan, drift and export, never to apply. */
 export const READ_ONLY_APP: AppPermissions = {
-  graph: [PERMISSION.userReadAll, PERMISSION.organizationRead],
+  graph: [PERMISSION.userReadAll, PERMISSION.organizationRead, PERMISSION.groupMemberReadAll],
   exchange: [PERMISSION.exchangeManageAsApp],
   wids: [ROLE.globalReader],
 };

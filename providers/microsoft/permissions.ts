@@ -47,6 +47,9 @@ const GRAPH_NEEDS: Readonly<Record<string, Need>> = {
   // an admin target needs Privileged Authentication Administrator (microsoft-apis.md G5); exoform's targets are not admins
   resetPassword: { permissions: [["User-PasswordProfile.ReadWrite.All"]], roles: [ROLE.userAdministrator, ROLE.privilegedAuthenticationAdministrator] },
   restoreUser: { permissions: [["User.DeleteRestore.All", "User.ReadWrite.All", "Directory.ReadWrite.All"]] },
+  listGroups: { permissions: [["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"]] },
+  setUserPrincipalName: { permissions: [["User.ReadWrite.All", "Directory.ReadWrite.All"]] },
+  revokeSignInSessions: { permissions: [["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"]] },
 };
 /** Graph reads made by the other operations: users, and the SKU catalogue for license names. */
 const GRAPH_READS: Need = { permissions: [GRAPH_USERS, GRAPH_SKUS] };

@@ -20,9 +20,10 @@
  */
 import { setTimeout as sleepWall } from "node:timers/promises";
 import type { CreateSharedMailboxInput, ITenantProvider, TenantClock, UpdateMailboxInput } from "../../lib/provider/provider.js";
-import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser } from "../../lib/provider/observed.js";
+import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser } from "../../lib/provider/observed.js";
 import { ProviderError } from "../../lib/provider/errors.js";
 import { UNLICENSED_SHARED_QUOTA } from "../../lib/model/licensing.js";
+import type { ManagementAttribute } from "../../lib/model/management-tag.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
 import { MsalTokenSource, type TokenClaims, type TokenSource } from "./auth.js";
@@ -32,7 +33,7 @@ import { GraphClient, type CallContext } from "./graph.js";
 import { HttpClient, type Cost } from "./http.js";
 import { explainMissing, needOf } from "./permissions.js";
 import { TenantReads } from "./reads.js";
-import { MAILBOX_SELECT, toObservedMailbox, toObservedUser, type GraphUser } from "./rows.js";
+import { toObservedMailbox, toObservedUser, type GraphUser } from "./rows.js";
 import { forgetSecret, redact, registerSecret, strongPassword } from "./secrets.js";
 
 export interface MicrosoftProviderOptions {
@@ -53,6 +54,8 @@ export interface MicrosoftProviderOptions {
   readonly grantScope?: (address: string, managementTag: string | null) => boolean;
   /** Live mailboxes whose size is read; default: shared mailboxes. */
   readonly sizeScope?: (address: string, type: "user" | "shared") => boolean;
+  /** The custom attribute holding exoform's management tag (tenant.managementAttribute); default CustomAttribute15. */
+  readonly managementAttribute?: ManagementAttribute;
   /** Exchange $batch calls in flight at once (all reads together); default 3. */
   readonly exchangeConcurrency?: number;
   /**
@@ -118,7 +121,7 @@ export class MicrosoftProvider implements ITenantProvider {
       ...(options.exchangeConcurrency !== undefined ? { concurrency: options.exchangeConcurrency } : {}),
       ...(options.exchangeBatchSize !== undefined ? { batchSize: options.exchangeBatchSize } : {}),
     });
-    this.reads = new TenantReads(this.graph, this.exchange, this.tokens, { grantScope: options.grantScope, sizeScope: options.sizeScope });
+    this.reads = new TenantReads(this.graph, this.exchange, this.tokens, { grantScope: options.grantScope, sizeScope: options.sizeScope, managementAttribute: options.managementAttribute });
     this.notReadyMaxWaitMs = options.notReadyMaxWaitMs ?? 45 * 60_000;
   }
 
@@ -137,6 +140,14 @@ export class MicrosoftProvider implements ITenantProvider {
   /** Limit listGrants to some mailboxes (plan and drift of part of a tenant); null reads them all. */
   setGrantScope(scope: ((address: string, managementTag: string | null) => boolean) | null): void {
     this.reads.scopes.grantScope = scope ?? undefined;
+  }
+
+  /**
+   * Read and write the management tag in `attribute` (the desired state's tenant.managementAttribute,
+   * known once it is loaded, as the grant scope is); null goes back to CustomAttribute15.
+   */
+  setManagementAttribute(attribute: ManagementAttribute | null): void {
+    this.reads.scopes.managementAttribute = attribute ?? undefined;
   }
 
   /** Requests, throttled answers and retries per service so far: the plan and apply cost report. */
@@ -183,6 +194,10 @@ export class MicrosoftProvider implements ITenantProvider {
   listMailboxes(): Promise<ObservedMailbox[]> {
     return this.reads.listMailboxes();
   }
+  listGroups(): Promise<ObservedGroup[]> {
+    return this.reads.listGroups();
+  }
+
   listGrants(): Promise<ObservedGrant[]> {
     return this.reads.listGrants();
   }
@@ -204,9 +219,11 @@ export class MicrosoftProvider implements ITenantProvider {
     const ctx = { operation: "createSharedMailbox", target: address };
     // -Name must be unique and at most 64 characters; the contract names it after the display name
     const parameters = { Shared: true, Name: input.displayName.slice(0, 64), DisplayName: input.displayName, PrimarySmtpAddress: address, Alias: alias };
-    const result = await this.exchange.invoke({ name: "New-Mailbox", parameters, select: MAILBOX_SELECT }, ctx);
+    const result = await this.exchange.invoke({ name: "New-Mailbox", parameters, select: this.reads.select }, ctx);
     const row = result.rows.find((r) => lower(String(r["PrimarySmtpAddress"] ?? "")) === address) ?? result.rows[0];
-    if (row !== undefined) return { ...toObservedMailbox(row, "shared", { quotaBytes: UNLICENSED_SHARED_QUOTA, sizeBytes: 0, softDeleted: false }), address };
+    if (row !== undefined) {
+      return { ...toObservedMailbox(row, "shared", { quotaBytes: UNLICENSED_SHARED_QUOTA, sizeBytes: 0, softDeleted: false, managementAttribute: this.reads.attribute }), address };
+    }
     return this.mailboxAfterWrite(ctx, { type: "shared", displayName: input.displayName, alias });
   }
 
@@ -223,7 +240,15 @@ export class MicrosoftProvider implements ITenantProvider {
     if (input.displayName !== undefined) set["DisplayName"] = input.displayName;
     if (input.alias !== undefined) set["Alias"] = input.alias;
     if (input.litigationHold !== undefined) set["LitigationHoldEnabled"] = input.litigationHold;
-    if (input.managementTag !== undefined) set["CustomAttribute15"] = input.managementTag;
+    if (input.managementTag !== undefined) set[this.reads.attribute] = input.managementTag;
+    if (input.hiddenFromAddressLists !== undefined) set["HiddenFromAddressListsEnabled"] = input.hiddenFromAddressLists;
+    if (input.messageCopyForSentAs !== undefined) set["MessageCopyForSentAsEnabled"] = input.messageCopyForSentAs;
+    if (input.messageCopyForSendOnBehalf !== undefined) set["MessageCopyForSendOnBehalfEnabled"] = input.messageCopyForSendOnBehalf;
+    if (input.emailAddresses !== undefined) {
+      // the delta form (E9): the full-list form would drop the proxy addresses exoform does not manage
+      const smtp = (list: readonly string[]) => list.map((a) => `smtp:${lower(a)}`);
+      set["EmailAddresses"] = { "@odata.type": "#Exchange.GenericHashTable", add: smtp(input.emailAddresses.add), remove: smtp(input.emailAddresses.remove) };
+    }
     if (Object.keys(set).length > 0) await this.exchangeWrite({ name: "Set-Mailbox", parameters: { Identity: ctx.target, ...set }, mailbox: ctx.target }, ctx);
     if (input.archive !== undefined) {
       const parameters = input.archive ? { Identity: ctx.target, Archive: true } : { Identity: ctx.target, Archive: true, Confirm: false };
@@ -235,7 +260,25 @@ export class MicrosoftProvider implements ITenantProvider {
     if (input.litigationHold !== undefined) Object.assign(overlay, { litigationHold: input.litigationHold });
     if (input.archive !== undefined) Object.assign(overlay, { archive: input.archive });
     if (input.managementTag !== undefined) Object.assign(overlay, { managementTag: input.managementTag === "" ? null : input.managementTag });
-    return this.mailboxAfterWrite(ctx, overlay);
+    for (const key of ["hiddenFromAddressLists", "messageCopyForSentAs", "messageCopyForSendOnBehalf"] as const) {
+      if (input[key] !== undefined) Object.assign(overlay, { [key]: input[key] });
+    }
+    const read = await this.mailboxAfterWrite(ctx, overlay);
+    if (input.emailAddresses === undefined) return read;
+    const { add, remove } = input.emailAddresses;
+    const kept = (read.emailAddresses ?? []).filter((a) => !remove.map(lower).includes(a));
+    return { ...read, emailAddresses: [...new Set([...kept, ...add.map(lower)])].sort(compareStrings) };
+  }
+
+  async setPrimaryAddress(address: string, newAddress: string): Promise<ObservedMailbox> {
+    const ctx = { operation: "setPrimaryAddress", target: lower(address) };
+    const next = lower(newAddress);
+    // -WindowsEmailAddress makes it the primary SMTP address and keeps the old one as an "smtp:" proxy (decision 0010)
+    const result = await this.exchangeWrite({ name: "Set-Mailbox", parameters: { Identity: ctx.target, WindowsEmailAddress: next }, mailbox: ctx.target }, ctx);
+    refuseNoOp(result, ctx, "conflict", "AlreadyPrimary");
+    const read = await this.reads.getMailbox(next, ctx.operation);
+    const extras = [...new Set([...(read?.emailAddresses ?? []), ctx.target])].filter((a) => a !== next).sort(compareStrings);
+    return { ...(read ?? (await this.mailboxAfterWrite(ctx, {}))), address: next, emailAddresses: extras };
   }
 
   async removeMailbox(address: string): Promise<void> {
@@ -322,6 +365,19 @@ export class MicrosoftProvider implements ITenantProvider {
     } finally {
       forgetSecret(password);
     }
+  }
+
+  async setUserPrincipalName(userPrincipalName: string, newUserPrincipalName: string): Promise<ObservedUser> {
+    const ctx = { operation: "setUserPrincipalName", target: lower(userPrincipalName) };
+    const next = lower(newUserPrincipalName);
+    await this.graph.request("PATCH", `/v1.0/users/${encodeURIComponent(ctx.target)}`, ctx, { userPrincipalName: next });
+    // the user is found by its new name from now on
+    return this.userAfterWrite({ ...ctx, target: next }, () => ({ userPrincipalName: next }));
+  }
+
+  async revokeSignInSessions(userId: string): Promise<void> {
+    const ctx = { operation: "revokeSignInSessions", target: userId };
+    await this.graph.request("POST", `/v1.0/users/${encodeURIComponent(userId)}/revokeSignInSessions`, ctx);
   }
 
   async restoreUser(userId: string): Promise<ObservedUser> {

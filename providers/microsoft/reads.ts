@@ -15,9 +15,10 @@
  * cached past its read, except the SKU catalogue (names of licenses), refreshed by every
  * listing and whenever a license it does not know shows up.
  */
-import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser } from "../../lib/provider/observed.js";
+import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser } from "../../lib/provider/observed.js";
 import { ProviderError } from "../../lib/provider/errors.js";
 import { UNLICENSED_SHARED_QUOTA } from "../../lib/model/licensing.js";
+import { DEFAULT_MANAGEMENT_ATTRIBUTE, type ManagementAttribute } from "../../lib/model/management-tag.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
 import type { TokenSource } from "./auth.js";
 import type { CmdletResult, ExchangeClient, ExoRow } from "./exchange.js";
@@ -26,7 +27,7 @@ import {
   compareMailboxes,
   compareUsers,
   fullAccessGrants,
-  MAILBOX_SELECT,
+  mailboxSelect,
   mailboxType,
   parseByteQuantity,
   RecipientIndex,
@@ -45,11 +46,13 @@ import {
 export interface ReadScopes {
   /**
    * Mailboxes whose FullAccess grants listGrants reads (a call per mailbox); all when absent. Given the
-   * address and CustomAttribute15 (exoform's management tag, null when unset).
+   * address and the management attribute (exoform's management tag, null when unset).
    */
   grantScope?: ((address: string, managementTag: string | null) => boolean) | undefined;
   /** Live mailboxes whose size is read; default: shared mailboxes (the 50 GB rule, R1.4). */
   sizeScope?: ((address: string, type: "user" | "shared") => boolean) | undefined;
+  /** The custom attribute holding exoform's management tag (tenant.managementAttribute); default CustomAttribute15. */
+  managementAttribute?: ManagementAttribute | undefined;
 }
 
 interface MailboxRows {
@@ -58,6 +61,14 @@ interface MailboxRows {
 }
 
 const lower = (s: string): string => s.trim().toLowerCase();
+
+/** The group properties listGroups selects. */
+interface GraphGroup {
+  readonly id: string;
+  readonly displayName?: string | null;
+  readonly mail?: string | null;
+  readonly mailNickname?: string | null;
+}
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
 export class TenantReads {
@@ -70,6 +81,16 @@ export class TenantReads {
     private readonly tokens: TokenSource,
     readonly scopes: ReadScopes,
   ) {}
+
+  /** The custom attribute the management tag is read from. */
+  get attribute(): ManagementAttribute {
+    return this.scopes.managementAttribute ?? DEFAULT_MANAGEMENT_ATTRIBUTE;
+  }
+
+  /** What Get-Mailbox selects: the management attribute, no other custom attribute. */
+  get select(): readonly string[] {
+    return mailboxSelect(this.attribute);
+  }
 
   // ---------------------------------------------------------------- bulk reads
 
@@ -104,6 +125,34 @@ export class TenantReads {
     return skus.map(toObservedSku).sort((a, b) => compareStrings(a.skuPartNumber, b.skuPartNumber));
   }
 
+  /**
+   * The mail-enabled security groups (GET /groups, filtered as Graph allows without advanced
+   * queries) and each one's user members (GET /groups/{id}/members: Graph has no bulk form).
+   */
+  async listGroups(): Promise<ObservedGroup[]> {
+    const ctx = { operation: "listGroups", target: "" };
+    const withMail = await this.mailGroups(ctx);
+    const members = await Promise.all(
+      withMail.map((g) => this.graph.list<{ userPrincipalName?: string | null }>(`/v1.0/groups/${encodeURIComponent(g.id)}/members?$select=id,userPrincipalName&$top=999`, ctx)),
+    );
+    return withMail
+      .map((g, i) => ({
+        id: g.id,
+        address: g.address,
+        displayName: g.displayName ?? "",
+        // members that are not users (nested groups, devices) have no UPN and are left out
+        members: [...new Set(members[i]!.flatMap((m) => (m.userPrincipalName ? [lower(m.userPrincipalName)] : [])))].sort(compareStrings),
+      }))
+      .sort((a, b) => compareStrings(a.address, b.address));
+  }
+
+  /** The mail-enabled security groups with an address (one GET /groups), addresses lower-cased. */
+  private async mailGroups(ctx: CallContext): Promise<Array<GraphGroup & { address: string }>> {
+    const filter = encodeURIComponent("mailEnabled eq true and securityEnabled eq true");
+    const groups = await this.graph.list<GraphGroup>(`/v1.0/groups?$filter=${filter}&$select=id,displayName,mail,mailNickname&$top=999`, ctx);
+    return groups.flatMap((g) => (typeof g.mail === "string" && g.mail !== "" ? [{ ...g, address: lower(g.mail) }] : []));
+  }
+
   async listUsers(): Promise<ObservedUser[]> {
     return (await this.observedUsers({ operation: "listUsers", target: "" })).sort(compareUsers);
   }
@@ -124,6 +173,7 @@ export class TenantReads {
           quotaBytes: catalogue.quotaOf(licenses.get(lower(str(m.row["ExternalDirectoryObjectId"])))),
           sizeBytes: m.deleted ? 0 : sizes.get(m.address) ?? 0,
           softDeleted: m.deleted,
+          managementAttribute: this.attribute,
         }),
       )
       .sort(compareMailboxes);
@@ -132,16 +182,18 @@ export class TenantReads {
   async listGrants(): Promise<ObservedGrant[]> {
     const ctx = { operation: "listGrants", target: "" };
     const scope = this.scopes.grantScope ?? (() => true);
-    const [rows, users, sendAs] = await Promise.all([
+    const [rows, users, sendAs, groups] = await Promise.all([
       this.mailboxRows(ctx),
       this.observedUsers(ctx),
       this.exchange.invoke({ name: "Get-RecipientPermission", parameters: { AccessRights: ["SendAs"], ResultSize: "Unlimited" } }, ctx),
+      this.mailGroups(ctx),
     ]);
     const index = new RecipientIndex([...rows.live, ...rows.deleted], users);
+    index.learnGroups(groups);
     const mailboxes = [...rows.live.map((row) => ({ row, deleted: false })), ...rows.deleted.map((row) => ({ row, deleted: true }))]
       .filter((m) => mailboxType(m.row) !== null)
       .map((m) => ({ ...m, address: lower(str(m.row["PrimarySmtpAddress"])) }))
-      .filter((m) => m.address !== "" && scope(m.address, str(m.row["CustomAttribute15"]) || null));
+      .filter((m) => m.address !== "" && scope(m.address, str(m.row[this.attribute]) || null));
     const known = new Set(mailboxes.map((m) => m.address));
     const permissions = await this.exchange.batch(
       mailboxes.map((m) => ({
@@ -179,6 +231,7 @@ export class TenantReads {
       quotaBytes: user ? catalogue.quotaOf(user.assignedLicenses) : UNLICENSED_SHARED_QUOTA,
       sizeBytes: sizes.get(target) ?? 0,
       softDeleted: found.deleted,
+      managementAttribute: this.attribute,
     });
   }
 
@@ -260,8 +313,8 @@ export class TenantReads {
   private mailboxRows(ctx: CallContext): Promise<MailboxRows> {
     return this.shared("mailboxes", ctx, async () => {
       const [live, deleted] = await Promise.all([
-        this.exchange.invoke({ name: "Get-Mailbox", parameters: { ResultSize: "Unlimited" }, select: MAILBOX_SELECT }, ctx),
-        this.exchange.invoke({ name: "Get-Mailbox", parameters: { SoftDeletedMailbox: true, ResultSize: "Unlimited" }, select: MAILBOX_SELECT }, ctx),
+        this.exchange.invoke({ name: "Get-Mailbox", parameters: { ResultSize: "Unlimited" }, select: this.select }, ctx),
+        this.exchange.invoke({ name: "Get-Mailbox", parameters: { SoftDeletedMailbox: true, ResultSize: "Unlimited" }, select: this.select }, ctx),
       ]);
       return { live: live.rows, deleted: deleted.rows };
     });
@@ -281,12 +334,19 @@ export class TenantReads {
     return out;
   }
 
-  /** Get-Mailbox -Identity, live first, then soft-deleted; null when neither exists. */
+  /**
+   * Get-Mailbox -Identity, live first, then soft-deleted; null when neither exists. -Identity
+   * also finds a mailbox by an extra address (after a rename, its old primary): the contract
+   * reads mailboxes by primary address, so such a row is not the mailbox asked for.
+   */
   private async mailboxRow(address: string, ctx: CallContext): Promise<{ row: ExoRow; deleted: boolean } | null> {
-    const live = await notFoundAsEmpty(this.exchange.invoke({ name: "Get-Mailbox", parameters: { Identity: address }, select: MAILBOX_SELECT, mailbox: address }, ctx));
-    if (live.rows[0] !== undefined) return { row: live.rows[0], deleted: false };
-    const deleted = await notFoundAsEmpty(this.exchange.invoke({ name: "Get-Mailbox", parameters: { Identity: address, SoftDeletedMailbox: true }, select: MAILBOX_SELECT }, ctx));
-    return deleted.rows[0] !== undefined ? { row: deleted.rows[0], deleted: true } : null;
+    const primary = (rows: readonly ExoRow[]) => rows.find((r) => lower(str(r["PrimarySmtpAddress"])) === lower(address));
+    const live = await notFoundAsEmpty(this.exchange.invoke({ name: "Get-Mailbox", parameters: { Identity: address }, select: this.select, mailbox: address }, ctx));
+    const liveRow = primary(live.rows);
+    if (liveRow !== undefined) return { row: liveRow, deleted: false };
+    const deleted = await notFoundAsEmpty(this.exchange.invoke({ name: "Get-Mailbox", parameters: { Identity: address, SoftDeletedMailbox: true }, select: this.select }, ctx));
+    const deletedRow = primary(deleted.rows);
+    return deletedRow !== undefined ? { row: deletedRow, deleted: true } : null;
   }
 
   /** A user by id, live or in the recycle bin (its licenses give the mailbox's quota); null when gone. */
@@ -307,7 +367,7 @@ export class TenantReads {
     const looked: Array<[string, ExoRow]> = [];
     const users: ObservedUser[] = [];
     if (unknown.length > 0) {
-      const found = await this.exchange.batch(unknown.map((n) => ({ name: "Get-Mailbox", parameters: { Identity: n }, select: MAILBOX_SELECT })), ctx);
+      const found = await this.exchange.batch(unknown.map((n) => ({ name: "Get-Mailbox", parameters: { Identity: n }, select: this.select })), ctx);
       const missing: string[] = [];
       unknown.forEach((n, i) => {
         const row = rowsOrNone(found[i]!)[0];

@@ -7,6 +7,7 @@
  */
 import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedUser, Right } from "../../lib/provider/observed.js";
 import { capabilitiesOf, UNLICENSED_SHARED_QUOTA } from "../../lib/model/licensing.js";
+import { DEFAULT_MANAGEMENT_ATTRIBUTE, type ManagementAttribute } from "../../lib/model/management-tag.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
 import type { ExoRow } from "./exchange.js";
 
@@ -15,8 +16,18 @@ export const USER_SELECT = "id,userPrincipalName,displayName,accountEnabled,assi
 export const MAILBOX_SELECT = [
   "Identity", "Id", "Name", "Guid", "ExchangeGuid", "ExternalDirectoryObjectId", "UserPrincipalName", "PrimarySmtpAddress", "DisplayName", "Alias",
   "RecipientTypeDetails", "GrantSendOnBehalfTo", "LitigationHoldEnabled", "ArchiveStatus", "ArchiveGuid", "IsDirSynced", "CustomAttribute15",
+  "HiddenFromAddressListsEnabled", "EmailAddresses", "MessageCopyForSentAsEnabled", "MessageCopyForSendOnBehalfEnabled",
   "WhenSoftDeleted", "WhenChanged", "DistinguishedName",
 ] as const;
+
+/**
+ * The Get-Mailbox properties read when the management tag lives in `attribute`
+ * (tenant.managementAttribute): MAILBOX_SELECT with CustomAttribute15 swapped
+ * for it, so no other custom attribute is ever read or written.
+ */
+export function mailboxSelect(attribute: ManagementAttribute = DEFAULT_MANAGEMENT_ATTRIBUTE): readonly string[] {
+  return MAILBOX_SELECT.map((p) => (p === DEFAULT_MANAGEMENT_ATTRIBUTE ? attribute : p));
+}
 
 export const ZERO_GUID = "00000000-0000-0000-0000-000000000000";
 /** The service's own bookkeeping trustee on every mailbox (R3.11). */
@@ -140,12 +151,14 @@ export interface MailboxFacts {
   readonly sizeBytes: number;
   /** The row is from Get-Mailbox -SoftDeletedMailbox. */
   readonly softDeleted: boolean;
+  /** Where the management tag is read from; default CustomAttribute15. */
+  readonly managementAttribute?: ManagementAttribute;
 }
 
 /** A Get-Mailbox row as an ObservedMailbox. readyAt is always null: readiness cannot be read from the service. */
 export function toObservedMailbox(row: ExoRow, type: "user" | "shared", facts: MailboxFacts): ObservedMailbox {
   const archiveGuid = lower(str(row["ArchiveGuid"]));
-  const tag = str(row["CustomAttribute15"]);
+  const tag = str(row[facts.managementAttribute ?? DEFAULT_MANAGEMENT_ATTRIBUTE]);
   return {
     address: lower(str(row["PrimarySmtpAddress"])),
     displayName: str(row["DisplayName"]),
@@ -159,7 +172,26 @@ export function toObservedMailbox(row: ExoRow, type: "user" | "shared", facts: M
     readyAt: null,
     deletedAt: facts.softDeleted ? exoDate(row["WhenSoftDeleted"]) ?? exoDate(row["WhenChanged"]) ?? new Date(0).toISOString() : null,
     managementTag: tag === "" ? null : tag,
+    hiddenFromAddressLists: row["HiddenFromAddressListsEnabled"] === true,
+    emailAddresses: extraSmtpAddresses(row["EmailAddresses"], lower(str(row["PrimarySmtpAddress"]))),
+    messageCopyForSentAs: row["MessageCopyForSentAsEnabled"] === true,
+    messageCopyForSendOnBehalf: row["MessageCopyForSendOnBehalfEnabled"] === true,
   };
+}
+
+/**
+ * The extra SMTP addresses in an EmailAddresses value: its "smtp:" entries
+ * (the primary is "SMTP:"; X500:, SIP: and other proxy types are not
+ * addresses exoform manages), lower-case, sorted, the primary left out.
+ */
+export function extraSmtpAddresses(value: unknown, primary: string): string[] {
+  const out = new Set<string>();
+  for (const entry of Array.isArray(value) ? value : []) {
+    if (typeof entry !== "string" || !entry.toLowerCase().startsWith("smtp:")) continue;
+    const address = lower(entry.slice(5));
+    if (address !== primary && address !== "") out.add(address);
+  }
+  return [...out].sort(compareStrings);
 }
 
 /** "49.51 GB (53,160,000,000 bytes)" -> 53160000000; a number is taken as bytes; 0 when unreadable. */
@@ -214,6 +246,18 @@ export class RecipientIndex {
       for (const name of namesOf(row)) {
         if (!this.address.has(name)) this.address.set(name, address);
         if (!this.upn.has(name)) this.upn.set(name, upn);
+      }
+    }
+  }
+
+  /**
+   * Also resolve mail-enabled security groups: permission rows name a group trustee by its
+   * Name, alias or id, never its address. People and mailboxes keep their names.
+   */
+  learnGroups(groups: readonly { readonly id: string; readonly address: string; readonly displayName?: string | null; readonly mailNickname?: string | null }[]): void {
+    for (const g of groups) {
+      for (const name of [g.id, g.address, g.displayName ?? "", g.mailNickname ?? ""].map(lower)) {
+        if (name !== "" && !this.upn.has(name)) this.upn.set(name, g.address);
       }
     }
   }

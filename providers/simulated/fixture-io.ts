@@ -8,16 +8,16 @@
 import type { Right } from "../../lib/provider/observed.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
 import { initialFaultState } from "./faults.js";
-import { DEFAULT_FAULTS, DEFAULT_TIMING, type FaultSettings, type FixtureGrant, type TenantFixture, type TimingSettings } from "./fixture.js";
+import { DEFAULT_FAULTS, DEFAULT_TIMING, mailboxSettingsOf, type FaultSettings, type FixtureGrant, type FixtureGroup, type FixtureMailbox, type TenantFixture, type TimingSettings } from "./fixture.js";
 import type { Runner } from "./runner.js";
-import { iso, localPart, lower, type MailboxRow, type SkuTuple, type Store, type UserRow } from "./store.js";
+import { iso, localPart, lower, type MailboxRow, type MailboxSettingsRow, type SkuTuple, type Store, type UserRow } from "./store.js";
 
 /** Replace the whole tenant with `f` (already validated) in one transaction, logged as admin.seed. The operation log is kept. */
 export function replaceState(store: Store, run: Runner, f: TenantFixture): void {
   const { db, q } = store;
   const now = Date.parse(f.clock);
   db.transaction(() => {
-    for (const table of ["grants", "mailboxes", "user_licenses", "users", "skus"]) db.exec(`DELETE FROM ${table}`);
+    for (const table of ["grants", "proxy_addresses", "mailbox_settings", "user_sessions", "mail_group_members", "mail_groups", "mailboxes", "user_licenses", "users", "skus"]) db.exec(`DELETE FROM ${table}`);
     q.setMeta.run("tenant", JSON.stringify({ id: f.tenant.id, domains: f.tenant.domains.map(lower).sort(compareStrings), hybrid: f.tenant.hybrid }));
     run.setClock(now);
     db.prepare("DELETE FROM meta WHERE key IN ('timing', 'faults', 'faultState', 'nextUserSeq')").run();
@@ -32,11 +32,21 @@ export function replaceState(store: Store, run: Runner, f: TenantFixture): void 
       q.insertUser.run(u.id, lower(u.userPrincipalName), u.displayName, Number(u.accountEnabled ?? true), u.usageLocation ?? null,
         Number(u.onPremisesSyncEnabled ?? false), deletedAt, ms(u.passwordResetAt));
       for (const sku of u.licenses ?? []) q.insertLicense.run(u.id, sku);
+      if (u.sessionsRevokedAt) q.revokeSessions.run(u.id, Date.parse(u.sessionsRevokedAt));
     }
     for (const m of f.mailboxes) {
       const address = lower(m.address);
       q.insertMailbox.run(address, m.displayName, m.alias ?? localPart(address), m.type, m.userId, m.sizeBytes ?? 0,
         Number(m.litigationHold ?? false), Number(m.archive ?? false), ms(m.readyAt), ms(m.deletedAt), ms(m.disconnectAt), m.managementTag ?? null);
+      const s = mailboxSettingsOf(m);
+      if (s.hiddenFromAddressLists || s.messageCopyForSentAs || s.messageCopyForSendOnBehalf) {
+        q.upsertSettings.run(address, Number(s.hiddenFromAddressLists ?? false), Number(s.messageCopyForSentAs ?? false), Number(s.messageCopyForSendOnBehalf ?? false));
+      }
+      for (const extra of s.emailAddresses ?? []) q.insertProxy.run(extra, address);
+    }
+    for (const g of f.groups ?? []) {
+      q.insertGroup.run(g.id, lower(g.address), g.displayName);
+      for (const member of g.members ?? []) q.insertGroupMember.run(g.id, member);
     }
     const insertGrant = q.insertGrant;
     for (const g of f.grants) {
@@ -63,7 +73,9 @@ export function exportFixture(store: Store, run: Runner): TenantFixture {
       onPremisesSyncEnabled: u.synced === 1,
       deletedAt: iso(u.deleted_at),
       passwordResetAt: iso(u.password_reset_at),
+      ...(store.sessionsRevokedOf(u.id) !== undefined ? { sessionsRevokedAt: iso(store.sessionsRevokedOf(u.id)!) } : {}),
     }));
+    const proxies = store.proxiesByMailbox();
     const mailboxes = (q.mailboxesFull.all() as MailboxRow[]).map((m) => ({
       address: m.address,
       displayName: m.display_name,
@@ -77,6 +89,7 @@ export function exportFixture(store: Store, run: Runner): TenantFixture {
       deletedAt: iso(m.deleted_at),
       disconnectAt: iso(m.disconnect_at),
       managementTag: m.management_tag,
+      ...settingsOfRow(store.settingsOf(m.address), proxies.get(m.address)),
     }));
     const grants = (q.grantsFull.raw().all() as Array<[string, Right, string, number | null, number | null]>).map(
       ([mailbox, right, trustee, autoMapping, effectiveAt]): FixtureGrant => {
@@ -88,6 +101,7 @@ export function exportFixture(store: Store, run: Runner): TenantFixture {
       skuPartNumber, skuId, prepaidUnits, servicePlans: JSON.parse(plans) as string[],
     }));
     const settings = nonDefaultSettings(store, run);
+    const groups = groupsOf(store);
     const doc: TenantFixture = {
       formatVersion: 1,
       tenant: store.tenantInfo(),
@@ -97,8 +111,30 @@ export function exportFixture(store: Store, run: Runner): TenantFixture {
       mailboxes,
       grants,
     };
-    return settings ? { ...doc, settings } : doc;
+    const withGroups = groups.length > 0 ? { ...doc, groups } : doc;
+    return settings ? { ...withGroups, settings } : withGroups;
   })();
+}
+
+/** The groups in the fixture's form: member ids (deleted users included, as the rows hold them), sorted. */
+function groupsOf(store: Store): FixtureGroup[] {
+  const rows = store.db.prepare("SELECT g.id, g.address, g.display_name, m.user_id FROM mail_groups g LEFT JOIN mail_group_members m ON m.group_id = g.id ORDER BY g.address, m.user_id").raw().all() as Array<[string, string, string, string | null]>;
+  const out: Array<{ id: string; address: string; displayName: string; members: string[] }> = [];
+  for (const [id, address, displayName, member] of rows) {
+    if (out.at(-1)?.id !== id) out.push({ id, address, displayName, members: [] });
+    if (member !== null) out.at(-1)!.members.push(member);
+  }
+  return out;
+}
+
+/** A mailbox's stored settings in the fixture's form: only what differs from the defaults. */
+function settingsOfRow(s: MailboxSettingsRow | undefined, emailAddresses: readonly string[] | undefined): Partial<FixtureMailbox> {
+  return mailboxSettingsOf({
+    hiddenFromAddressLists: s?.hidden === 1,
+    messageCopyForSentAs: s?.copy_sent_as === 1,
+    messageCopyForSendOnBehalf: s?.copy_on_behalf === 1,
+    ...(emailAddresses !== undefined ? { emailAddresses } : {}),
+  });
 }
 
 /** The timing and fault settings that differ from the defaults, for the fixture's `settings`. */

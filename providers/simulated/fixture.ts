@@ -32,6 +32,8 @@ export interface FixtureUser {
   readonly onPremisesSyncEnabled?: boolean;
   readonly deletedAt?: string | null;
   readonly passwordResetAt?: string | null;
+  /** The last revokeSignInSessions; null or absent: never. */
+  readonly sessionsRevokedAt?: string | null;
 }
 
 export interface FixtureMailbox {
@@ -47,6 +49,14 @@ export interface FixtureMailbox {
   readonly deletedAt?: string | null;
   readonly disconnectAt?: string | null;
   readonly managementTag?: string | null;
+  /** Default false. */
+  readonly hiddenFromAddressLists?: boolean;
+  /** Extra SMTP addresses (not the primary); default none. */
+  readonly emailAddresses?: readonly string[];
+  /** Default false. */
+  readonly messageCopyForSentAs?: boolean;
+  /** Default false. */
+  readonly messageCopyForSendOnBehalf?: boolean;
 }
 
 export interface FixtureGrant {
@@ -130,7 +140,18 @@ export interface TenantFixture {
   readonly users: readonly FixtureUser[];
   readonly mailboxes: readonly FixtureMailbox[];
   readonly grants: readonly FixtureGrant[];
+  /** Mail-enabled security groups; default none. */
+  readonly groups?: readonly FixtureGroup[];
   readonly settings?: TenantSettings;
+}
+
+/** A mail-enabled security group: a grant trustee named by its address. */
+export interface FixtureGroup {
+  readonly id: string;
+  readonly address: string;
+  readonly displayName: string;
+  /** Member user ids; default none. */
+  readonly members?: readonly string[];
 }
 
 export const DEFAULT_TIMING: TimingSettings = {
@@ -207,7 +228,7 @@ export function validateFixture(doc: unknown, source: string): TenantFixture {
     throw new UserError(sortDiagnostics([...schemaDiagnostics(validate.errors ?? [], source), ...more]));
   }
   const fixture = doc as TenantFixture;
-  const problems = semanticDiagnostics(fixture, source);
+  const problems = semanticDiagnostics({ ...fixture, groups: fixture.groups ?? [] }, source);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
   return fixture;
 }
@@ -238,6 +259,7 @@ interface LooseFixture {
   readonly users: ReadonlyArray<FixtureUser | undefined>;
   readonly mailboxes: ReadonlyArray<FixtureMailbox | undefined>;
   readonly grants: ReadonlyArray<FixtureGrant | undefined>;
+  readonly groups: ReadonlyArray<FixtureGroup | undefined>;
 }
 
 function looseFixture(doc: unknown): LooseFixture | null {
@@ -250,8 +272,9 @@ function looseFixture(doc: unknown): LooseFixture | null {
   return {
     skus: list<FixtureSku>(d["skus"], (x) => str(x, "skuPartNumber") && typeof (x as Record<string, unknown>)["prepaidUnits"] === "number"),
     users: list<FixtureUser>(d["users"], (x) => str(x, "id", "userPrincipalName") && strings((x as Record<string, unknown>)["licenses"])),
-    mailboxes: list<FixtureMailbox>(d["mailboxes"], (x) => str(x, "address", "userId")),
+    mailboxes: list<FixtureMailbox>(d["mailboxes"], (x) => str(x, "address", "userId") && strings((x as Record<string, unknown>)["emailAddresses"])),
     grants: list<FixtureGrant>(d["grants"], (x) => str(x, "mailbox", "trustee", "right")),
+    groups: list<FixtureGroup>(d["groups"], (x) => str(x, "id", "address") && strings((x as Record<string, unknown>)["members"])),
   };
 }
 
@@ -311,6 +334,31 @@ function semanticDiagnostics(f: LooseFixture, source: string): Diagnostic[] {
     if (anchored.has(m.userId)) err("fixture_anchor_shared", address, `/mailboxes/${i}/userId`, `user "${m.userId}" already anchors another mailbox; each user has at most one`);
     anchored.add(m.userId);
   });
+  // R5.2: an address (primary or extra) belongs to one recipient
+  const proxies = new Map<string, string>([...addresses].map((a) => [a, a]));
+  f.mailboxes.forEach((m, i) => {
+    (m?.emailAddresses ?? []).forEach((raw, j) => {
+      const extra = raw.toLowerCase();
+      const holder = proxies.get(extra);
+      if (holder !== undefined) {
+        err("fixture_duplicate_proxy", m!.address.toLowerCase(), `/mailboxes/${i}/emailAddresses/${j}`, `address "${extra}" is already used by mailbox "${holder}"; an address belongs to one mailbox`);
+      } else proxies.set(extra, m!.address.toLowerCase());
+    });
+  });
+  const groupIds = new Set<string>();
+  f.groups.forEach((g, i) => {
+    if (!g) return;
+    const address = g.address.toLowerCase();
+    if (groupIds.has(g.id) || userIds.has(g.id)) err("fixture_duplicate_group_id", address, `/groups/${i}/id`, `group id "${g.id}" is used twice (groups and users share one id space); ids are unique`);
+    groupIds.add(g.id);
+    const holder = proxies.get(address);
+    if (holder !== undefined || allUpnsOf(userIds).has(address)) {
+      err("fixture_duplicate_proxy", address, `/groups/${i}/address`, `address "${address}" is already used by ${holder !== undefined ? `mailbox "${holder}"` : "a user"}; an address belongs to one recipient`);
+    } else proxies.set(address, address);
+    (g.members ?? []).forEach((id, j) => {
+      if (!userIds.has(id)) err("fixture_group_member_not_found", address, `/groups/${i}/members/${j}`, `member "${id}" of group "${address}" is not in "users"; add the user or fix the id`);
+    });
+  });
 
   const grantKeys = new Set<string>();
   const allUpns = new Set([...userIds.values()].map((u) => u.userPrincipalName.toLowerCase()));
@@ -351,6 +399,7 @@ export function normalizeFixture(f: TenantFixture): TenantFixture {
         onPremisesSyncEnabled: u.onPremisesSyncEnabled ?? false,
         deletedAt: isoOrNull(u.deletedAt),
         passwordResetAt: isoOrNull(u.passwordResetAt),
+        ...(u.sessionsRevokedAt ? { sessionsRevokedAt: isoOrNull(u.sessionsRevokedAt) } : {}),
       }))
       .sort(byKey((u) => `${u.userPrincipalName}\u0000${u.id}`)),
     mailboxes: f.mailboxes
@@ -367,6 +416,7 @@ export function normalizeFixture(f: TenantFixture): TenantFixture {
         deletedAt: isoOrNull(m.deletedAt),
         disconnectAt: isoOrNull(m.disconnectAt),
         managementTag: m.managementTag ?? null,
+        ...mailboxSettingsOf(m),
       }))
       .sort(byKey((m) => m.address)),
     grants: f.grants
@@ -377,7 +427,28 @@ export function normalizeFixture(f: TenantFixture): TenantFixture {
       })
       .sort(byKey((g) => `${g.mailbox}\u0000${g.right}\u0000${g.trustee}`)),
   };
-  return f.settings === undefined ? out : { ...out, settings: f.settings };
+  const groups = (f.groups ?? [])
+    .map((g) => ({ id: g.id, address: g.address.toLowerCase(), displayName: g.displayName, members: [...(g.members ?? [])].sort(compareStrings) }))
+    .sort(byKey((g) => g.address));
+  // a fixture without groups is written as before they existed
+  const withGroups = groups.length > 0 ? { ...out, groups } : out;
+  return f.settings === undefined ? withGroups : { ...withGroups, settings: f.settings };
+}
+
+/** The UPNs of the users by id, lower-case. */
+function allUpnsOf(users: ReadonlyMap<string, FixtureUser>): Set<string> {
+  return new Set([...users.values()].map((u) => u.userPrincipalName.toLowerCase()));
+}
+
+/** The mailbox settings that differ from the service's defaults (a fixture spells out only those). */
+export function mailboxSettingsOf(m: Pick<FixtureMailbox, "hiddenFromAddressLists" | "emailAddresses" | "messageCopyForSentAs" | "messageCopyForSendOnBehalf">): Partial<FixtureMailbox> {
+  const extra = [...new Set((m.emailAddresses ?? []).map((a) => a.toLowerCase()))].sort(compareStrings);
+  return {
+    ...(m.hiddenFromAddressLists === true ? { hiddenFromAddressLists: true } : {}),
+    ...(extra.length > 0 ? { emailAddresses: extra } : {}),
+    ...(m.messageCopyForSentAs === true ? { messageCopyForSentAs: true } : {}),
+    ...(m.messageCopyForSendOnBehalf === true ? { messageCopyForSendOnBehalf: true } : {}),
+  };
 }
 
 function isoOrNull(t: string | null | undefined): string | null {

@@ -136,6 +136,7 @@ export class Rules {
     if (input.managementTag !== undefined && input.managementTag !== null && input.managementTag.length > 1024) {
       this.run.refuse("precondition", "InvalidArgument", `the management tag of ${target} is longer than 1024 characters (CustomAttribute15)`);
     }
+    if (input.emailAddresses !== undefined) this.changeProxies(target, input.emailAddresses);
     this.store.q.updateMailbox.run(
       input.displayName ?? m.display_name,
       input.alias ?? m.alias,
@@ -144,7 +145,95 @@ export class Rules {
       input.managementTag === undefined ? m.management_tag : input.managementTag,
       target,
     );
+    if (input.hiddenFromAddressLists !== undefined || input.messageCopyForSentAs !== undefined || input.messageCopyForSendOnBehalf !== undefined) {
+      const s = this.store.settingsOf(target) ?? { hidden: 0, copy_sent_as: 0, copy_on_behalf: 0 };
+      const flag = (value: boolean | undefined, stored: number) => (value === undefined ? stored : Number(value));
+      this.store.q.upsertSettings.run(
+        target,
+        flag(input.hiddenFromAddressLists, s.hidden),
+        flag(input.messageCopyForSentAs, s.copy_sent_as),
+        flag(input.messageCopyForSendOnBehalf, s.copy_on_behalf),
+      );
+    }
     return this.observedMailbox(target);
+  }
+
+  /**
+   * Set-Mailbox -EmailAddresses @{Add=...; Remove=...}: every address checked
+   * before anything changes. An added address must be valid, in an accepted
+   * domain and no other recipient's (R5.2); a removed one must be on the mailbox.
+   */
+  private changeProxies(target: string, change: { readonly add: readonly string[]; readonly remove: readonly string[] }): void {
+    const add = [...new Set(change.add.map(lower))];
+    const remove = [...new Set(change.remove.map(lower))];
+    const domains = this.store.tenantInfo().domains;
+    const held = new Set(this.store.proxiesOf(target));
+    for (const address of remove) {
+      if (!held.has(address)) this.run.refuse("notFound", "ProxyAddressNotFound", `"smtp:${address}" is not an email address of ${target}, so it cannot be removed`);
+    }
+    for (const address of add) {
+      if (address === target) this.run.refuse("precondition", "InvalidArgument", `"${address}" is the primary address of ${target}; only extra addresses are added to EmailAddresses`);
+      if (!/^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(address)) this.run.refuse("precondition", "InvalidAddress", `"${address}" is not a valid smtp address; use name@domain`);
+      if (!domains.includes(domainOf(address))) {
+        this.run.refuse("precondition", "DomainNotAccepted", `the domain of "${address}" is not an accepted domain of the tenant (${domains.join(", ")}); use one of them`);
+      }
+      if (held.has(address) && !remove.includes(address)) this.run.refuse("conflict", "ProxyAddressExists", `"smtp:${address}" is already an email address of ${target}`);
+      if (!held.has(address)) this.checkAddressFree(address);
+    }
+    for (const address of remove) this.store.q.deleteProxy.run(address, target);
+    for (const address of add) this.store.q.insertProxy.run(address, target);
+  }
+
+  /**
+   * Set-Mailbox -WindowsEmailAddress: the mailbox's rows move to `newAddress`
+   * and the old primary stays as an extra address (R5.2: nobody else may take
+   * it). An extra address of the mailbox itself may become its primary.
+   */
+  setPrimaryAddress(target: string, newAddress: string): ObservedMailbox {
+    this.writableMailbox(target, "provider");
+    const q = this.store.q;
+    if (newAddress === target) this.run.refuse("conflict", "AlreadyPrimary", `"${newAddress}" is already the primary address of ${target}`);
+    this.checkNewAddress(newAddress);
+    if (this.store.proxyHolder(newAddress) === target) q.deleteProxy.run(newAddress, target);
+    else this.checkAddressFree(newAddress);
+    this.store.db.pragma("defer_foreign_keys = ON"); // rows and their references move together, checked at commit
+    q.renameMailbox.run(newAddress, target);
+    q.renameMailboxGrants.run(newAddress, target);
+    q.renameMailboxSettings.run(newAddress, target);
+    q.renameMailboxProxies.run(newAddress, target);
+    q.insertProxy.run(target, newAddress);
+    return this.observedMailbox(newAddress);
+  }
+
+  /** PATCH /users/{id} {userPrincipalName}. Grants given to the user follow it (they name the account, not the string). */
+  setUserPrincipalName(upn: string, newUpn: string): ObservedUser {
+    const user = this.requireLiveUser(upn);
+    if (user.synced === 1) this.run.refuse("precondition", "Request_BadRequest", `${SYNCED_MESSAGE} (${upn} is directory-synced: rename it on premises, R4.4)`);
+    if (newUpn === upn) return this.store.observedUser(user);
+    this.checkNewAddress(newUpn);
+    if (this.store.liveUser(newUpn)) {
+      this.run.refuse("conflict", "ObjectConflict", `Another object with the same value for property userPrincipalName already exists: ${newUpn}`);
+    }
+    this.store.q.setUpn.run(newUpn, user.id);
+    this.store.q.renameGrantTrustee.run(newUpn, upn);
+    return this.store.observedUser({ ...user, upn: newUpn });
+  }
+
+  /** POST /users/{id}/revokeSignInSessions: recorded as the time sessions are valid from. */
+  revokeSignInSessions(userId: string): void {
+    const user = this.store.q.userById.get(userId) as UserRow | undefined;
+    if (!user || user.deleted_at !== null) this.run.refuse("notFound", "Request_ResourceNotFound", `Resource '${userId}' does not exist or one of its queried reference-property objects are not present.`);
+    this.run.retarget(user.upn);
+    this.store.q.revokeSessions.run(userId, this.run.nowMs());
+  }
+
+  /** A valid SMTP address (or UPN) in one of the tenant's accepted domains. */
+  private checkNewAddress(address: string): void {
+    const domains = this.store.tenantInfo().domains;
+    if (!/^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(address)) this.run.refuse("precondition", "InvalidAddress", `"${address}" is not a valid smtp address; use name@domain`);
+    if (!domains.includes(domainOf(address))) {
+      this.run.refuse("precondition", "DomainNotAccepted", `the domain of "${address}" is not an accepted domain of the tenant (${domains.join(", ")}); use one of them`);
+    }
   }
 
   removeMailbox(target: string): void {
@@ -234,21 +323,24 @@ export class Rules {
 
   /** R5.2: the address must not be a proxy address of any recipient, live or soft-deleted. */
   checkAddressFree(address: string): void {
-    const mailbox = this.store.mailboxRow(address);
+    const mailbox = this.store.mailboxRow(address) ?? this.store.mailboxRow(this.store.proxyHolder(address) ?? "");
     const user = this.store.q.anyUserWithUpn.get(address) as UserRow | undefined;
-    const holder = mailbox?.display_name ?? user?.display_name;
+    const group = this.store.groupByAddress(address);
+    const holder = mailbox?.display_name ?? user?.display_name ?? (group !== undefined ? `group ${group.address}` : undefined);
     if (holder !== undefined) {
       this.run.refuse("conflict", "ProxyAddressExists", `The proxy address "smtp:${address}" is already being used by the proxy addresses or LegacyExchangeDN of "${holder}". Please choose another proxy address.`);
     }
   }
 
-  /** R3.7, R3.8: a trustee is a live user of one of the tenant's domains. */
+  /** R3.7, R3.8: a trustee is a live user, or a mail-enabled security group, of one of the tenant's domains. */
   checkTrustee(trustee: string): void {
     const domains = this.store.tenantInfo().domains;
     if (!trustee.includes("@") || !domains.includes(domainOf(trustee))) {
       this.run.refuse("precondition", "TrusteeOutsideTenant", `"${trustee}" is outside the tenant (accepted domains: ${domains.join(", ")}); external accounts cannot be granted access, use a member of the tenant (R3.8)`);
     }
     if (this.store.liveUser(trustee)) return;
+    // a mail-enabled security group is a trustee too (R3.9)
+    if (this.store.groupByAddress(trustee)) return;
     if (this.store.q.anyUserWithUpn.get(trustee)) {
       this.run.refuse("precondition", "TrusteeNotFound", `"${trustee}" is a deleted user; restore the user or grant the access to someone else`);
     }

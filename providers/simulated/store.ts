@@ -15,7 +15,7 @@
  */
 import type Database from "better-sqlite3";
 import { isReadOnly } from "./db.js";
-import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
+import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
 import { capabilitiesOf, UNLICENSED_SHARED_QUOTA, type ExchangeCapabilities } from "../../lib/model/licensing.js";
 import { DEFAULT_TIMING, type TimingSettings } from "./fixture.js";
 
@@ -50,8 +50,15 @@ export interface MailboxRow {
   management_tag: string | null;
 }
 
-/** A mailbox as read raw by MAILBOX_COLUMNS. */
-type MailboxTuple = [string, string, string, "user" | "shared", string, number, number, number, number | null, number | null, string | null];
+/** A mailbox as read raw by MAILBOX_COLUMNS: the mailbox row, then its settings (null: no settings row, the defaults). */
+type MailboxTuple = [string, string, string, "user" | "shared", string, number, number, number, number | null, number | null, string | null, number | null, number | null, number | null];
+
+/** A mailbox's settings row (mailbox_settings); no row means every default. */
+export interface MailboxSettingsRow {
+  hidden: number;
+  copy_sent_as: number;
+  copy_on_behalf: number;
+}
 /** A grant as read raw: mailbox, right, trustee, auto_mapping. */
 type GrantTuple = [string, Right, string, number | null];
 /** A sku as read raw: part number, sku id, prepaid, service plans (JSON). */
@@ -126,6 +133,46 @@ export interface Unsettled {
   readonly orphanedTrustees: ReadonlySet<string>;
 }
 
+/**
+ * Mailbox settings, extra SMTP addresses, session revocations and mail-enabled security groups came after schema version 1 too:
+ * side tables created on open when missing (SCHEMA_VERSION unchanged), so
+ * older tenant files keep opening and read every mailbox with the service's
+ * defaults. proxy_addresses' key makes an extra address belong to one
+ * mailbox (R5.2); rows go with their mailbox (ON DELETE CASCADE).
+ */
+function settingsSql(temp: boolean): string {
+  const table = temp ? "CREATE TEMP TABLE IF NOT EXISTS" : "CREATE TABLE IF NOT EXISTS";
+  // a temporary table (read-only file) cannot reference the main database's tables
+  const mailbox = temp ? "" : " REFERENCES mailboxes (address) ON DELETE CASCADE";
+  return `
+${table} mailbox_settings (
+  address        TEXT PRIMARY KEY${mailbox},
+  hidden         INTEGER NOT NULL DEFAULT 0,
+  copy_sent_as   INTEGER NOT NULL DEFAULT 0,
+  copy_on_behalf INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+${table} proxy_addresses (
+  proxy   TEXT PRIMARY KEY,
+  mailbox TEXT NOT NULL${mailbox}
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ${temp ? "temp." : ""}proxy_addresses_by_mailbox ON proxy_addresses (mailbox, proxy);
+${table} mail_groups (
+  id           TEXT PRIMARY KEY,
+  address      TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL
+) WITHOUT ROWID;
+${table} mail_group_members (
+  group_id TEXT NOT NULL${temp ? "" : " REFERENCES mail_groups (id) ON DELETE CASCADE"},
+  user_id  TEXT NOT NULL${temp ? "" : " REFERENCES users (id) ON DELETE CASCADE"},
+  PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+${table} user_sessions (
+  user_id    TEXT PRIMARY KEY${temp ? "" : " REFERENCES users (id) ON DELETE CASCADE"},
+  revoked_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+}
+
 type RequestRow = [number, number, RequestLogEntry["service"], string, string, string | null, number, number, number, string | null, string | null, string, string | null];
 
 export class Store {
@@ -141,6 +188,12 @@ export class Store {
       // a read-only file made before the request log: an empty one for this connection, so reads work
       if (!isReadOnly(e)) throw e;
       db.exec(REQUESTS_SQL.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE IF NOT EXISTS"));
+    }
+    try {
+      db.exec(settingsSql(false));
+    } catch (e) {
+      if (!isReadOnly(e)) throw e;
+      db.exec(settingsSql(true));
     }
     const view = () => this.unsettledView;
     // used only by the statements' unsettled variants (below), while the runner shows unsettled events
@@ -201,6 +254,7 @@ export class Store {
 
   users(): ObservedUser[] {
     const licenses = this.licensesByUser();
+    const revoked = new Map(this.q.sessionsAll.raw().all() as Array<[string, number]>);
     const rows = this.q.usersAll.raw().iterate() as Iterable<[string, string, string, number, string | null, number, number | null]>;
     const out: ObservedUser[] = [];
     for (const [id, upn, displayName, enabled, usageLocation, synced, deletedAt] of rows) {
@@ -213,16 +267,53 @@ export class Store {
         licenses: licenses.get(id) ?? [],
         onPremisesSyncEnabled: synced === 1,
         deletedAt: deletedAt === null ? null : new Date(deletedAt).toISOString(),
+        ...sessionsRevoked(revoked.get(id)),
       });
     }
     return out;
   }
 
+  /** The mail-enabled security groups, by address, each with its live members' UPNs. */
+  groups(): ObservedGroup[] {
+    const members = groupPairs(this.q.groupMembersAll.raw().all() as Array<[string, string]>);
+    return (this.q.groupsAll.raw().all() as Array<[string, string, string]>).map(([id, address, displayName]) => ({ id, address, displayName, members: members.get(id) ?? [] }));
+  }
+
+  /** The group with this address, or undefined. */
+  groupByAddress(address: string): { id: string; address: string } | undefined {
+    return this.q.groupByAddress.get(address) as { id: string; address: string } | undefined;
+  }
+
+  /** When the user's sessions were last revoked (ms), or undefined. */
+  sessionsRevokedOf(userId: string): number | undefined {
+    return this.q.sessionsOf.pluck().get(userId) as number | undefined;
+  }
+
   mailboxes(now: number): ObservedMailbox[] {
     const quota = this.quotaFunction();
+    const proxies = this.proxiesByMailbox();
     const out: ObservedMailbox[] = [];
-    for (const row of this.q.mailboxesAll.raw().iterate() as Iterable<MailboxTuple>) out.push(toObservedMailbox(row, now, quota));
+    for (const row of this.q.mailboxesAll.raw().iterate() as Iterable<MailboxTuple>) out.push(toObservedMailbox(row, now, quota, proxies.get(row[0]) ?? []));
     return out;
+  }
+
+  /** mailbox address -> its extra SMTP addresses, sorted, for every mailbox that has any. */
+  proxiesByMailbox(): Map<string, string[]> {
+    return groupPairs(this.q.proxiesAll.raw().all() as Array<[string, string]>);
+  }
+
+  /** The extra SMTP addresses of one mailbox, sorted. */
+  proxiesOf(address: string): string[] {
+    return this.q.proxiesOf.pluck().all(address) as string[];
+  }
+
+  /** The mailbox holding `address` as an extra SMTP address, or undefined. */
+  proxyHolder(address: string): string | undefined {
+    return this.q.proxyHolder.pluck().get(address) as string | undefined;
+  }
+
+  settingsOf(address: string): MailboxSettingsRow | undefined {
+    return this.q.settingsOf.get(address) as MailboxSettingsRow | undefined;
   }
 
   grants(): ObservedGrant[] {
@@ -267,13 +358,7 @@ export class Store {
 
   /** user id -> sorted SKU part numbers, for every user holding at least one. */
   licensesByUser(): Map<string, string[]> {
-    const map = new Map<string, string[]>();
-    for (const [userId, sku] of this.q.licensesAll.raw().all() as Array<[string, string]>) {
-      const list = map.get(userId);
-      if (list) list.push(sku);
-      else map.set(userId, [sku]);
-    }
-    return map;
+    return groupPairs(this.q.licensesAll.raw().all() as Array<[string, string]>);
   }
 
   /** user id -> quota, computed once per distinct license set (R1.4, R1.5, R1.10). */
@@ -298,10 +383,13 @@ export class Store {
   /** The mailbox as observed at tenant time `now` (readiness is relative to it). */
   observedMailbox(row: MailboxRow, now: number): ObservedMailbox {
     const quota = this.capsOfUser(row.user_id).quotaBytes;
+    const s = this.settingsOf(row.address);
     return toObservedMailbox(
-      [row.address, row.display_name, row.alias, row.type, row.user_id, row.size_bytes, row.litigation_hold, row.archive, row.ready_at, row.deleted_at, row.management_tag],
+      [row.address, row.display_name, row.alias, row.type, row.user_id, row.size_bytes, row.litigation_hold, row.archive, row.ready_at, row.deleted_at, row.management_tag,
+        s?.hidden ?? null, s?.copy_sent_as ?? null, s?.copy_on_behalf ?? null],
       now,
       () => quota,
+      this.proxiesOf(row.address),
     );
   }
 
@@ -315,6 +403,7 @@ export class Store {
       licenses: this.licensesOf(row.id),
       onPremisesSyncEnabled: row.synced === 1,
       deletedAt: iso(row.deleted_at),
+      ...sessionsRevoked(this.sessionsRevokedOf(row.id)),
     };
   }
 
@@ -347,7 +436,7 @@ export class Store {
 
 // ------------------------------------------------------------------ row mapping
 
-function toObservedMailbox(r: MailboxTuple, now: number, quota: (userId: string) => number): ObservedMailbox {
+function toObservedMailbox(r: MailboxTuple, now: number, quota: (userId: string) => number, proxies: readonly string[]): ObservedMailbox {
   return {
     address: r[0],
     displayName: r[1],
@@ -361,7 +450,27 @@ function toObservedMailbox(r: MailboxTuple, now: number, quota: (userId: string)
     readyAt: r[8] !== null && r[8] > now ? new Date(r[8]).toISOString() : null,
     deletedAt: r[9] === null ? null : new Date(r[9]).toISOString(),
     managementTag: r[10],
+    hiddenFromAddressLists: r[11] === 1,
+    emailAddresses: proxies,
+    messageCopyForSentAs: r[12] === 1,
+    messageCopyForSendOnBehalf: r[13] === 1,
   };
+}
+
+/** [key, value] rows (sorted by key, then value) as key -> values, in that order. */
+function groupPairs(rows: ReadonlyArray<readonly [string, string]>): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [key, value] of rows) {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  }
+  return map;
+}
+
+/** The sessionsRevokedAt field: present only once sessions were revoked (absent means never, see ObservedUser). */
+function sessionsRevoked(ms: number | undefined): { sessionsRevokedAt?: string } {
+  return ms === undefined ? {} : { sessionsRevokedAt: new Date(ms).toISOString() };
 }
 
 function toObservedGrant(r: readonly [string, Right, string, number | null]): ObservedGrant {
@@ -370,7 +479,9 @@ function toObservedGrant(r: readonly [string, Right, string, number | null]): Ob
 
 // ------------------------------------------------------------------ statements
 
-const MAILBOX_COLUMNS = "address, display_name, alias, type, user_id, size_bytes, litigation_hold, archive, ready_at, deleted_at, management_tag";
+const MAILBOX_COLUMNS =
+  "m.address, m.display_name, m.alias, m.type, m.user_id, m.size_bytes, m.litigation_hold, m.archive, m.ready_at, m.deleted_at, m.management_tag, " +
+  "s.hidden, s.copy_sent_as, s.copy_on_behalf FROM mailboxes m LEFT JOIN mailbox_settings s ON s.address = m.address";
 const REQUEST_FIELDS = "at, service, method, path, cmdlet, status, latency_ms, throttled, fault, app_id, request_id, batch_id";
 
 export type Statements = ReturnType<typeof preparePlain>;
@@ -400,7 +511,7 @@ function prepareUnsettled(db: Database.Database) {
     usersAll: p("SELECT id, upn, display_name, account_enabled, usage_location, synced, deleted_at FROM users WHERE NOT exoform_purged_user(id) ORDER BY upn, id"),
     usersFull: p("SELECT * FROM users WHERE NOT exoform_purged_user(id) ORDER BY upn, id"),
     licensesAll: p(`SELECT user_id, sku FROM user_licenses WHERE ${liveUser} ORDER BY user_id, sku`),
-    mailboxesAll: p(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes WHERE NOT exoform_gone_mailbox(address) ORDER BY address`),
+    mailboxesAll: p(`SELECT ${MAILBOX_COLUMNS} WHERE NOT exoform_gone_mailbox(m.address) ORDER BY m.address`),
     mailboxesFull: p(
       "SELECT address, display_name, alias, type, user_id, size_bytes, litigation_hold, archive, " +
         "CASE WHEN ready_at <= exoform_now() THEN NULL ELSE ready_at END AS ready_at, deleted_at, disconnect_at, management_tag " +
@@ -427,7 +538,19 @@ function preparePlain(db: Database.Database) {
     usersAll: p("SELECT id, upn, display_name, account_enabled, usage_location, synced, deleted_at FROM users ORDER BY upn, id"),
     usersFull: p("SELECT * FROM users ORDER BY upn, id"),
     licensesAll: p("SELECT user_id, sku FROM user_licenses ORDER BY user_id, sku"),
-    mailboxesAll: p(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes ORDER BY address`),
+    mailboxesAll: p(`SELECT ${MAILBOX_COLUMNS} ORDER BY m.address`),
+    proxiesAll: p("SELECT mailbox, proxy FROM proxy_addresses ORDER BY mailbox, proxy"),
+    proxiesOf: p("SELECT proxy FROM proxy_addresses WHERE mailbox = ? ORDER BY proxy"),
+    proxyHolder: p("SELECT mailbox FROM proxy_addresses WHERE proxy = ?"),
+    settingsOf: p("SELECT hidden, copy_sent_as, copy_on_behalf FROM mailbox_settings WHERE address = ?"),
+    sessionsAll: p("SELECT user_id, revoked_at FROM user_sessions"),
+    groupsAll: p("SELECT id, address, display_name FROM mail_groups ORDER BY address"),
+    // live members only: a deleted user is no member Exchange would grant through
+    groupMembersAll: p("SELECT m.group_id, u.upn FROM mail_group_members m JOIN users u ON u.id = m.user_id WHERE u.deleted_at IS NULL ORDER BY m.group_id, u.upn"),
+    groupByAddress: p("SELECT id, address FROM mail_groups WHERE address = ?"),
+    insertGroup: p("INSERT INTO mail_groups (id, address, display_name) VALUES (?, ?, ?)"),
+    insertGroupMember: p("INSERT INTO mail_group_members (group_id, user_id) VALUES (?, ?)"),
+    sessionsOf: p("SELECT revoked_at FROM user_sessions WHERE user_id = ?"),
     mailboxesFull: p("SELECT * FROM mailboxes ORDER BY address"),
     grantsAll: p("SELECT mailbox, access_right, trustee, auto_mapping FROM grants ORDER BY mailbox, access_right, trustee"),
     grantsFull: p("SELECT mailbox, access_right, trustee, auto_mapping, effective_at FROM grants ORDER BY mailbox, access_right, trustee"),
@@ -454,6 +577,20 @@ function preparePlain(db: Database.Database) {
     deleteLicensesOf: p("DELETE FROM user_licenses WHERE user_id = ?"),
     insertMailbox: p(`INSERT INTO mailboxes (address, display_name, alias, type, user_id, size_bytes, litigation_hold, archive, ready_at, deleted_at, disconnect_at, management_tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     updateMailbox: p("UPDATE mailboxes SET display_name = ?, alias = ?, litigation_hold = ?, archive = ?, management_tag = ? WHERE address = ?"),
+    upsertSettings: p(
+      "INSERT INTO mailbox_settings (address, hidden, copy_sent_as, copy_on_behalf) VALUES (?, ?, ?, ?) " +
+        "ON CONFLICT (address) DO UPDATE SET hidden = excluded.hidden, copy_sent_as = excluded.copy_sent_as, copy_on_behalf = excluded.copy_on_behalf",
+    ),
+    insertProxy: p("INSERT INTO proxy_addresses (proxy, mailbox) VALUES (?, ?)"),
+    revokeSessions: p("INSERT INTO user_sessions (user_id, revoked_at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET revoked_at = excluded.revoked_at"),
+    setUpn: p("UPDATE users SET upn = ? WHERE id = ?"),
+    renameGrantTrustee: p("UPDATE grants SET trustee = ? WHERE trustee = ?"),
+    // a rename: the mailbox's rows move to the new primary address (foreign keys deferred by the caller)
+    renameMailbox: p("UPDATE mailboxes SET address = ? WHERE address = ?"),
+    renameMailboxGrants: p("UPDATE grants SET mailbox = ? WHERE mailbox = ?"),
+    renameMailboxSettings: p("UPDATE mailbox_settings SET address = ? WHERE address = ?"),
+    renameMailboxProxies: p("UPDATE proxy_addresses SET mailbox = ? WHERE mailbox = ?"),
+    deleteProxy: p("DELETE FROM proxy_addresses WHERE proxy = ? AND mailbox = ?"),
     setType: p("UPDATE mailboxes SET type = ?, disconnect_at = ? WHERE address = ?"),
     setDisconnect: p("UPDATE mailboxes SET disconnect_at = ? WHERE address = ?"),
     setSize: p("UPDATE mailboxes SET size_bytes = ? WHERE address = ?"),

@@ -27,7 +27,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, ren
 import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import type { CreateSharedMailboxInput, ITenantProvider, TenantClock, UpdateMailboxInput } from "../../lib/provider/provider.js";
-import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
+import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
 import { connect, SCHEMA_SQL, SCHEMA_VERSION } from "./db.js";
 import { validateFixture, type FaultSettings, type TenantFixture, type TimingSettings } from "./fixture.js";
@@ -192,6 +192,10 @@ export class SimulatedTenant implements ITenantProvider {
     return this.run.read("listMailboxes", true, () => this.store.mailboxes(this.run.nowMs()));
   }
 
+  async listGroups(): Promise<ObservedGroup[]> {
+    return this.run.read("listGroups", true, () => this.store.groups());
+  }
+
   async listGrants(): Promise<ObservedGrant[]> {
     return this.run.read("listGrants", true, () => this.store.grants());
   }
@@ -233,6 +237,11 @@ export class SimulatedTenant implements ITenantProvider {
   async updateMailbox(address: string, input: UpdateMailboxInput): Promise<ObservedMailbox> {
     const target = lower(address);
     return this.run.write("updateMailbox", target, input, () => this.rules.updateMailbox(target, input));
+  }
+
+  async setPrimaryAddress(address: string, newAddress: string): Promise<ObservedMailbox> {
+    const target = lower(address);
+    return this.run.write("setPrimaryAddress", target, { newAddress }, () => this.rules.setPrimaryAddress(target, lower(newAddress)));
   }
 
   async removeMailbox(address: string): Promise<void> {
@@ -291,6 +300,15 @@ export class SimulatedTenant implements ITenantProvider {
   async resetPassword(userPrincipalName: string): Promise<void> {
     const upn = lower(userPrincipalName);
     return this.run.write("resetPassword", upn, {}, () => this.rules.resetPassword(upn));
+  }
+
+  async setUserPrincipalName(userPrincipalName: string, newUserPrincipalName: string): Promise<ObservedUser> {
+    const upn = lower(userPrincipalName);
+    return this.run.write("setUserPrincipalName", upn, { newUserPrincipalName }, () => this.rules.setUserPrincipalName(upn, lower(newUserPrincipalName)));
+  }
+
+  async revokeSignInSessions(userId: string): Promise<void> {
+    return this.run.write("revokeSignInSessions", userId, {}, () => this.rules.revokeSignInSessions(userId));
   }
 
   async restoreUser(userId: string): Promise<ObservedUser> {

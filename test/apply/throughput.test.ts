@@ -56,6 +56,9 @@ function trivialProvider(mailboxes: ObservedMailbox[], users: ObservedUser[]): I
     setUsageLocation: unused,
     resetPassword: unused,
     restoreUser: unused,
+    setPrimaryAddress: unused,
+    setUserPrincipalName: unused,
+    revokeSignInSessions: unused,
   };
 }
 

@@ -5,7 +5,6 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../lib/cli/main.js";
 import { canonicalJson } from "../../lib/private/canonical-json.js";
@@ -48,7 +47,7 @@ describe("exoform export, in process", () => {
   });
   const exoform = (...args: string[]) => main(["node", "exoform", ...args]);
 
-  it("writes canonical JSON by default, and notes on stderr the sign-in plan will block", async () => {
+  it("writes canonical JSON by default, and notes on stderr the sign-in exception to review", async () => {
     expect(await exoform("export", "--tenant", fresh)).toBe(0);
     const text = out.join("");
     const doc = JSON.parse(text) as { stack: string; sharedMailboxes: unknown[] };
@@ -56,7 +55,7 @@ describe("exoform export, in process", () => {
     expect(doc.stack).toBe("contoso");
     expect(doc.sharedMailboxes).toHaveLength(5);
     expect(err.join("")).toContain(
-      "warning: support@contoso.com: sign-in is enabled on support@contoso.com, the account of shared mailbox \"support@contoso.com\"; a desired-state document cannot declare that, so the plan will block sign-in (R4.1)",
+      "warning: support@contoso.com: sign-in is enabled on support@contoso.com, the account of shared mailbox \"support@contoso.com\"; it is exported as a sign-in exception (reason \"found enabled at export; review\")",
     );
   });
 
@@ -75,13 +74,11 @@ describe("exoform export, in process", () => {
     expect(stderr).toContain("error: ann.lee@contoso.com: --mailbox ann.lee@contoso.com is a person's user mailbox");
   });
 
-  it("writes a TypeScript program to --out that imports this checkout's library by a relative path", async () => {
+  it("writes a TypeScript program to --out that imports exoform by its package name, wherever it is written", async () => {
     const outside = tempPath("adopted.ts");
     expect(await exoform("export", "--tenant", applied, "--format", "ts", "--out", outside)).toBe(0);
     const program = readFileSync(outside, "utf8");
-    const specifier = /^import \{ RemovalPolicy, SharedMailbox, TenantStack \} from "(\.[^"]+)";$/m.exec(program)?.[1];
-    expect(specifier).toBeDefined();
-    expect(resolve(dirname(outside), specifier!)).toBe(join(ROOT, "lib", "index.js"));
+    expect(program).toMatch(/^import \{ RemovalPolicy, SharedMailbox, TenantStack \} from "@exoform\/exoform";$/m);
     expect(program).toContain(`new SharedMailbox(stack, "Info", {`);
     expect(out).toEqual([]);
   });

@@ -35,10 +35,11 @@ describe("exporting the contoso fixture as it is", () => {
     expect(result.desired.sharedMailboxes.find((m) => m.address === "events-2025@contoso.com")!.removalPolicy).toBe("delete");
   });
 
-  it("plans exactly one change, blocking sign-in on support@, and says so in a note", () => {
+  it("plans no change: support@'s enabled account is exported as a sign-in exception to review, and a note says so", () => {
     const doc = plan(result.desired, observed);
     expect(doc.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    expect(doc.actions.map((a) => `${a.type} ${a.target}`)).toEqual(["user.blockSignIn support@contoso.com"]);
+    expect(doc.actions.map((a) => `${a.type} ${a.target}`)).toEqual([]);
+    expect(result.desired.sharedMailboxes.find((m) => m.address === "support@contoso.com")?.signIn).toEqual({ allowed: true, reason: "found enabled at export; review" });
     expect(result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.target}`)).toEqual(["warning export_sign_in_enabled support@contoso.com"]);
   });
 });

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll } from "vitest";
 import { applyPlan } from "../../lib/apply/index.js";
+import { DEFAULT_IMPORT_FROM } from "../../lib/export/index.js";
 import type { CanonicalDesiredState } from "../../lib/model/normalize.js";
 import { validateDesiredState } from "../../lib/model/validate.js";
 import { plan } from "../../lib/plan/planner.js";
@@ -54,14 +55,19 @@ export async function appliedContosoTenant(path = tempPath("tenant.db")): Promis
 
 /**
  * Write `program` as examples/adopted/main.ts of a scratch checkout (lib and
- * node_modules linked to this one, so its default import path resolves), run
- * it with `npx tsx` and return the one stack it synthesized, validated.
+ * node_modules linked to this one), run it with `npx tsx` and return the one
+ * stack it synthesized, validated. The program imports the package by its
+ * name: the scratch checkout's package.json has that name and maps its root
+ * export to lib/index.ts, so Node resolves the import to the sources (a
+ * package importing itself by name; test/package/pack-install.test.ts runs
+ * the built package).
  */
 export async function synthProgram(program: string): Promise<CanonicalDesiredState> {
   const root = tempPath("checkout");
   mkdirSync(join(root, "examples", "adopted"), { recursive: true });
   symlinkSync(join(ROOT, "lib"), join(root, "lib"), "dir");
   symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"), "dir");
+  writeFileSync(join(root, "package.json"), JSON.stringify({ name: DEFAULT_IMPORT_FROM, type: "module", exports: { ".": "./lib/index.ts" } }));
   writeFileSync(join(root, "examples", "adopted", "main.ts"), program);
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((done) => {
     const child = spawn("npx", ["tsx", "examples/adopted/main.ts"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });

@@ -127,10 +127,10 @@ describe("Exchange admin API: routing, anchor and roles", () => {
 
   it("answers an unknown parameter of a known cmdlet with 400 ParameterBindingException naming it", async () => {
     const { ctx, apply } = world();
-    const res = await handleExchange(cmdlet("Set-Mailbox", { Identity: "support", HiddenFromAddressListsEnabled: true }), apply, view, ctx);
+    const res = await handleExchange(cmdlet("Set-Mailbox", { Identity: "support", ModeratedBy: true }), apply, view, ctx);
     expect(res.status).toBe(400);
     expect(exception(res).TypeName).toBe("System.Management.Automation.ParameterBindingException");
-    expect(exception(res).Message).toContain("'HiddenFromAddressListsEnabled'");
+    expect(exception(res).Message).toContain("'ModeratedBy'");
   });
 
   it("answers a parameter of the wrong type with 400 ParameterBindingException", async () => {
@@ -715,5 +715,69 @@ describe("$batch", () => {
     );
     expect(res.status).toBe(200);
     expect((res.body as { responses: Array<{ status: number }> }).responses.map((r) => r.status)).toEqual([200, 403]);
+  });
+});
+
+describe("mailbox settings and renames (issue #13)", () => {
+  it("returns the settings with Get-Mailbox: extra addresses as smtp: after the SMTP: primary", async () => {
+    const { ctx, apply } = world();
+    const before = await mailbox(ctx, apply, "support");
+    expect(before).toMatchObject({ HiddenFromAddressListsEnabled: false, MessageCopyForSentAsEnabled: false, MessageCopyForSendOnBehalfEnabled: false, EmailAddresses: ["SMTP:support@contoso.com"] });
+    const res = await handleExchange(
+      cmdlet("Set-Mailbox", {
+        Identity: "support",
+        HiddenFromAddressListsEnabled: true,
+        MessageCopyForSentAsEnabled: true,
+        MessageCopyForSendOnBehalfEnabled: true,
+        EmailAddresses: { "@odata.type": "#Exchange.GenericHashTable", add: ["smtp:Help@contoso.com", "helpdesk@contoso.com"] },
+      }),
+      apply,
+      view,
+      ctx,
+    );
+    expect(res.status).toBe(200);
+    expect(await mailbox(ctx, apply, "support")).toMatchObject({
+      HiddenFromAddressListsEnabled: true,
+      MessageCopyForSentAsEnabled: true,
+      MessageCopyForSendOnBehalfEnabled: true,
+      EmailAddresses: ["SMTP:support@contoso.com", "smtp:help@contoso.com", "smtp:helpdesk@contoso.com"],
+    });
+  });
+
+  it("makes one tenant write for several settings, as one Set-Mailbox takes them all", async () => {
+    const { ctx, apply, tenant } = world();
+    await handleExchange(cmdlet("Set-Mailbox", { Identity: "support", HiddenFromAddressListsEnabled: true, MessageCopyForSentAsEnabled: true }), apply, view, ctx);
+    expect(tenant.readLog({ operation: "updateMailbox" }).map((e) => e.args)).toEqual([{ hiddenFromAddressLists: true, messageCopyForSentAs: true }]);
+  });
+
+  it("replaces the extra addresses with the full-list form, the primary listed as SMTP:", async () => {
+    const { ctx, apply } = world();
+    await handleExchange(cmdlet("Set-Mailbox", { Identity: "support", EmailAddresses: { "@odata.type": "#Exchange.StringFieldDeltaUpdateData", Add: ["smtp:a@contoso.com", "smtp:b@contoso.com"] } }), apply, view, ctx);
+    await handleExchange(cmdlet("Set-Mailbox", { Identity: "support", EmailAddresses: ["SMTP:support@contoso.com", "smtp:b@contoso.com", "smtp:c@contoso.com"] }), apply, view, ctx);
+    expect((await mailbox(ctx, apply, "support"))["EmailAddresses"]).toEqual(["SMTP:support@contoso.com", "smtp:b@contoso.com", "smtp:c@contoso.com"]);
+  });
+
+  it("refuses proxy types it does not model and a change of the primary through EmailAddresses", async () => {
+    const { ctx, apply } = world();
+    const x500 = await handleExchange(cmdlet("Set-Mailbox", { Identity: "support", EmailAddresses: { "@odata.type": "#Exchange.GenericHashTable", add: "X500:/o=contoso" } }), apply, view, ctx);
+    expect(x500.status).toBe(400);
+    const primary = await handleExchange(cmdlet("Set-Mailbox", { Identity: "support", EmailAddresses: ["SMTP:help@contoso.com"] }), apply, view, ctx);
+    expect(primary.status).toBe(400);
+    expect((await mailbox(ctx, apply, "support"))["EmailAddresses"]).toEqual(["SMTP:support@contoso.com"]);
+  });
+
+  it("renames with -WindowsEmailAddress: the old primary stays as an extra address and still finds the mailbox", async () => {
+    const { ctx, apply } = world();
+    const res = await handleExchange(cmdlet("Set-Mailbox", { Identity: "support@contoso.com", WindowsEmailAddress: "help@contoso.com", HiddenFromAddressListsEnabled: true }), apply, view, ctx);
+    expect(res.status).toBe(200);
+    const renamed = await mailbox(ctx, apply, "support@contoso.com");
+    expect(renamed).toMatchObject({ PrimarySmtpAddress: "help@contoso.com", EmailAddresses: ["SMTP:help@contoso.com", "smtp:support@contoso.com"], HiddenFromAddressListsEnabled: true });
+  });
+
+  it("refuses -WindowsEmailAddress and -PrimarySmtpAddress naming different addresses", async () => {
+    const { ctx, apply } = world();
+    const res = await handleExchange(cmdlet("Set-Mailbox", { Identity: "support", WindowsEmailAddress: "a@contoso.com", PrimarySmtpAddress: "b@contoso.com" }), apply, view, ctx);
+    expect(res.status).toBe(400);
+    expect(exception(res).Message).toContain("name different addresses");
   });
 });

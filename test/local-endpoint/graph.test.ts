@@ -590,9 +590,9 @@ describe("GET /v1.0/users/{id}/mailboxSettings/userPurpose", () => {
 describe("Graph routing and error mapping", () => {
   it("answers an unknown segment with Graph's 400 naming it, and a known path with a wrong method with 405", async () => {
     const w = world();
-    const unknown = await send(w, w.apply, "GET", "/v1.0/groups");
+    const unknown = await send(w, w.apply, "GET", "/v1.0/devices");
     expect(unknown.status).toBe(400);
-    expect(errorOf(unknown)).toMatchObject({ code: "BadRequest", message: "Resource not found for the segment 'groups'." });
+    expect(errorOf(unknown)).toMatchObject({ code: "BadRequest", message: "Resource not found for the segment 'devices'." });
     const deep = await send(w, w.apply, "GET", "/v1.0/users/u-0001/manager");
     expect(errorOf(deep).message).toBe("Resource not found for the segment 'manager'.");
     const method = await send(w, w.apply, "DELETE", "/v1.0/users/u-0001");
@@ -735,5 +735,67 @@ describe("POST /v1.0/$batch", () => {
     const link = (responsesOf(res)[0]!["body"] as Json)["@odata.nextLink"] as string;
     expect(link.startsWith(`${ORIGIN}/v1.0/users?`)).toBe(true);
     expect(upnsOf(await send(w, w.apply, "GET", link))).toEqual(LIVE_UPNS.slice(5, 10));
+  });
+});
+
+// ==================================================================== issue #13: renames and session revocation
+
+describe("Graph: user renames and sign-in session revocation", () => {
+  it("renames a user with PATCH userPrincipalName, and refuses a name a live user has", async () => {
+    const w = world();
+    expect((await send(w, w.apply, "PATCH", "/v1.0/users/support@contoso.com", { body: { userPrincipalName: "help@contoso.com" } })).status).toBe(204);
+    expect((await w.tenant.getUser("help@contoso.com"))?.id).toBe((await w.tenant.listUsers()).find((u) => u.userPrincipalName === "help@contoso.com")?.id);
+    expect(await w.tenant.getUser("support@contoso.com")).toBeNull();
+    const taken = await send(w, w.apply, "PATCH", "/v1.0/users/help@contoso.com", { body: { userPrincipalName: "ann.lee@contoso.com" } });
+    expect(taken.status).toBe(400);
+  });
+
+  it("revokes sign-in sessions: 200 value true, recorded on the user and readable as signInSessionsValidFromDateTime", async () => {
+    const w = world();
+    const res = await send(w, w.apply, "POST", "/v1.0/users/ann.lee@contoso.com/revokeSignInSessions");
+    expect(res.status).toBe(200);
+    expect(bodyOf(res)["value"]).toBe(true);
+    const now = new Date(w.tenant.nowMs()).toISOString();
+    expect((await w.tenant.getUser("ann.lee@contoso.com"))?.sessionsRevokedAt).toBe(now);
+    const read = await send(w, w.apply, "GET", "/v1.0/users/ann.lee@contoso.com?$select=id,signInSessionsValidFromDateTime");
+    expect(bodyOf(read)["signInSessionsValidFromDateTime"]).toBe(now);
+  });
+
+  it("refuses to revoke the sessions of a user that does not exist, and a caller without the permission", async () => {
+    const w = world();
+    expect((await send(w, w.apply, "POST", "/v1.0/users/nobody@contoso.com/revokeSignInSessions")).status).toBe(404);
+    expect((await send(w, w.readOnly, "POST", "/v1.0/users/ann.lee@contoso.com/revokeSignInSessions")).status).toBe(403);
+  });
+});
+
+describe("Graph: mail-enabled security groups", () => {
+  const withGroups = (f: TenantFixture): TenantFixture => ({
+    ...f,
+    groups: [
+      { id: "g-help", address: "helpdesk@contoso.com", displayName: "Helpdesk", members: [f.users.find((u) => u.userPrincipalName === "ann.lee@contoso.com")!.id] },
+      { id: "g-legal", address: "legal-team@contoso.com", displayName: "Legal team" },
+    ],
+  });
+
+  it("lists the groups as mail-enabled security groups, filtered and selected as Graph does", async () => {
+    const w = world(withGroups);
+    const res = await send(w, w.apply, "GET", "/v1.0/groups?$filter=mailEnabled eq true and securityEnabled eq true&$select=id,mail");
+    expect(res.status).toBe(200);
+    expect(bodyOf(res)["value"]).toEqual([
+      { id: "g-help", mail: "helpdesk@contoso.com" },
+      { id: "g-legal", mail: "legal-team@contoso.com" },
+    ]);
+  });
+
+  it("lists a group's user members, and answers 404 for a group that is not there", async () => {
+    const w = world(withGroups);
+    const res = await send(w, w.apply, "GET", "/v1.0/groups/g-help/members?$select=id,userPrincipalName");
+    expect((bodyOf(res)["value"] as Json[]).map((m) => m["userPrincipalName"])).toEqual(["ann.lee@contoso.com"]);
+    expect((await send(w, w.apply, "GET", "/v1.0/groups/g-nothing/members")).status).toBe(404);
+  });
+
+  it("refuses a caller without a permission to read groups", async () => {
+    const w = world(withGroups);
+    expect((await send(w, callerWith(w, [PERMISSION.userReadAll]), "GET", "/v1.0/groups")).status).toBe(403);
   });
 });

@@ -47,6 +47,25 @@ const rows: Array<[string, (d: Doc) => void, string, string, RegExp]> = [
   ["litigation hold without a license", (d) => (support(d).litigationHold = true), "litigation_hold_needs_license", "support@contoso.com", /litigation hold but has license "none"/],
   ["archive without a license", (d) => (support(d).archive = true), "archive_needs_license", "support@contoso.com", /archive but license "none"/],
   ["user mailbox license none", (d) => (d["userMailboxes"][0].license = "none"), "schema_pattern", "kim.nguyen@contoso.com", /"license" "none" is not valid: expected a SKU part number/],
+  ["license and licenses together", (d) => Object.assign(support(d), { license: "EXCHANGESTANDARD", licenses: ["EXCHANGESTANDARD"] }), "license_and_licenses", "support@contoso.com", /declares both license and licenses; give every SKU in licenses/],
+  ["a licence listed twice", (d) => (support(d).licenses = ["EXCHANGESTANDARD", "EXCHANGESTANDARD"]), "duplicate_license", "support@contoso.com", /lists license EXCHANGESTANDARD twice/],
+  ["the archiving add-on alone in licenses", (d) => (support(d).licenses = ["EXCHANGEARCHIVE_ADDON"]), "archive_addon_alone", "support@contoso.com", /the Exchange Online Archiving add-on is not a mailbox licence.*licenses: \["EXCHANGESTANDARD", "EXCHANGEARCHIVE_ADDON"\]/],
+  ["the archiving add-on alone as license", (d) => (support(d).license = "EXCHANGEARCHIVE_ADDON"), "archive_addon_alone", "support@contoso.com", /is licensed with EXCHANGEARCHIVE_ADDON only/],
+  ["a bad SKU in licenses", (d) => (support(d).licenses = ["exchange standard"]), "schema_pattern", "support@contoso.com", /"licenses\[0\]" "exchange standard" is not valid: expected a SKU part number/],
+  ["litigation hold with an empty licenses list", (d) => Object.assign(support(d), { licenses: [], litigationHold: true }), "litigation_hold_needs_license", "support@contoso.com", /litigation hold/],
+  ["a sign-in exception without a reason", (d) => (support(d).signIn = { allowed: true }), "schema_required", "support@contoso.com", /missing required field "reason"/],
+  ["a sign-in exception with an empty reason", (d) => (support(d).signIn = { allowed: true, reason: "" }), "schema_minLength", "support@contoso.com", /"signIn.reason" must not be empty/],
+  ["sign-in given as a bare string", (d) => (support(d).signIn = "allowed"), "schema_type", "support@contoso.com", /"signIn" is "allowed"; it must be object/],
+  ["the primary address among the extra ones", (d) => (support(d).emailAddresses = ["Support@contoso.com"]), "email_address_is_primary", "support@contoso.com", /lists its primary address in emailAddresses/],
+  ["an extra address twice", (d) => (support(d).emailAddresses = ["help@contoso.com", "HELP@contoso.com"]), "duplicate_email_address", "support@contoso.com", /lists "help@contoso.com" twice in emailAddresses/],
+  ["an extra address outside the tenant", (d) => (support(d).emailAddresses = ["support@fabrikam.com"]), "email_address_outside_tenant", "support@contoso.com", /"support@fabrikam.com", which is not in a domain the tenant owns \(contoso\.com\)/],
+  ["an extra address that is another mailbox's primary", (d) => (support(d).emailAddresses = ["info@contoso.com"]), "email_address_taken", "support@contoso.com", /that is the primary address of another mailbox/],
+  ["an extra address two mailboxes list", (d) => { support(d).emailAddresses = ["help@contoso.com"]; d["sharedMailboxes"][1].emailAddresses = ["help@contoso.com"]; }, "email_address_taken", "info@contoso.com", /mailbox "support@contoso.com" lists it too/],
+  ["its own address as a previous one", (d) => (support(d).previousAddresses = ["SUPPORT@contoso.com"]), "previous_address_is_current", "support@contoso.com", /lists its own address in previousAddresses/],
+  ["a previous address twice", (d) => (support(d).previousAddresses = ["help@contoso.com", "Help@contoso.com"]), "duplicate_previous_address", "support@contoso.com", /lists "help@contoso.com" twice in previousAddresses/],
+  ["a previous address that is declared as a mailbox too", (d) => (support(d).previousAddresses = ["info@contoso.com"]), "previous_address_in_use", "support@contoso.com", /one mailbox cannot be both renamed and kept/],
+  ["a previous address two mailboxes claim", (d) => { support(d).previousAddresses = ["help@contoso.com"]; d["sharedMailboxes"][1].previousAddresses = ["help@contoso.com"]; }, "previous_address_claimed_twice", "info@contoso.com", /and so does mailbox "support@contoso.com"/],
+  ["a misspelt setting", (d) => (support(d).hiddenFromAddressList = true), "schema_additionalProperties", "support@contoso.com", /unknown field "hiddenFromAddressList"; did you mean "hiddenFromAddressLists"\?/],
 ];
 
 describe("validateDesiredState", () => {
@@ -71,6 +90,39 @@ describe("validateDesiredState", () => {
     // messages are UI: lowercase start, no trailing period
     expect(d.message).not.toMatch(/\.$/);
     expect(d.message[0]).toBe(d.message[0]!.toLowerCase());
+  });
+
+  it("accepts Plan 1 with the archiving add-on for a mailbox on hold with an archive", () => {
+    const doc = base();
+    Object.assign(support(doc), { licenses: ["EXCHANGESTANDARD", "EXCHANGEARCHIVE_ADDON"], litigationHold: true, archive: true });
+    const result = validateDesiredState(doc, "t.json");
+    expect(result.diagnostics).toEqual([]);
+    expect(result.state!.sharedMailboxes.find((m) => m.address === "support@contoso.com")!.licenses).toEqual(["EXCHANGEARCHIVE_ADDON", "EXCHANGESTANDARD"]);
+  });
+
+  it("accepts the new settings and a sign-in exception, and canonicalises them", () => {
+    const doc = base();
+    Object.assign(support(doc), {
+      signIn: { allowed: true, reason: "the scanner sends as this mailbox" },
+      hiddenFromAddressLists: true,
+      emailAddresses: ["Helpdesk@contoso.com", "help@contoso.com"],
+      messageCopyForSentAs: true,
+      messageCopyForSendOnBehalf: true,
+    });
+    Object.assign(doc["sharedMailboxes"][1], { signIn: { allowed: false } });
+    const { state, diagnostics } = validateDesiredState(doc, "t.json");
+    expect(diagnostics).toEqual([]);
+    const [info, sup] = state!.sharedMailboxes;
+    expect(sup).toMatchObject({
+      signIn: { allowed: true, reason: "the scanner sends as this mailbox" },
+      hiddenFromAddressLists: true,
+      emailAddresses: ["help@contoso.com", "helpdesk@contoso.com"],
+      messageCopyForSentAs: true,
+      messageCopyForSendOnBehalf: true,
+    });
+    // blocked is the default: one form, no signIn
+    expect(info!.signIn).toBeUndefined();
+    expect(info).toMatchObject({ hiddenFromAddressLists: false, emailAddresses: [], messageCopyForSentAs: false, messageCopyForSendOnBehalf: false });
   });
 
   it("warns, without refusing, that a mailbox on litigation hold with removalPolicy delete cannot be deleted while held", () => {

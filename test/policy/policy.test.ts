@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../lib/diagnostics/errors.js";
-import { evaluatePolicy, mandatoryFailed, policyContextFromObserved, policyDiagnostics } from "../../lib/policy/evaluate.js";
+import { evaluatePolicy, mandatoryFailed, policyContextFromDesired, policyContextFromObserved, policyDiagnostics } from "../../lib/policy/evaluate.js";
 import { loadPolicy } from "../../lib/policy/load.js";
 import { renderPolicyResults } from "../../lib/policy/render.js";
 import type { Policy, PolicyRule } from "../../lib/policy/types.js";
@@ -166,5 +166,46 @@ describe("evaluatePolicy: advisory and mandatory", () => {
     expect(markdown).toContain(":x: **policy: 3 rules, 1 mandatory failed");
     expect(JSON.parse(json)).toMatchObject({ passed: false, mandatoryFailed: 1, advisoryFailed: 1 });
     expect(renderPolicyResults(results, "text", { color: true })).toContain("\u001b[1;31m[FAIL mandatory]");
+  });
+});
+
+describe("evaluatePolicy: forbidSignInExceptions", () => {
+  const rule: PolicyRule = { ...base, id: "no-sign-in", kind: "forbidSignInExceptions", allow: ["scanner@contoso.com"] };
+  const desired = (...signIns: Array<[string, { allowed: boolean; reason?: string } | undefined]>) => ({
+    sharedMailboxes: signIns.map(([address, signIn]) => ({ address, ...(signIn ? { signIn } : {}) })),
+  });
+
+  it("fails for each declared sign-in exception that is not allowed, naming the mailbox, the reason and the fix", () => {
+    const context = policyContextFromDesired(
+      desired(
+        ["Support@contoso.com", { allowed: true, reason: "legacy app" }],
+        ["scanner@contoso.com", { allowed: true, reason: "the scanner sends as this mailbox" }],
+        ["info@contoso.com", { allowed: false }],
+        ["legal@contoso.com", undefined],
+      ),
+    );
+    const [result] = evaluatePolicy(plan, policy(rule), context);
+    expect(result!.passed).toBe(false);
+    expect(result!.violations.map((v) => v.target)).toEqual(["support@contoso.com"]);
+    expect(result!.violations[0]!.message).toContain('("legacy app")');
+    expect(result!.violations[0]!.message).toContain('list support@contoso.com under "allow" in rule no-sign-in');
+  });
+
+  it("passes when no mailbox declares an exception", () => {
+    const [result] = evaluatePolicy(plan, policy(rule), policyContextFromDesired(desired(["info@contoso.com", { allowed: false }])));
+    expect(result!.passed).toBe(true);
+  });
+
+  it("fails, saying why, when the policy check was not given the desired state", () => {
+    const [result] = evaluatePolicy(plan, policy(rule), policyContextFromObserved(appliedContoso()));
+    expect(result!.passed).toBe(false);
+    expect(result!.violations[0]!.message).toContain("needs the desired state's sign-in exceptions");
+  });
+
+  it("loads the rule with its allow list lower-cased, and refuses an allow entry that is not an address", () => {
+    const ok = writePolicy("sign-in.json", { formatVersion: 1, rules: [{ id: "s", kind: "forbidSignInExceptions", level: "mandatory", description: "x", allow: ["Scanner@Contoso.com"] }] });
+    expect(loadPolicy(ok).rules[0]).toMatchObject({ allow: ["scanner@contoso.com"] });
+    const bad = writePolicy("sign-in-bad.json", { formatVersion: 1, rules: [{ id: "s", kind: "forbidSignInExceptions", level: "mandatory", description: "x", allow: ["scanner"] }] });
+    expect(loadError(bad).diagnostics.map((d) => d.location)).toEqual([`${bad}#/rules/0/allow/0`]);
   });
 });

@@ -295,6 +295,91 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
       expect((await p.updateMailbox(`ops@${D}`, { managementTag: null })).managementTag).toBeNull();
     });
 
+    it("reads mailbox settings with the service's defaults, and sets several in one update", async () => {
+      await readyMailbox(`ops@${D}`);
+      expect(await p.getMailbox(`ops@${D}`)).toMatchObject({ hiddenFromAddressLists: false, emailAddresses: [], messageCopyForSentAs: false, messageCopyForSendOnBehalf: false });
+      const updated = await p.updateMailbox(`ops@${D}`, {
+        hiddenFromAddressLists: true,
+        messageCopyForSentAs: true,
+        messageCopyForSendOnBehalf: true,
+        emailAddresses: { add: [`Help@${D}`, `desk@${D}`], remove: [] },
+      });
+      const expected = { hiddenFromAddressLists: true, emailAddresses: [`desk@${D}`, `help@${D}`], messageCopyForSentAs: true, messageCopyForSendOnBehalf: true };
+      expect(updated).toMatchObject(expected);
+      expect((await p.listMailboxes()).find((m) => m.address === `ops@${D}`)).toMatchObject(expected);
+      await p.updateMailbox(`ops@${D}`, { messageCopyForSentAs: false, emailAddresses: { add: [], remove: [`desk@${D}`] } });
+      expect(await p.getMailbox(`ops@${D}`)).toMatchObject({ hiddenFromAddressLists: true, emailAddresses: [`help@${D}`], messageCopyForSentAs: false, messageCopyForSendOnBehalf: true });
+    });
+
+    it("keeps an extra address to one mailbox: another mailbox's address is a conflict, and so is creating a mailbox at it", async () => {
+      await readyMailbox(`ops@${D}`);
+      await rejection(p.updateMailbox(`ops@${D}`, { emailAddresses: { add: [`amy@${D}`], remove: [] } }), "conflict");
+      await p.updateMailbox(`ops@${D}`, { emailAddresses: { add: [`help@${D}`], remove: [] } });
+      await rejection(p.createSharedMailbox({ address: `help@${D}`, displayName: "Help" }), "conflict");
+      expect((await p.getMailbox(`ops@${D}`))?.emailAddresses).toEqual([`help@${D}`]);
+    });
+
+    it("refuses an extra address outside the accepted domains, and removing one the mailbox lacks", async () => {
+      await readyMailbox(`ops@${D}`);
+      await rejection(p.updateMailbox(`ops@${D}`, { emailAddresses: { add: ["ops@elsewhere.example"], remove: [] } }), "precondition");
+      await rejection(p.updateMailbox(`ops@${D}`, { emailAddresses: { add: [], remove: [`nobody@${D}`] } }), "notFound");
+      expect((await p.getMailbox(`ops@${D}`))?.emailAddresses).toEqual([]);
+    });
+
+    it("renames a mailbox: the new primary address, the old one kept as an extra address, its grants and settings moved with it", async () => {
+      await readyMailbox(`ops@${D}`);
+      await p.addRecipientPermission(`ops@${D}`, `amy@${D}`);
+      await p.updateMailbox(`ops@${D}`, { hiddenFromAddressLists: true, emailAddresses: { add: [`desk@${D}`], remove: [] } });
+      const renamed = await p.setPrimaryAddress(`ops@${D}`, `Operations@${D}`);
+      expect(renamed).toMatchObject({ address: `operations@${D}`, emailAddresses: [`desk@${D}`, `ops@${D}`], hiddenFromAddressLists: true });
+      expect(await p.getMailbox(`ops@${D}`)).toBeNull();
+      expect((await p.getGrants(`operations@${D}`)).map((g) => `${g.right} ${g.trustee}`)).toEqual([`SendAs amy@${D}`]);
+      expect((await p.listMailboxes()).map((m) => m.address)).toContain(`operations@${D}`);
+      // the old address is still the mailbox's: nobody else may take it (R5.2)
+      await rejection(p.createSharedMailbox({ address: `ops@${D}`, displayName: "Ops again" }), "conflict");
+    });
+
+    it("renames a mailbox to one of its own extra addresses, and refuses another recipient's address or a foreign domain", async () => {
+      await readyMailbox(`ops@${D}`);
+      await p.updateMailbox(`ops@${D}`, { emailAddresses: { add: [`desk@${D}`], remove: [] } });
+      await rejection(p.setPrimaryAddress(`ops@${D}`, `amy@${D}`), "conflict");
+      await rejection(p.setPrimaryAddress(`ops@${D}`, "ops@elsewhere.example"), "precondition");
+      expect(await p.setPrimaryAddress(`ops@${D}`, `desk@${D}`)).toMatchObject({ address: `desk@${D}`, emailAddresses: [`ops@${D}`] });
+    });
+
+    it("renames a user's sign-in name, refusing one a live user already has", async () => {
+      await rejection(p.setUserPrincipalName(`bo@${D}`, `amy@${D}`), "conflict");
+      const renamed = await p.setUserPrincipalName(`bo@${D}`, `Bo.Renamed@${D}`);
+      expect(renamed).toMatchObject({ id: "c-bo", userPrincipalName: `bo.renamed@${D}` });
+      expect(await p.getUser(`bo@${D}`)).toBeNull();
+      expect((await p.getUser(`bo.renamed@${D}`))?.id).toBe("c-bo");
+    });
+
+    it("revokes a user's sign-in sessions, and answers notFound for a user that is not there", async () => {
+      await p.revokeSignInSessions("c-amy");
+      await rejection(p.revokeSignInSessions("c-nobody"), "notFound");
+    });
+
+    it("reads mail-enabled security groups with their live members, and takes a group as a trustee of every right", async () => {
+      await subject.admin.seed({
+        ...conformanceFixture(),
+        groups: [
+          { id: "g-help", address: `Helpdesk@${D}`, displayName: "Helpdesk", members: ["c-zed", "c-amy", "c-gone"] },
+          { id: "g-empty", address: `empty@${D}`, displayName: "Empty" },
+        ],
+      });
+      expect(await p.listGroups!()).toEqual([
+        { id: "g-empty", address: `empty@${D}`, displayName: "Empty", members: [] },
+        { id: "g-help", address: `helpdesk@${D}`, displayName: "Helpdesk", members: [`amy@${D}`, `zed@${D}`] },
+      ]);
+      expect((await observe(p)).groups?.map((g) => g.address)).toEqual([`empty@${D}`, `helpdesk@${D}`]);
+      await p.addMailboxPermission(`team@${D}`, `helpdesk@${D}`, { autoMapping: false });
+      await p.addRecipientPermission(`team@${D}`, `helpdesk@${D}`);
+      await p.setSendOnBehalf(`team@${D}`, { add: [`helpdesk@${D}`], remove: [] });
+      const held = (await p.getGrants(`team@${D}`)).filter((g) => g.trustee === `helpdesk@${D}`).map((g) => g.right);
+      expect(held).toEqual(["FullAccess", "SendAs", "SendOnBehalf"]);
+    });
+
     it("returns complete bulk reads: the grants listed equal the grants read mailbox by mailbox", async () => {
       const all = await p.listGrants();
       const mailboxes = await p.listMailboxes(); // soft-deleted ones included: a restore brings their grants back

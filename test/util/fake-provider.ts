@@ -499,7 +499,10 @@ export class FakeProvider implements ITenantProvider {
   updateMailbox(address: string, input: UpdateMailboxInput): Promise<ObservedMailbox> {
     const op = "updateMailbox";
     return this.call(op, address, input, () => {
-      const next = { ...this.liveMailbox(address, op), ...input };
+      const { emailAddresses: change, ...fields } = input;
+      const m = this.liveMailbox(address, op);
+      const kept = (m.emailAddresses ?? []).filter((a) => !change?.remove.includes(a));
+      const next = { ...m, ...fields, ...(change ? { emailAddresses: [...kept, ...change.add].sort() } : {}) };
       this.state.mailboxes.set(address, next);
       return next;
     });
@@ -577,6 +580,36 @@ export class FakeProvider implements ITenantProvider {
     const op = "resetPassword";
     return this.call(op, upn, null, () => {
       if (!this.liveUser(upn)) throw this.err("notFound", "Request_ResourceNotFound", `resource '${upn}' does not exist`, op, upn);
+    });
+  }
+
+  // issue #13 writes: what the planner does not plan yet, kept minimal (test/providers/conformance.ts holds providers to them)
+  setPrimaryAddress(address: string, newAddress: string): Promise<ObservedMailbox> {
+    const op = "setPrimaryAddress";
+    return this.call(op, address, newAddress, () => {
+      const m = this.liveMailbox(address, op);
+      const next = { ...m, address: newAddress, emailAddresses: [...(m.emailAddresses ?? []), address].sort() };
+      this.state.mailboxes.delete(address);
+      this.state.mailboxes.set(newAddress, next);
+      return next;
+    });
+  }
+
+  setUserPrincipalName(upn: string, newUpn: string): Promise<ObservedUser> {
+    const op = "setUserPrincipalName";
+    return this.call(op, upn, newUpn, () => {
+      const u = this.liveUser(upn);
+      if (!u) throw this.err("notFound", "Request_ResourceNotFound", `resource '${upn}' does not exist`, op, upn);
+      return this.setUser(u, { userPrincipalName: newUpn });
+    });
+  }
+
+  revokeSignInSessions(userId: string): Promise<void> {
+    const op = "revokeSignInSessions";
+    return this.call(op, userId, null, () => {
+      const u = this.state.users.get(userId);
+      if (!u || u.deletedAt !== null) throw this.err("notFound", "Request_ResourceNotFound", `resource '${userId}' does not exist`, op, userId);
+      this.setUser(u, { sessionsRevokedAt: new Date(this.state.now).toISOString() });
     });
   }
 

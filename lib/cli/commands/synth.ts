@@ -13,26 +13,33 @@ import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { validateDesiredState } from "../../model/validate.js";
 import { writeFileAtomicSync } from "../../private/atomic-file.js";
 import { canonicalJson } from "../../private/canonical-json.js";
-import { synthApp } from "../desired.js";
+import { readCdktfJson, synthApp } from "../desired.js";
 import { EXIT } from "../exit.js";
+import { withJsonErrors } from "../json-errors.js";
+import { formatOf, formatOption, TEXT_OR_JSON, wantsJson, type FormatOptions } from "../options.js";
 import { printDiagnostics, printJson } from "../output.js";
+import { typeCheckApp } from "./synth-typecheck.js";
 
 export const DESIRED_STATE_FILE = "desired-state.json";
 
-interface SynthOptions {
+interface SynthOptions extends FormatOptions {
   readonly app?: string;
   readonly output?: string;
-  readonly json?: boolean;
+  /** false with --no-type-check. */
+  readonly typeCheck?: boolean;
 }
 
+const FORMATS = TEXT_OR_JSON;
+
 export function register(program: Command): void {
-  program
+  const command = program
     .command("synth")
     .description("run the app, validate what it declares and write each stack's desired-state document")
     .option("--app <command>", 'the program that synthesizes the stacks (default: "app" in cdktf.json)')
     .option("--output <dir>", 'where the app writes its output (default: "output" in cdktf.json, or cdktf.out)')
-    .option("--json", "print the result as JSON on stdout, diagnostics included")
-    .action((options: SynthOptions) => jsonOnError(options.json === true, () => synth(options)));
+    .option("--no-type-check", "run a TypeScript app without type-checking it first (with its tsconfig.json)")
+    .action((options: SynthOptions) => withJsonErrors(wantsJson(options), () => synth(options)));
+  formatOption(command, FORMATS, "text", "output format (json: the result on stdout, diagnostics included)");
 }
 
 /** What `synth --json` prints. */
@@ -60,6 +67,7 @@ export interface SharedMailboxSummary {
   readonly fullAccess: number;
   readonly sendAs: number;
   readonly sendOnBehalf: number;
+  /** The SKUs, joined with "+", or "none". */
   readonly license: string;
   readonly litigationHold: boolean;
   readonly archive: boolean;
@@ -72,6 +80,13 @@ export interface UserMailboxSummary {
 }
 
 function synth(options: SynthOptions, cwd = process.cwd()): void {
+  const format = formatOf(options, FORMATS, "a synth output");
+  const app = options.app ?? readCdktfJson(cwd).app;
+  if (options.typeCheck !== false && app !== undefined) {
+    // before the app runs: a type error is reported as one, not as whatever the app then does
+    const checked = typeCheckApp(app, cwd);
+    if (hasErrors(checked.diagnostics)) throw new UserError(checked.diagnostics);
+  }
   const { stacks } = synthApp(options, cwd);
   const diagnostics: Diagnostic[] = [];
   const reports = stacks.map((s): StackReport => {
@@ -87,7 +102,7 @@ function synth(options: SynthOptions, cwd = process.cwd()): void {
     return { stack: s.stack, file: s.file, desiredStateFile: relative(cwd, target), ...summarize(result.state) };
   });
   const ok = !hasErrors(diagnostics);
-  if (options.json === true) {
+  if (format === "json") {
     printJson({ ok, stacks: reports, diagnostics } satisfies SynthReport);
     if (!ok) process.exitCode = EXIT.error;
     return;
@@ -110,7 +125,7 @@ export function summarize(state: CanonicalDesiredState): Pick<StackReport, "shar
         fullAccess: m.fullAccess.length,
         sendAs: m.sendAs.length,
         sendOnBehalf: m.sendOnBehalf.length,
-        license: m.license,
+        license: m.licenses.length > 0 ? m.licenses.join("+") : "none",
         litigationHold: m.litigationHold,
         archive: m.archive,
         removalPolicy: m.removalPolicy,
@@ -152,18 +167,4 @@ export function formatStack(r: StackReport): string {
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-/**
- * Run `fn`; with --json, a UserError becomes `{ ok: false, diagnostics }` on
- * stdout and exit 1 instead of lines on stderr, so pipelines always get JSON.
- */
-export function jsonOnError(json: boolean, fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    if (!json || !UserError.is(e)) throw e;
-    printJson({ ok: false, diagnostics: e.diagnostics });
-    process.exitCode = EXIT.error;
-  }
 }

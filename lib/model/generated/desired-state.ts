@@ -20,6 +20,13 @@ export type Address = string
  */
 export type Alias = string
 /**
+ * A SKU part number such as EXCHANGESTANDARD or EXCHANGEARCHIVE_ADDON.
+ * 
+ * This interface was referenced by `DesiredState`'s JSON-Schema
+ * via the `definition` "SkuPartNumber".
+ */
+export type SkuPartNumber = string
+/**
  * ISO 3166 alpha-2 country code, e.g. US, DE.
  * 
  * This interface was referenced by `DesiredState`'s JSON-Schema
@@ -73,6 +80,10 @@ domains: [string, ...(string)[]]
  * Default usage location (ISO 3166 alpha-2) given to a mailbox account that exoform must license and that has none; Microsoft 365 licenses only accounts with one.
  */
 usageLocation?: string
+/**
+ * The mailbox custom attribute where exoform keeps its management tag (mailboxes it may delete). A value there that exoform did not write is an error, never overwritten: pick an attribute the tenant does not use.
+ */
+managementAttribute?: ("CustomAttribute1" | "CustomAttribute2" | "CustomAttribute3" | "CustomAttribute4" | "CustomAttribute5" | "CustomAttribute6" | "CustomAttribute7" | "CustomAttribute8" | "CustomAttribute9" | "CustomAttribute10" | "CustomAttribute11" | "CustomAttribute12" | "CustomAttribute13" | "CustomAttribute14" | "CustomAttribute15")
 }
 /**
  * This interface was referenced by `DesiredState`'s JSON-Schema
@@ -80,6 +91,10 @@ usageLocation?: string
  */
 export interface SharedMailboxSpec {
 address: Address
+/**
+ * Primary addresses this mailbox had before a rename: a mailbox whose primary address is one of them today is this mailbox, and gets address as its primary (the old one stays as an extra address).
+ */
+previousAddresses?: Address[]
 displayName: string
 alias?: Alias
 /**
@@ -94,9 +109,13 @@ sendOnBehalf?: Address[]
  */
 permissionsMode?: ("authoritative" | "additive")
 /**
- * "none" or a SKU part number such as EXCHANGEENTERPRISE.
+ * The one SKU the mailbox's account holds, or "none": shorthand for licenses with one item (or none). Give license or licenses, not both.
  */
 license?: string
+/**
+ * Every SKU the mailbox's account holds, e.g. ["EXCHANGESTANDARD", "EXCHANGEARCHIVE_ADDON"] (Plan 1 with the archiving add-on allows holds and archives, R1.6); [] for none, the default.
+ */
+licenses?: SkuPartNumber[]
 /**
  * Usage location given to the mailbox's account when it must be licensed and has none; overrides tenant.usageLocation.
  */
@@ -107,6 +126,23 @@ archive?: boolean
  * "retain": taking the mailbox out of the code never deletes it. "delete": explicit opt-in to deletion once it leaves the code.
  */
 removalPolicy?: ("retain" | "delete")
+signIn?: SignIn
+/**
+ * Hide the mailbox from the address lists (Set-Mailbox -HiddenFromAddressListsEnabled).
+ */
+hiddenFromAddressLists?: boolean
+/**
+ * Extra SMTP addresses the mailbox receives mail at (proxy addresses), in the tenant's domains; the primary is address.
+ */
+emailAddresses?: Address[]
+/**
+ * Keep a copy of mail sent as the mailbox in its Sent Items (Set-Mailbox -MessageCopyForSentAsEnabled).
+ */
+messageCopyForSentAs?: boolean
+/**
+ * Keep a copy of mail sent on behalf of the mailbox in its Sent Items (Set-Mailbox -MessageCopyForSendOnBehalfEnabled).
+ */
+messageCopyForSendOnBehalf?: boolean
 }
 /**
  * This interface was referenced by `DesiredState`'s JSON-Schema
@@ -118,6 +154,22 @@ trustee: Address
  * Outlook opens the mailbox automatically for the trustee.
  */
 autoMapping?: boolean
+}
+/**
+ * Whether people may sign in to the mailbox's account: blocked unless declared otherwise (R4.1). An exception says why, e.g. { "allowed": true, "reason": "the scanner sends as this mailbox" }.
+ * 
+ * This interface was referenced by `DesiredState`'s JSON-Schema
+ * via the `definition` "SignIn".
+ */
+export interface SignIn {
+/**
+ * true: sign-in stays enabled (an exception); false: blocked, the default.
+ */
+allowed: boolean
+/**
+ * Why the account must sign in; required when allowed is true.
+ */
+reason?: string
 }
 /**
  * This interface was referenced by `DesiredState`'s JSON-Schema

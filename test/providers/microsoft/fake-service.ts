@@ -114,6 +114,12 @@ function runCmdlet(cmd: Cmd): Reply {
   }
 }
 
+/** One mail-enabled security group with a user member and a member that is no user; one group without mail (not a trustee). */
+const GROUPS = [
+  { id: "g-help", displayName: "Helpdesk", mail: "Helpdesk@contoso.com" },
+  { id: "g-nomail", displayName: "No mail", mail: null },
+];
+
 function runGraph(method: string, url: string): Reply {
   const path = url.split("?")[0]!;
   if (path === "/v1.0/subscribedSkus" || path === "/subscribedSkus") return json(200, { value: SKUS });
@@ -122,6 +128,9 @@ function runGraph(method: string, url: string): Reply {
     return json(200, { value: USERS });
   }
   if (path === "/v1.0/directory/deletedItems/microsoft.graph.user") return json(200, { value: DELETED_USERS });
+  if (path === "/v1.0/groups") return json(200, { value: GROUPS });
+  const members = /^\/v1\.0\/groups\/([^/]+)\/members$/.exec(path)?.[1];
+  if (members !== undefined) return json(200, { value: members === "g-help" ? [{ id: "u-amy", userPrincipalName: "Amy@contoso.com" }, { id: "dev-1" }] : [] });
   if (path === "/organization" || path === "/v1.0/organization") {
     return json(200, { value: [{ id: TID, verifiedDomains: [{ name: "Contoso.com" }, { name: TENANT }], onPremisesSyncEnabled: null }] });
   }

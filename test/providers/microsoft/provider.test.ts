@@ -39,6 +39,8 @@ describe("microsoft provider: reads", () => {
     expect(team).toEqual({
       address: "team@contoso.com", displayName: "team", alias: "team", type: "shared", userId: "u-team", sizeBytes: 3402, quotaBytes: 50 * GB,
       litigationHold: true, archive: true, readyAt: null, deletedAt: null, managementTag: "exoform:stack=x",
+      // settings the row does not carry read as the service's defaults
+      hiddenFromAddressLists: false, emailAddresses: [], messageCopyForSentAs: false, messageCopyForSendOnBehalf: false,
     });
     expect(mailboxes.find((m) => m.address === "amy@contoso.com")).toMatchObject({ quotaBytes: 100 * GB, archive: false, managementTag: null, sizeBytes: 0 });
     // bo's Exchange Plan 2 is a disabled plan of the SKU: no 100 GB
@@ -89,6 +91,23 @@ describe("microsoft provider: reads", () => {
     expect(cmdletNames(service).filter((n) => n === "Get-Mailbox")).toHaveLength(2); // live and soft-deleted, once each
     expect(service.graph.filter((g) => g.url.startsWith("/v1.0/users?"))).toHaveLength(1);
     expect(provider.cost().exchange.requests).toBeGreaterThan(0);
+  });
+
+  it("reads mail-enabled security groups with their user members, leaving out groups without mail and members without a UPN", async () => {
+    const { provider, service } = await subject();
+    expect(await provider.listGroups()).toEqual([{ id: "g-help", address: "helpdesk@contoso.com", displayName: "Helpdesk", members: ["amy@contoso.com"] }]);
+    const list = service.graph.find((g) => g.url.startsWith("/v1.0/groups?"))!;
+    expect(decodeURIComponent(list.url)).toContain("$filter=mailEnabled eq true and securityEnabled eq true");
+  });
+
+  it("names a group trustee by its address, whatever name the permission row gives it", async () => {
+    const byName = (cmd: { name: string; parameters: Record<string, unknown> }) =>
+      cmd.name === "Get-MailboxPermission" && cmd.parameters["Identity"] === "team@contoso.com" && cmd.parameters["SoftDeletedMailbox"] === undefined
+        ? json(200, { value: [{ Identity: "team", User: "Helpdesk", AccessRights: ["FullAccess"], IsInherited: false, Deny: false }] })
+        : undefined;
+    const { provider } = await subject({ cmdlet: byName });
+    const grants = (await provider.listGrants()).filter((g) => g.mailbox === "team@contoso.com" && g.right === "FullAccess");
+    expect(grants.map((g) => g.trustee)).toEqual(["helpdesk@contoso.com"]);
   });
 
   it("reads FullAccess only for the mailboxes in the grant scope", async () => {
@@ -189,6 +208,51 @@ describe("microsoft provider: writes", () => {
       ["Disable-Mailbox", { Identity: "team@contoso.com", Archive: true, Confirm: false }],
     ]);
     expect(updated).toMatchObject({ address: "team@contoso.com", displayName: "Team Inbox", managementTag: null, archive: false, litigationHold: true });
+  });
+
+  it("sends the mailbox settings in the one Set-Mailbox, extra addresses as an add/remove hashtable (never the full list)", async () => {
+    const { provider, service } = await subject();
+    await provider.updateMailbox("team@contoso.com", {
+      hiddenFromAddressLists: true,
+      messageCopyForSentAs: true,
+      messageCopyForSendOnBehalf: false,
+      emailAddresses: { add: ["Help@contoso.com"], remove: ["old@contoso.com"] },
+    });
+    const writes = service.cmdlets.filter((c) => !c.name.startsWith("Get-"));
+    expect(writes.map((c) => [c.name, c.parameters])).toEqual([
+      [
+        "Set-Mailbox",
+        {
+          Identity: "team@contoso.com",
+          HiddenFromAddressListsEnabled: true,
+          MessageCopyForSentAsEnabled: true,
+          MessageCopyForSendOnBehalfEnabled: false,
+          EmailAddresses: { "@odata.type": "#Exchange.GenericHashTable", add: ["smtp:help@contoso.com"], remove: ["smtp:old@contoso.com"] },
+        },
+      ],
+    ]);
+  });
+
+  it("renames with Set-Mailbox -WindowsEmailAddress, the sign-in name with PATCH, and revokes sessions with Graph's action", async () => {
+    const { provider, service } = await subject();
+    await provider.setPrimaryAddress("team@contoso.com", "Inbox@contoso.com").catch(() => undefined);
+    expect(service.cmdlets.filter((c) => c.name === "Set-Mailbox").map((c) => c.parameters)).toEqual([{ Identity: "team@contoso.com", WindowsEmailAddress: "inbox@contoso.com" }]);
+    await provider.setUserPrincipalName("team@contoso.com", "Inbox@contoso.com").catch(() => undefined);
+    await provider.revokeSignInSessions("u-team").catch(() => undefined);
+    expect(service.graph.filter((g) => g.method !== "GET").map((g) => [g.method, g.url, g.body])).toEqual([
+      ["PATCH", "/v1.0/users/team%40contoso.com", { userPrincipalName: "inbox@contoso.com" }],
+      ["POST", "/v1.0/users/u-team/revokeSignInSessions", undefined],
+    ]);
+  });
+
+  it("reads and writes the management tag in the attribute it is given, and in no other", async () => {
+    const { provider, service } = await subject({}, { managementAttribute: "CustomAttribute9" });
+    // the fake tenant's tag is in CustomAttribute15, which this provider does not look at
+    expect((await provider.listMailboxes()).find((m) => m.address === "team@contoso.com")?.managementTag).toBeNull();
+    await provider.updateMailbox("team@contoso.com", { managementTag: "exoform:stack=x;removal=delete" });
+    expect(service.cmdlets.filter((c) => c.name === "Set-Mailbox").map((c) => c.parameters)).toEqual([{ Identity: "team@contoso.com", CustomAttribute9: "exoform:stack=x;removal=delete" }]);
+    provider.setManagementAttribute(null);
+    expect((await provider.listMailboxes()).find((m) => m.address === "team@contoso.com")?.managementTag).toBe("exoform:stack=x");
   });
 
   it("assigns licenses by skuId and refuses an unknown SKU without calling the service", async () => {

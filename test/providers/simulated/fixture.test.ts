@@ -4,6 +4,7 @@
  * file#path.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../../lib/diagnostics/errors.js";
 import { loadFixture, SimulatedTenant, type TenantFixture } from "../../../providers/simulated/index.js";
@@ -167,5 +168,54 @@ describe("opening and creating tenants", () => {
     const t = SimulatedTenant.create(path, loadFixture("empty"), { force: true });
     expect((await t.readTenant()).id).toBe("empty");
     t.close();
+  });
+});
+
+describe("issue #13 state in fixtures and older tenant files", () => {
+  it("round-trips mailbox settings, extra addresses, a rename and revoked sessions through export and init", async () => {
+    const t = tenants.contoso();
+    await t.updateMailbox("support@contoso.com", { hiddenFromAddressLists: true, messageCopyForSentAs: true, emailAddresses: { add: ["help@contoso.com"], remove: [] } });
+    await t.setPrimaryAddress("legal@contoso.com", "law@contoso.com");
+    const ann = (await t.getUser("ann.lee@contoso.com"))!;
+    await t.revokeSignInSessions(ann.id);
+    const exported = t.exportFixture();
+    expect(exported.mailboxes.find((m) => m.address === "support@contoso.com")).toMatchObject({ hiddenFromAddressLists: true, messageCopyForSentAs: true, emailAddresses: ["help@contoso.com"] });
+    expect(exported.mailboxes.find((m) => m.address === "law@contoso.com")?.emailAddresses).toEqual(["legal@contoso.com"]);
+    expect(exported.users.find((u) => u.id === ann.id)?.sessionsRevokedAt).toBe(new Date(t.nowMs()).toISOString());
+    expect(tenants.from(exported).exportFixture()).toEqual(exported);
+  });
+
+  it("round-trips groups, and refuses a group at a mailbox's address or with a member that is no user", () => {
+    const f = loadFixture("contoso");
+    const ann = f.users.find((u) => u.userPrincipalName === "ann.lee@contoso.com")!.id;
+    const withGroup: TenantFixture = { ...f, groups: [{ id: "g-help", address: "Helpdesk@contoso.com", displayName: "Helpdesk", members: [ann] }] };
+    const exported = tenants.from(withGroup).exportFixture();
+    expect(exported.groups).toEqual([{ id: "g-help", address: "helpdesk@contoso.com", displayName: "Helpdesk", members: [ann] }]);
+    const bad: TenantFixture = { ...f, groups: [{ id: "g-x", address: "support@contoso.com", displayName: "X", members: ["u-nobody"] }] };
+    expect(userErrorOf(() => tenants.from(bad)).diagnostics.map((d) => d.code).sort()).toEqual(["fixture_duplicate_proxy", "fixture_group_member_not_found"]);
+  });
+
+  it("refuses a fixture that gives one address to two mailboxes", () => {
+    const f = loadFixture("contoso");
+    const bad: TenantFixture = { ...f, mailboxes: f.mailboxes.map((m) => (m.address === "support@contoso.com" ? { ...m, emailAddresses: ["legal@contoso.com"] } : m)) };
+    const messages = userErrorOf(() => tenants.from(bad)).diagnostics.map((d) => `${d.code} ${d.target}: ${d.message}`);
+    expect(messages).toEqual([expect.stringMatching(/^fixture_duplicate_proxy support@contoso.com: address "legal@contoso.com" is already used by mailbox "legal@contoso.com"/)]);
+  });
+
+  it("opens a tenant file made before the settings tables, reading every mailbox with the service's defaults", async () => {
+    const t = tenants.contoso();
+    const path = t.path;
+    t.close();
+    const db = new Database(path);
+    db.exec("DROP TABLE mailbox_settings; DROP TABLE proxy_addresses; DROP TABLE user_sessions;");
+    db.close();
+    const reopened = SimulatedTenant.open(path);
+    try {
+      expect(await reopened.getMailbox("support@contoso.com")).toMatchObject({ hiddenFromAddressLists: false, emailAddresses: [], messageCopyForSentAs: false, messageCopyForSendOnBehalf: false });
+      await reopened.updateMailbox("support@contoso.com", { hiddenFromAddressLists: true });
+      expect((await reopened.getMailbox("support@contoso.com"))?.hiddenFromAddressLists).toBe(true);
+    } finally {
+      reopened.close();
+    }
   });
 });
