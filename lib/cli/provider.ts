@@ -7,6 +7,7 @@
  */
 import { realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import type { ManagementAttribute } from "../model/management-tag.js";
 import { UserError } from "../diagnostics/errors.js";
 import type { ITenantProvider, TenantClock } from "../provider/provider.js";
 import { resolveClockMode, resolveTenantPath } from "../../providers/simulated/index.js";
@@ -60,7 +61,7 @@ export interface OpenedProvider {
    * another tenant (the Microsoft provider checks the token's tenant), and read per-mailbox permissions only
    * for the mailboxes the code declares or exoform tags (FullAccess has no bulk read on the real service).
    */
-  prepare(desired: { readonly tenant: { readonly id: string }; readonly sharedMailboxes: ReadonlyArray<{ readonly address: string }> } | null): Promise<void>;
+  prepare(desired: { readonly tenant: { readonly id: string; readonly managementAttribute?: ManagementAttribute }; readonly sharedMailboxes: ReadonlyArray<{ readonly address: string }> } | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,6 +93,8 @@ export async function openProvider(options: { readonly tenant?: string | undefin
     prepare: async (desired) => {
       if (desired === null) return provider.setGrantScope(null);
       await provider.assertTenant(desired.tenant.id);
+      // the tag is read from and written to the attribute the code names (default CustomAttribute15)
+      provider.setManagementAttribute(desired.tenant.managementAttribute ?? null);
       const declared = new Set(desired.sharedMailboxes.map((m) => m.address.toLowerCase()));
       provider.setGrantScope((address, tag) => declared.has(address) || tag !== null);
     },
