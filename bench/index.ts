@@ -9,4 +9,4 @@
  * `npm test`; test/bench/smoke.test.ts runs the same pipeline small.
  */
 export { SCENARIOS, FILES, RESULT_PREFIX, type ScenarioArgs, type ScenarioFigures } from "./scenarios.js";
-export { formatTable, type Measure, type Row } from "./table.js";
+export { formatMarkdown, formatTable, type Measure, type Row } from "./table.js";

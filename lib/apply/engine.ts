@@ -6,10 +6,16 @@
  *   locked, and the tenant re-read: a stale plan is refused (on resume, the
  *   objects the plan already changed are excused, see docs/decisions/0004).
  * - Scheduling: an action starts once every action it depends on is done and
- *   durably journaled. At most `parallelism` actions run at once, and actions
- *   on the same target (mailbox or user) run one at a time (R8.2).
+ *   durably journaled. At most a limit of actions run at once, which adapts to
+ *   the service (concurrency.ts: grows while writes are answered at a flat
+ *   latency, halves on a refusal; `parallelism` caps it), and actions on the
+ *   same target (mailbox or user) run one at a time (R8.2).
  *   mailbox.wait only polls and mostly sleeps: it takes no slot and does not
  *   block its mailbox.
+ * - Pace: each write waits for its turn on its service's budget (pacer.ts: a
+ *   token bucket learned from the service's refusals and Retry-After), so a
+ *   refused write is retried when the service has a token for it, not when
+ *   every worker wakes at once.
  * - Each action first reads whether its effect is already there (skipped), and
  *   only then writes; retryable errors back off on the tenant's clock. A write
  *   that failed transiently may have happened (a timeout, a lost response):
@@ -27,10 +33,12 @@ import { ProviderError } from "../provider/errors.js";
 import { observe } from "../provider/observe.js";
 import type { ITenantProvider, TenantClock } from "../provider/provider.js";
 import { checkNotStale, checkPlanDocument, keysTouchedBy, writeRefusal } from "./check-plan.js";
-import { actionLabel, execute, isReady, pointReader, type AttemptState, type EffectReader } from "./execute.js";
+import { AdaptiveLimit } from "./concurrency.js";
+import { actionLabel, execute, isReady, pointReader, serviceOf, type AttemptState, type EffectReader } from "./execute.js";
 import { JournalWriteError, MemoryJournal, type Journal, type JournalState } from "./journal.js";
 import { currentHolder } from "./lock.js";
-import { backoffDelay, CallFailed, hashString, seededRandom, toActionError, withRetry, type RetryContext, type RetryPolicy } from "./retry.js";
+import { Pacers, type WritePacer } from "./pacer.js";
+import { CallFailed, fullJitter, hashString, seededRandom, toActionError, withRetry, type RetryContext, type RetryPolicy } from "./retry.js";
 import { readDone, SettlePolicy } from "./settle.js";
 import {
   APPLY_RESULT_FORMAT_VERSION,
@@ -44,7 +52,8 @@ import {
 import { verifyAfterApply } from "./verify.js";
 
 const DEFAULTS = {
-  parallelism: 4,
+  /** The cap of the adaptive limit (concurrency.ts), which starts at 1. */
+  parallelism: 64,
   seed: 1,
   maxTransientRetries: 8,
   waitMarginMinutes: 15,
@@ -275,7 +284,10 @@ class Run {
   private readonly runnable = new Fifo<string>();
   private readonly queued = new Set<string>();
   private readonly busy = new Set<string>();
-  private readonly parallelism: number;
+  /** Writes in flight: adapts between 1 and `parallelism` (concurrency.ts). */
+  private readonly limit: AdaptiveLimit;
+  /** Each service's write budget, learned from its refusals (pacer.ts). */
+  private readonly pacers: Pacers;
   private readonly reader: EffectReader;
   /** The tenant's clock; its sleeps end early when the apply is interrupted. */
   private readonly clock: TenantClock;
@@ -312,9 +324,10 @@ class Run {
     this.remainingDeps = new Int32Array(n);
     this.readied = new Uint8Array(n);
     this.dependents = Array.from({ length: n }, () => []);
-    this.parallelism = Math.max(1, Math.floor(options.parallelism ?? DEFAULTS.parallelism));
+    this.limit = new AdaptiveLimit({ max: options.parallelism ?? DEFAULTS.parallelism });
     this.reader = pointReader(provider);
     this.clock = interruptible(provider.clock, options.signal);
+    this.pacers = new Pacers(this.clock);
     this.recorded = new Uint8Array(n);
     const index = this.index;
     this.actions.forEach((a, i) => index.set(a.id, i));
@@ -445,7 +458,7 @@ class Run {
       const q = this.readyByTarget.get(target)!;
       const next = q.peek()!;
       const isWait = this.actions[next]!.type === "mailbox.wait";
-      if (!isWait && this.inFlight >= this.parallelism) return;
+      if (!isWait && this.inFlight >= this.limit.limit) return;
       this.runnable.shift();
       this.queued.delete(target);
       q.shift();
@@ -656,10 +669,13 @@ class Run {
 
   /**
    * Run the action's write until it succeeds, retrying throttling without
-   * limit and transient errors a bounded number of times. After a transient
-   * error the write may have happened: the effect is read first (`settled`),
-   * and when it is in place the write is not run again ("read"). Rejects with
-   * CallFailed carrying the write's error.
+   * limit and transient errors a bounded number of times. Every attempt waits
+   * for its turn on its service's budget (pacer.ts); a refused one goes first
+   * when the service has a token again. After a transient error the write may
+   * have happened: the effect is read first (`settled`), and when it is in
+   * place the write is not run again ("read"); otherwise it is retried after
+   * an exponential backoff with full jitter. Rejects with CallFailed carrying
+   * the write's error.
    */
   private async writeSettling(
     action: PlanAction,
@@ -668,41 +684,68 @@ class Run {
     settled: (poll: boolean) => Promise<boolean | null>,
     onAttempt: () => void,
   ): Promise<"ran" | "read"> {
+    const service = serviceOf(action);
+    const pacer = this.pacers.of(service);
     let attempts = 0;
     let transientRetries = 0;
+    let refused = false;
     for (;;) {
       attempts++;
+      await pacer.acquire(refused);
+      const epoch = this.limit.epoch;
+      const sentAt = performance.now();
       onAttempt();
       try {
         await execute(this.provider, action, state);
+        pacer.admit();
+        this.limit.succeeded(performance.now() - sentAt);
         return "ran";
       } catch (e) {
-        if (!ProviderError.is(e) || !e.retryable) throw new CallFailed(e, attempts);
-        if (e.kind === "transient") {
-          let present: boolean | null;
-          try {
-            present = await settled(true);
-          } catch (readError) {
-            if (isInterrupted(readError)) throw readError;
-            const why = readError instanceof CallFailed ? readError.cause : readError;
-            this.emit({ type: "note", action, message: `${actionLabel(action)}: ${e.code}, and the read to settle whether it happened failed (${toActionError(why).message})` });
-            throw new CallFailed(e, attempts);
-          }
-          if (present === true) {
-            this.emit({
-              type: "note",
-              action,
-              message: `${actionLabel(action)}: the write failed with ${e.code} (${e.message}), but the tenant shows its effect: counted as done, not written again`,
-            });
-            return "read";
-          }
-          if (++transientRetries > ctx.policy.maxTransientRetries) throw new CallFailed(e, attempts);
+        const refusedBefore = refused;
+        refused = ProviderError.is(e) && e.kind === "throttled";
+        if (refused) {
+          const waitMs = await pacer.refuse((e as ProviderError).retryAfterMs, { latencyMs: this.limit.latencyMs, again: refusedBefore });
+          this.limit.refused(epoch, this.pacedFloor(pacer));
+          ctx.onRetry(attempts, waitMs, toActionError(e));
+          this.emit({ type: "throttled", action, service, waitMs, writesPerSecond: pacer.writesPerSecond });
+          continue;
         }
-        const delay = backoffDelay(ctx.policy, attempts, ctx.random, e.retryAfterMs);
+        pacer.admit();
+        if (!ProviderError.is(e) || !e.retryable) throw new CallFailed(e, attempts);
+        let present: boolean | null;
+        try {
+          present = await settled(true);
+        } catch (readError) {
+          if (isInterrupted(readError)) throw readError;
+          const why = readError instanceof CallFailed ? readError.cause : readError;
+          this.emit({ type: "note", action, message: `${actionLabel(action)}: ${e.code}, and the read to settle whether it happened failed (${toActionError(why).message})` });
+          throw new CallFailed(e, attempts);
+        }
+        if (present === true) {
+          this.emit({
+            type: "note",
+            action,
+            message: `${actionLabel(action)}: the write failed with ${e.code} (${e.message}), but the tenant shows its effect: counted as done, not written again`,
+          });
+          return "read";
+        }
+        if (++transientRetries > ctx.policy.maxTransientRetries) throw new CallFailed(e, attempts);
+        // the exponent counts transient failures only: refusals already waited their turn in the pacer
+        const delay = e.retryAfterMs !== undefined && e.retryAfterMs > 0 ? e.retryAfterMs : fullJitter(ctx.policy, transientRetries, ctx.random);
         ctx.onRetry(attempts, delay, toActionError(e));
         await ctx.clock.sleep(delay);
       }
     }
+  }
+
+  /**
+   * The writes a pacer needs in flight to send at its learned pace (rate x smoothed latency, twice
+   * over): the adaptive limit does not halve below it, or it would starve the pacer it serves.
+   */
+  private pacedFloor(pacer: WritePacer): number {
+    const perSecond = pacer.writesPerSecond;
+    const latency = this.limit.latencyMs;
+    return perSecond === null || latency === null ? 1 : Math.ceil((perSecond * latency * 2) / 1000);
   }
 
   /** mailbox.wait: poll readiness on the tenant's clock within the plan's estimate plus a margin. */

@@ -1,7 +1,8 @@
 /**
- * Retrying provider calls: exponential backoff with jitter on the tenant's
- * clock, honouring the service's retryAfterMs (Graph 429 Retry-After, EXO
- * micro-delays, R8.2). Throttling is the service asking us to slow down, never
+ * Retrying provider calls: exponential backoff with full jitter on the
+ * tenant's clock, honouring the service's retryAfterMs (Graph 429 Retry-After,
+ * EXO micro-delays, R8.2). Writes are retried by the engine, on their
+ * service's pacer (pacer.ts); this module retries reads. Throttling is the service asking us to slow down, never
  * a failure, so it is retried without limit; transient errors (5xx, resets)
  * are retried a bounded number of times; everything else fails at once.
  */
@@ -28,13 +29,21 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-/** Delay before retry number `retry` (1-based): the retryAfterMs the service asked for, else half fixed, half jitter. */
+/** Delay before retry number `retry` (1-based): the retryAfterMs the service asked for, else exponential with full jitter. */
 export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number, retryAfterMs: number | undefined): number {
   // R7.6: when the service says when to come back, come back then (any later wastes the throttle budget); back off exponentially only without it
   if (retryAfterMs !== undefined && retryAfterMs > 0) return retryAfterMs;
+  return fullJitter(policy, retry, random);
+}
+
+/**
+ * "Full jitter": a delay drawn evenly from [1 ms, base x 2^(retry-1)], capped. Callers that failed
+ * together come back spread over the whole window, not together at its end (or at its half, as a
+ * half-fixed delay does), so a busy service is not hit by the same crowd again.
+ */
+export function fullJitter(policy: RetryPolicy, retry: number, random: () => number): number {
   const exp = Math.min(policy.maxBackoffMs, policy.baseBackoffMs * 2 ** Math.min(retry - 1, 30));
-  const jittered = Math.round(exp / 2 + random() * (exp / 2));
-  return Math.max(jittered, retryAfterMs ?? 0);
+  return Math.max(1, Math.round(random() * exp));
 }
 
 export function toActionError(e: unknown): ActionError {

@@ -13,7 +13,11 @@ export const APPLY_RESULT_FORMAT_VERSION = 1;
 export type ActionStatus = "done" | "skipped" | "failed" | "not_started";
 
 export interface ApplyOptions {
-  /** Most provider calls in flight at once (mailbox.wait polls excepted). Default 4. */
+  /**
+   * The most writes in flight at once (mailbox.wait polls excepted): a cap. Below it the limit adapts
+   * to the service, from 1 up while writes are answered at a flat latency, halving on a refusal
+   * (concurrency.ts). Default 64.
+   */
   readonly parallelism?: number;
   /** Where completed actions are recorded before their dependents start. Default: in memory (no resume). */
   readonly journal?: Journal;
@@ -130,6 +134,17 @@ export type ApplyEvent =
       readonly error: ActionError;
     }
   | { readonly type: "note"; readonly action: PlanAction; readonly message: string }
+  /**
+   * The service refused a write for its budget: writes to `service` wait `waitMs` (its Retry-After),
+   * then go at the pace learned from its refusals (`writesPerSecond`; lib/apply/pacer.ts).
+   */
+  | {
+      readonly type: "throttled";
+      readonly action: PlanAction;
+      readonly service: string;
+      readonly waitMs: number;
+      readonly writesPerSecond: number | null;
+    }
   | { readonly type: "stopping"; readonly action: PlanAction; readonly error: ActionError }
   | { readonly type: "interrupted" }
   /** Waiting `ms` of tenant time for an eventually consistent tenant's reads to show earlier writes (on resume). */

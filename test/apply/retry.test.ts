@@ -50,7 +50,7 @@ describe("apply retries", () => {
     });
   });
 
-  it("backs off exponentially with jitter, capped, and reproducibly for a seed", () => {
+  it("backs off exponentially with full jitter (anywhere in the window), capped, and reproducibly for a seed", () => {
     const policy = { baseBackoffMs: 1000, maxBackoffMs: 60_000, maxTransientRetries: 8 };
     const delays = (seed: number) => {
       const random = seededRandom(seed);
@@ -61,9 +61,13 @@ describe("apply retries", () => {
     expect(delays(43)).not.toEqual(a);
     a.forEach((d, i) => {
       const exp = Math.min(60_000, 1000 * 2 ** i);
-      expect(d).toBeGreaterThanOrEqual(exp / 2);
+      expect(d).toBeGreaterThanOrEqual(1);
       expect(d).toBeLessThanOrEqual(exp);
     });
+    // full jitter: callers that failed together come back spread over the whole window, some in its first half
+    const firsts = Array.from({ length: 50 }, (_, seed) => backoffDelay(policy, 4, seededRandom(seed), undefined));
+    expect(firsts.some((d) => d < 4000)).toBe(true);
+    expect(new Set(firsts).size).toBeGreaterThan(40);
     expect(backoffDelay(policy, 1, seededRandom(1), 45_000)).toBe(45_000);
   });
 
