@@ -347,7 +347,12 @@ export function requiredFingerprintKeys(action: PlanAction): string[] {
     case "user.resetPassword":
     case "user.blockSignIn":
     case "user.allowSignIn":
+    case "user.revokeSessions":
       return [`user:${t}`];
+    case "mailbox.rename":
+      return [`mailbox:${t}`, `mailbox:${p.from ?? ""}`];
+    case "user.rename":
+      return [`user:${t}`, `user:${p.from ?? ""}`];
   }
 }
 
@@ -531,6 +536,8 @@ export function keysTouchedBy(action: PlanAction): string[] {
   const t = action.target;
   const keys = [`mailbox:${t}`, `grants:${t}`, `user:${t}`];
   if (action.params.sku !== undefined) keys.push(`sku:${action.params.sku}`);
+  // a rename empties its old address (mailbox.rename, user.rename)
+  if (action.params.from !== undefined) keys.push(`mailbox:${action.params.from}`, `grants:${action.params.from}`, `user:${action.params.from}`);
   return keys;
 }
 

@@ -12,7 +12,7 @@
 import type { PlanAction } from "../plan/types.js";
 import { ProviderError } from "../provider/errors.js";
 import type { ITenantProvider, UpdateMailboxInput } from "../provider/provider.js";
-import type { ObservedGrant, ObservedMailbox, ObservedState, ObservedUser, Right } from "../provider/observed.js";
+import { mailboxSettings, type ObservedGrant, type ObservedMailbox, type ObservedState, type ObservedUser, type Right } from "../provider/observed.js";
 
 /** What isDone needs to read: point reads on a live tenant, or lookups in one observation. */
 export interface EffectReader {
@@ -67,20 +67,45 @@ function need<T>(action: PlanAction, value: T | undefined, name: string): T {
   return value;
 }
 
-/** The Set-Mailbox fields of a mailbox.update, from params.changes[*].to. */
+/** The on/off Set-Mailbox fields a mailbox.update may change. */
+const FLAGS = new Set(["litigationHold", "archive", "hiddenFromAddressLists", "messageCopyForSentAs", "messageCopyForSendOnBehalf"]);
+
+const isAddressList = (v: unknown): v is readonly string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/**
+ * The Set-Mailbox fields of a mailbox.update, from params.changes[*].to;
+ * emailAddresses as the difference of its from and to ({add, remove}), never
+ * the full list, which would drop proxy addresses exoform does not manage
+ * (decision 0010).
+ */
 export function updateInput(action: PlanAction): UpdateMailboxInput {
   const changes = need(action, action.params.changes, "changes");
   const input: Record<string, unknown> = {};
   for (const [field, change] of Object.entries(changes)) {
-    const to = change.to;
+    const { from, to } = change;
+    if (field === "emailAddresses" && isAddressList(from) && isAddressList(to)) {
+      input[field] = { add: to.filter((a) => !from.includes(a)), remove: from.filter((a) => !to.includes(a)) };
+      continue;
+    }
     const ok =
       ((field === "displayName" || field === "alias") && typeof to === "string") ||
-      ((field === "litigationHold" || field === "archive") && typeof to === "boolean") ||
+      (FLAGS.has(field) && typeof to === "boolean") ||
       (field === "managementTag" && (typeof to === "string" || to === null));
     if (!ok) throw new ActionParamError(action, `params.changes.${field} is not a field exoform can set (to ${JSON.stringify(to)})`);
     input[field] = to;
   }
   return input as UpdateMailboxInput;
+}
+
+/** Whether `m` shows every field of the update (absent settings read as the service's defaults). */
+function showsUpdate(m: ObservedMailbox, input: UpdateMailboxInput): boolean {
+  const current = { ...m, ...mailboxSettings(m) } as unknown as Record<string, unknown>;
+  return Object.entries(input).every(([field, value]) => {
+    if (field !== "emailAddresses") return current[field] === value;
+    const held = new Set(current[field] as readonly string[]);
+    const { add, remove } = value as NonNullable<UpdateMailboxInput["emailAddresses"]>;
+    return add.every((a) => held.has(a)) && !remove.some((a) => held.has(a));
+  });
 }
 
 function grantKey(mailbox: string, right: Right, trustee: string): string {
@@ -128,6 +153,21 @@ export async function isDone(reader: EffectReader, action: PlanAction): Promise<
       return (await reader.user(t))?.accountEnabled === false;
     case "user.allowSignIn":
       return (await reader.user(t))?.accountEnabled === true;
+    case "user.rename":
+      return (await reader.user(t)) !== null;
+    case "mailbox.rename": {
+      const m = await reader.mailbox(t);
+      return m !== null && m.deletedAt === null;
+    }
+    case "user.revokeSessions": {
+      // done once the tenant shows sessions valid only from the plan's observation on (a revocation is never undone);
+      // no time read (a provider that does not report it, or never revoked): unknown, so the journal decides, and a
+      // revocation run twice ends the same sessions
+      const user = await reader.user(t);
+      if (user === null) return false;
+      if (user.sessionsRevokedAt == null) return null;
+      return Date.parse(user.sessionsRevokedAt) >= Date.parse(need(action, action.params.revokedAfter, "revokedAfter"));
+    }
     case "mailbox.create": {
       const m = await reader.mailbox(t);
       return m !== null && m.deletedAt === null;
@@ -140,9 +180,7 @@ export async function isDone(reader: EffectReader, action: PlanAction): Promise<
     case "mailbox.update": {
       const m = await reader.mailbox(t);
       if (m === null || m.deletedAt !== null) return false;
-      const input = updateInput(action) as Record<string, unknown>;
-      const current = m as unknown as Record<string, unknown>;
-      return Object.keys(input).every((field) => current[field] === input[field]);
+      return showsUpdate(m, updateInput(action));
     }
     case "mailbox.wait":
       return isReady(await reader.mailbox(t), await reader.now());
@@ -171,6 +209,15 @@ export interface AttemptState {
   readonly settleUsageLocation?: (userPrincipalName: string) => Promise<string | null>;
 }
 
+/**
+ * The service whose write budget the action's write draws on: Graph for the
+ * user actions (assignLicense, PATCH /users, restore), the Exchange admin API
+ * for mailboxes and their permissions. Apply paces each on its own (pacer.ts).
+ */
+export function serviceOf(action: PlanAction): "graph" | "exchange" {
+  return action.type.startsWith("user.") ? "graph" : "exchange";
+}
+
 /** Perform the action's one write. mailbox.wait is not a write: the engine polls it (see engine.ts). */
 export async function execute(provider: ITenantProvider, action: PlanAction, state: AttemptState = {}): Promise<void> {
   const t = action.target;
@@ -195,6 +242,15 @@ export async function execute(provider: ITenantProvider, action: PlanAction, sta
       return;
     case "user.allowSignIn":
       await provider.setAccountEnabled(t, true);
+      return;
+    case "user.revokeSessions":
+      await provider.revokeSignInSessions(need(action, p.userId, "userId"));
+      return;
+    case "user.rename":
+      await provider.setUserPrincipalName(need(action, p.from, "from"), t);
+      return;
+    case "mailbox.rename":
+      await provider.setPrimaryAddress(need(action, p.from, "from"), t);
       return;
     case "mailbox.create":
       await provider.createSharedMailbox({
@@ -284,6 +340,11 @@ export function effectKey(action: PlanAction): string | null {
     case "permission.grant":
     case "permission.revoke":
       return `grant:${t}:${p.right ?? ""}:${p.trustee ?? ""}`;
+    case "user.revokeSessions":
+      return `sessions:${t}`;
+    case "user.rename":
+    case "mailbox.rename":
+      return `${action.type}:${t}`;
     case "user.resetPassword":
     case "mailbox.wait":
       return null;

@@ -11,18 +11,26 @@
  */
 import { formatManagementTag, parseManagementTag } from "../model/management-tag.js";
 import type { CanonicalSharedMailbox, CanonicalUserMailbox } from "../model/normalize.js";
-import type { ObservedGrant, ObservedMailbox, ObservedUser } from "../provider/observed.js";
+import { compareStrings } from "../private/canonical-json.js";
+import { mailboxSettings, type ObservedGrant, type ObservedMailbox, type ObservedUser } from "../provider/observed.js";
 import { compareGrants, type GrantComparison } from "./grants.js";
 import { compareSettings, type SettingDifference } from "./settings.js";
 
 // ------------------------------------------------------------------ licences
 
+const NONE: readonly string[] = [];
+
+/** A declaration of licences: a shared mailbox's canonical list, or a user mailbox's one licence ("none": none). */
+export type LicenseDeclaration = { readonly licenses: readonly string[] } | { readonly license: string };
+
 /**
- * The SKUs the code declares for a mailbox's account: its one licence, or
- * none. The one place that reads the declaration, for the planner and drift.
+ * The SKUs the code declares for a mailbox's account: a shared mailbox's
+ * `licenses` (canonical, sorted), a user mailbox's one licence, or none. The
+ * one place that reads the declaration, for the planner and drift.
  */
-export function desiredLicenses(spec: { readonly license: string }): readonly string[] {
-  return spec.license === "none" ? [] : [spec.license];
+export function desiredLicenses(spec: LicenseDeclaration): readonly string[] {
+  if ("licenses" in spec) return spec.licenses;
+  return spec.license === "none" ? NONE : [spec.license];
 }
 
 export interface LicenseComparison {
@@ -34,14 +42,13 @@ export interface LicenseComparison {
   readonly extra: readonly string[];
 }
 
-export function compareLicenses(spec: { readonly license: string }, held: readonly string[]): LicenseComparison {
+export function compareLicenses(spec: LicenseDeclaration, held: readonly string[]): LicenseComparison {
   const expected = desiredLicenses(spec);
   // the common case, held exactly as declared, builds nothing
   if (held.length === expected.length && expected.every((s) => held.includes(s))) return { expected, missing: NONE, extra: NONE };
   return { expected, missing: expected.filter((s) => !held.includes(s)), extra: held.filter((s) => !expected.includes(s)) };
 }
 
-const NONE: readonly string[] = [];
 
 // ------------------------------------------------------------------ management tag
 
@@ -80,9 +87,23 @@ export function deletableByStack(m: ObservedMailbox, stack: string): boolean {
 
 // ------------------------------------------------------------------ shared mailboxes
 
+/**
+ * What a shared mailbox's account must have done to its sign-in: "block"
+ * (enabled, and the code declares no exception: nobody signs in to a shared
+ * mailbox, R4.1), "allow" (blocked, and the code declares a sign-in
+ * exception), or null (as the code says). The one rule the planner's paths
+ * and drift read.
+ */
+export type SignInChange = "block" | "allow" | null;
+
+export function compareSignIn(spec: Pick<CanonicalSharedMailbox, "signIn">, accountEnabled: boolean): SignInChange {
+  const allowed = spec.signIn?.allowed === true;
+  return accountEnabled === allowed ? null : allowed ? "allow" : "block";
+}
+
 export interface SharedMailboxComparison {
-  /** The anchor can sign in; a shared mailbox's must not (R4.1). */
-  readonly signIn: boolean;
+  /** The anchor's sign-in differs from the code (compareSignIn). */
+  readonly signIn: SignInChange;
   readonly licenses: LicenseComparison;
   readonly settings: readonly SettingDifference[];
   readonly tag: TagComparison;
@@ -99,12 +120,12 @@ export function compareSharedMailbox(
   grants: readonly ObservedGrant[],
   stack: string,
 ): SharedMailboxComparison {
-  const signIn = anchor.accountEnabled;
+  const signIn = compareSignIn(spec, anchor.accountEnabled);
   const licenses = compareLicenses(spec, anchor.licenses);
   const settings = compareSettings(spec, live);
   const tag = compareTag(spec.removalPolicy, live.managementTag, stack);
   const granted = compareGrants(spec, grants);
-  const same = !signIn && licenses.missing.length === 0 && licenses.extra.length === 0 && settings.length === 0 && !tag.differs && granted.same;
+  const same = signIn === null && licenses.missing.length === 0 && licenses.extra.length === 0 && settings.length === 0 && !tag.differs && granted.same;
   return { signIn, licenses, settings, tag, grants: granted, same };
 }
 
@@ -127,5 +148,52 @@ export function compareUserMailbox(spec: CanonicalUserMailbox, live: ObservedMai
     unlicensed: compareLicenses(spec, account.licenses).missing.length > 0,
     signInBlocked: !account.accountEnabled,
     tag: compareTag("retain", live.managementTag, stack),
+  };
+}
+
+// ------------------------------------------------------------------ renames (previousAddresses, decision 0010)
+
+/**
+ * Where a declared mailbox is today when it is not at its address: the live
+ * mailbox at one of its previous addresses (the code renamed it). undefined:
+ * at none (or the mailbox is at its address); "ambiguous": at several, which
+ * only the tenant's history could settle.
+ */
+export function renamedFrom(spec: Pick<CanonicalSharedMailbox, "previousAddresses">, mailboxes: ReadonlyMap<string, ObservedMailbox>): ObservedMailbox | "ambiguous" | undefined {
+  let found: ObservedMailbox | undefined;
+  for (const previous of spec.previousAddresses) {
+    const m = mailboxes.get(previous);
+    if (m === undefined) continue;
+    if (found !== undefined) return "ambiguous";
+    found = m;
+  }
+  return found;
+}
+
+/** A mailbox, its anchor and grants as they will be once renamed to `address`. */
+export interface Renamed {
+  readonly mailbox: ObservedMailbox;
+  readonly anchor: ObservedUser;
+  readonly grants: readonly ObservedGrant[];
+  /** The anchor's UPN follows the address (it was the old address): the account is renamed too. */
+  readonly renamesAccount: boolean;
+}
+
+/**
+ * `live` (at a previous address) as a rename to `address` leaves it: the old
+ * primary kept as an extra address (Set-Mailbox -WindowsEmailAddress), the
+ * grants and settings unchanged, and the anchor's UPN following the address
+ * when it was the old one (decision 0010). Settings, licences and grants are
+ * then compared against this, so the rename is one step, never a delete and
+ * a create.
+ */
+export function asRenamed(live: ObservedMailbox, anchor: ObservedUser, grants: readonly ObservedGrant[], address: string): Renamed {
+  const extra = mailboxSettings(live).emailAddresses;
+  const renamesAccount = anchor.userPrincipalName === live.address;
+  return {
+    mailbox: { ...live, address, emailAddresses: [...new Set([...extra, live.address])].filter((a) => a !== address).sort(compareStrings) },
+    anchor: renamesAccount ? { ...anchor, userPrincipalName: address } : anchor,
+    grants: grants.map((g) => ({ ...g, mailbox: address })),
+    renamesAccount,
   };
 }

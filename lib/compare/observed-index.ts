@@ -22,6 +22,8 @@ export interface ObservedIndex {
   readonly grants: ReadonlyMap<string, readonly ObservedGrant[]>;
   readonly skus: ReadonlyMap<string, ObservedSku>;
   readonly servicePlansBySku: ReadonlyMap<string, readonly string[]>;
+  /** Extra SMTP addresses (emailAddresses) of every mailbox, live or soft-deleted, to the mailbox's address. */
+  readonly proxies: ReadonlyMap<string, string>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -54,9 +56,11 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
   }
   const mailboxes = new Map<string, ObservedMailbox>();
   const deletedMailboxes = new Map<string, ObservedMailbox[]>();
+  const proxies = new Map<string, string>();
   for (const raw of observed.mailboxes) {
     const address = lower(raw.address);
     const m = address === raw.address ? raw : { ...raw, address };
+    for (const extra of raw.emailAddresses ?? []) proxies.set(lower(extra), address);
     if (m.deletedAt === null) mailboxes.set(address, m);
     else push(deletedMailboxes, address, m);
   }
@@ -72,7 +76,7 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
     skus.set(s.skuPartNumber, s);
     servicePlansBySku.set(s.skuPartNumber, s.servicePlans);
   }
-  return { users, deletedUsers, usersById, mailboxes, deletedMailboxes, grants, skus, servicePlansBySku };
+  return { users, deletedUsers, usersById, mailboxes, deletedMailboxes, grants, skus, servicePlansBySku, proxies };
 }
 
 /** The most recently soft-deleted of `list` (ties: the first listed), or undefined. */
@@ -93,4 +97,16 @@ export function trusteeState(ix: ObservedIndex, upn: string): TrusteeState {
   if (user !== undefined) return { kind: "live", user };
   const deleted = latestDeleted(ix.deletedUsers.get(upn));
   return deleted !== undefined ? { kind: "deleted", deletedAt: deleted.deletedAt ?? "" } : { kind: "missing" };
+}
+
+/**
+ * Who holds `address` in the tenant (R5.2: an address belongs to one
+ * recipient, live or soft-deleted): the mailbox whose primary or extra
+ * address it is, or the user whose sign-in name it is; undefined when free.
+ */
+export function addressHolder(ix: ObservedIndex, address: string): { readonly kind: "mailbox" | "user"; readonly name: string } | undefined {
+  const mailbox = ix.mailboxes.get(address)?.address ?? latestDeleted(ix.deletedMailboxes.get(address))?.address ?? ix.proxies.get(address);
+  if (mailbox !== undefined) return { kind: "mailbox", name: mailbox };
+  const user = ix.users.get(address) ?? latestDeleted(ix.deletedUsers.get(address));
+  return user !== undefined ? { kind: "user", name: user.userPrincipalName } : undefined;
 }

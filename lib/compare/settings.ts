@@ -8,7 +8,8 @@
  * table, so a field is added in one place (docs/decisions/0011).
  */
 import type { CanonicalSharedMailbox } from "../model/normalize.js";
-import type { ObservedMailbox } from "../provider/observed.js";
+import { compareStrings } from "../private/canonical-json.js";
+import { mailboxSettings, type ObservedMailbox } from "../provider/observed.js";
 import type { DriftCode, DriftSeverity } from "./vocabulary.js";
 
 /** A compared value: what drift's expected/actual and mailbox.update's from/to carry. */
@@ -23,7 +24,15 @@ export interface SettingDrift {
 
 export interface SettingRule<V extends SettingValue = SettingValue> {
   /** The desired-state name: the key of mailbox.update's changes and the drift item's field. */
-  readonly field: "displayName" | "alias" | "litigationHold" | "archive";
+  readonly field:
+    | "displayName"
+    | "alias"
+    | "litigationHold"
+    | "archive"
+    | "hiddenFromAddressLists"
+    | "emailAddresses"
+    | "messageCopyForSentAs"
+    | "messageCopyForSendOnBehalf";
   /** What the code asks for; undefined: the code leaves the setting alone. */
   readonly desired: (spec: CanonicalSharedMailbox) => V | undefined;
   /** What the tenant holds; undefined: the provider cannot read it, which is never a difference. */
@@ -84,6 +93,59 @@ function toggle(r: {
   });
 }
 
+/** A boolean Set-Mailbox setting read through mailboxSettings (absent: the service's default, false). */
+function flag(r: {
+  readonly field: "hiddenFromAddressLists" | "messageCopyForSentAs" | "messageCopyForSendOnBehalf";
+  readonly reason: string;
+  readonly code: DriftCode;
+  readonly what: string;
+  readonly on: string;
+  readonly off: string;
+}): SettingRule {
+  const { field, reason } = r;
+  return rule<boolean>({
+    field,
+    desired: (spec) => spec[field],
+    observed: (m) => mailboxSettings(m)[field],
+    created: () => false,
+    drift: (address, expected) => ({
+      code: r.code,
+      severity: "low",
+      message: `${r.what} of ${address} was turned ${expected ? "off" : "on"} outside exoform; the next exoform apply turns it ${expected ? "on" : "off"} again, or declare ${field}: ${!expected} in the code`,
+    }),
+    reason,
+    phrase: (_from, to) => (to ? r.on : r.off),
+  });
+}
+
+/** The addresses of `a` not in `b` (both lower-case), sorted. */
+export function addressesMissing(a: readonly string[], b: readonly string[]): string[] {
+  const other = new Set(b);
+  return a.filter((x) => !other.has(x)).sort(compareStrings);
+}
+
+/** Two address lists as sets (the index and the canonical form lower-case them). */
+function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && addressesMissing(a, b).length === 0 && addressesMissing(b, a).length === 0;
+}
+
+/**
+ * The extra addresses the code expects: emailAddresses, and the previous
+ * primaries of a renamed mailbox, which stay on it so mail to them still
+ * arrives (decision 0010). Sorted, once each.
+ */
+export function expectedEmailAddresses(spec: Pick<CanonicalSharedMailbox, "emailAddresses" | "previousAddresses">): readonly string[] {
+  if (spec.previousAddresses.length === 0) return spec.emailAddresses;
+  return [...new Set([...spec.emailAddresses, ...spec.previousAddresses])].sort(compareStrings);
+}
+
+/** "added a, b; removed c": the change of an address list, as a reviewer reads it. */
+function addressPhrase(from: readonly string[], to: readonly string[]): string {
+  const added = addressesMissing(to, from);
+  const removed = addressesMissing(from, to);
+  return `extra addresses ${[...(added.length > 0 ? [`+${added.join(", +")}`] : []), ...(removed.length > 0 ? [`-${removed.join(", -")}`] : [])].join(" ")}`;
+}
+
 /** In the order mailbox.update lists its changes. */
 export const SETTINGS: readonly SettingRule[] = [
   rule<string>({
@@ -134,6 +196,48 @@ export const SETTINGS: readonly SettingRule[] = [
     onMessage: (a) => `an archive was enabled on ${a} outside exoform; declare archive: true in the code to keep it, otherwise the next exoform apply disables it`,
     onPhrase: "archive on",
     offPhrase: "archive OFF (the archive is disconnected)",
+  }),
+  flag({
+    field: "hiddenFromAddressLists",
+    reason: "address_list_visibility_differs",
+    code: "address_list_visibility_changed",
+    what: "hiding from the address lists",
+    on: "hidden from the address lists",
+    off: "shown in the address lists",
+  }),
+  rule<readonly string[]>({
+    field: "emailAddresses",
+    desired: expectedEmailAddresses,
+    observed: (m) => mailboxSettings(m).emailAddresses,
+    created: () => [],
+    equal: sameAddresses,
+    drift: (address, expected, actual) => {
+      const lost = addressesMissing(expected, actual);
+      return {
+        code: "email_addresses_changed",
+        // mail to a removed address bounces; an address only added costs nothing
+        severity: lost.length > 0 ? "medium" : "low",
+        message: `the extra email addresses of ${address} were changed outside exoform (${addressPhrase(expected, actual)})${lost.length > 0 ? ": mail to the removed addresses bounces" : ""}; the next exoform apply sets them back, or change emailAddresses in the code`,
+      };
+    },
+    reason: "email_addresses_differ",
+    phrase: addressPhrase,
+  }),
+  flag({
+    field: "messageCopyForSentAs",
+    reason: "message_copy_differs",
+    code: "message_copy_changed",
+    what: "keeping a copy of mail sent as the mailbox",
+    on: "copy mail sent as it to its Sent Items",
+    off: "no copy of mail sent as it",
+  }),
+  flag({
+    field: "messageCopyForSendOnBehalf",
+    reason: "message_copy_differs",
+    code: "message_copy_changed",
+    what: "keeping a copy of mail sent on behalf of the mailbox",
+    on: "copy mail sent on its behalf to its Sent Items",
+    off: "no copy of mail sent on its behalf",
   }),
 ];
 

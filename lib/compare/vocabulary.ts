@@ -28,6 +28,10 @@ export const DRIFT_FIELDS = [
   "alias",
   "litigationHold",
   "archive",
+  "hiddenFromAddressLists",
+  "emailAddresses",
+  "messageCopyForSentAs",
+  "messageCopyForSendOnBehalf",
   "fullAccess",
   "sendAs",
   "sendOnBehalf",
@@ -62,6 +66,12 @@ export const DRIFT_CODES = [
   "litigation_hold_enabled",
   "archive_disabled",
   "archive_enabled",
+  /** The mailbox was hidden from, or shown in, the address lists against the code. */
+  "address_list_visibility_changed",
+  /** The mailbox's extra SMTP addresses differ from the code's (emailAddresses, previousAddresses). */
+  "email_addresses_changed",
+  /** MessageCopyForSentAs / MessageCopyForSendOnBehalf differs from the code. */
+  "message_copy_changed",
   /** A grant the code does not declare was added (authoritative mode only). */
   "grant_added",
   /** A grant the code declares was removed. */

@@ -20,7 +20,7 @@
  * same inputs name the same differences; this module says how bad each is.
  */
 import { compareGrants, type GrantComparison } from "../compare/grants.js";
-import { compareSharedMailbox, compareUserMailbox, deletableByStack, desiredLicenses, type LicenseComparison, type TagComparison } from "../compare/mailbox.js";
+import { compareSharedMailbox, compareUserMailbox, deletableByStack, desiredLicenses, renamedFrom, type LicenseComparison, type TagComparison } from "../compare/mailbox.js";
 import { indexObserved, latestDeleted, type ObservedIndex } from "../compare/observed-index.js";
 import type { SettingDifference } from "../compare/settings.js";
 import { capabilitiesOfSkus, licenseShortfall } from "../model/licensing.js";
@@ -43,7 +43,11 @@ export interface DriftOptions {
 
 export function detectDrift(desired: CanonicalDesiredState, observed: ObservedState, options: DriftOptions = {}): DriftReport {
   const declared = new Set<string>();
-  for (const m of desired.sharedMailboxes) declared.add(m.address);
+  for (const m of desired.sharedMailboxes) {
+    declared.add(m.address);
+    // the code renames the mailbox at a previous address: it is this one, not an undeclared one
+    for (const previous of m.previousAddresses) declared.add(previous);
+  }
   for (const m of desired.userMailboxes) declared.add(m.address);
   const ix = indexObserved(observed);
   const out = new Collector();
@@ -98,7 +102,10 @@ function compareItems(a: DriftItem, b: DriftItem): number {
 function checkShared(m: CanonicalSharedMailbox, stack: string, ix: ObservedIndex, now: string, out: Collector): void {
   const live = ix.mailboxes.get(m.address);
   if (!live) {
-    checkMissingShared(m, ix, now, out);
+    const previous = renamedFrom(m, ix.mailboxes);
+    if (previous !== undefined && previous !== "ambiguous") {
+      out.addPending(m.address, "not_renamed", `${m.address} is still at its previous address ${previous.address}; the next apply renames it in place`);
+    } else checkMissingShared(m, ix, now, out);
     return;
   }
   const anchor = ix.usersById.get(live.userId);
@@ -117,7 +124,8 @@ function checkShared(m: CanonicalSharedMailbox, stack: string, ix: ObservedIndex
     revertedToUser(m, anchor, out);
   } else {
     const cmp = compareSharedMailbox(m, live, anchor, current, stack);
-    if (cmp.signIn) signInEnabled(m.address, anchor, out);
+    if (cmp.signIn === "block") signInEnabled(m.address, anchor, out);
+    else if (cmp.signIn === "allow") exceptionBlocked(m, anchor, out);
     checkLicense(m, live, anchor, cmp.licenses, ix, out);
     checkSettings(m.address, cmp.settings, out);
     checkTag(m.address, cmp.tag, stack, out);
@@ -191,6 +199,22 @@ function signInEnabled(address: string, anchor: ObservedUser, out: Collector): v
     false,
     true,
     `sign-in is enabled on the account of shared mailbox ${address}: anyone who resets its password can read and send as the mailbox (R4.1); ${fix}`,
+  );
+}
+
+/** The comparison found blocked the account of a mailbox the code declares a sign-in exception for. */
+function exceptionBlocked(m: CanonicalSharedMailbox, anchor: ObservedUser, out: Collector): void {
+  const fix = anchor.onPremisesSyncEnabled
+    ? "its account is directory-synced: enable it in on-premises Active Directory, a cloud change fails (R4.4)"
+    : "the next exoform apply allows it again, or remove the exception from the code";
+  out.add(
+    m.address,
+    "signin_blocked",
+    "medium",
+    "accountEnabled",
+    true,
+    false,
+    `sign-in is blocked on the account of shared mailbox ${m.address}, which the code allows by a declared exception ("${m.signIn?.reason ?? ""}"); whatever signs in with it (${anchor.userPrincipalName}) no longer can; ${fix}`,
   );
 }
 

@@ -43,6 +43,8 @@ export type PendingReason =
   | "not_converted"
   /** userMailboxes: still shared, not yet given back. */
   | "not_converted_back"
+  /** previousAddresses: the mailbox is still at an old address; the next apply renames it. */
+  | "not_renamed"
   /** An undeclared mailbox this stack tagged for deletion: the next apply deletes it. */
   | "deletion_pending"
   /** The management tag (CustomAttribute15) does not match removalPolicy yet: apply writes it. */

@@ -89,12 +89,14 @@ export class PlanContext {
   /** Desired user mailboxes (converted back) by address. */
   readonly userMailboxSpecs: ReadonlyMap<string, CanonicalUserMailbox>;
   /** Trustee checks, once per UPN per plan (see grants.ts). */
-  readonly trustees = new Map<string, "ok" | "unlicensed" | "deleted" | "missing" | "deleted_by_plan">();
+  readonly trustees = new Map<string, "ok" | "unlicensed" | "deleted" | "missing" | "deleted_by_plan" | "renamed_by_plan">();
   /**
    * Accounts this plan deletes (the anchors of the mailboxes it deletes, R2.3),
    * by UPN, with the mailbox: no grant may name them. Filled before any mailbox is planned.
    */
   readonly deletedByPlan = new Map<string, string>();
+  /** Accounts this plan renames (a renamed mailbox's anchor, decision 0010), old UPN to new: no grant may name the old one. */
+  readonly renamedByPlan = new Map<string, string>();
   private readonly ids = new Set<string>();
   private readonly capsCache = new Map<string, ExchangeCapabilities>();
   private grantsByTrustee: ReadonlyMap<string, readonly DeclaredGrant[]> | undefined;

@@ -108,7 +108,7 @@ export function planGrants(
   }
 }
 
-type TrusteeStatus = "ok" | "unlicensed" | "deleted" | "missing" | "deleted_by_plan";
+type TrusteeStatus = "ok" | "unlicensed" | "deleted" | "missing" | "deleted_by_plan" | "renamed_by_plan";
 
 /** What a trustee is, worked out once per plan (a trustee often appears on thousands of mailboxes). */
 function trusteeStatus(ctx: PlanContext, trustee: string): TrusteeStatus {
@@ -118,6 +118,7 @@ function trusteeStatus(ctx: PlanContext, trustee: string): TrusteeStatus {
     const state = trusteeState(ctx.ix, trustee);
     if (state.kind !== "live") status = state.kind;
     else if (ctx.deletedByPlan.has(trustee)) status = "deleted_by_plan";
+    else if (ctx.renamedByPlan.has(trustee)) status = "renamed_by_plan";
     else status = ctx.capabilities(state.user.licenses).exchange || licensedByThisPlan(ctx, trustee) ? "ok" : "unlicensed";
     ctx.trustees.set(trustee, status);
   }
@@ -147,6 +148,13 @@ function checkTrustee(ctx: PlanContext, address: string, right: Right, trustee: 
       "trustee_deleted_by_plan",
       address,
       `mailbox "${address}" grants ${right} to "${trustee}", the account of mailbox "${mailbox}": this plan deletes mailbox "${mailbox}" with its account (it left the code with removalPolicy "delete"; Remove-Mailbox deletes the account too, R2.3), so the grant would be refused or left to a deleted user; declare ${mailbox} again to keep it, or remove the grant`,
+    );
+  } else if (status === "renamed_by_plan") {
+    const renamed = ctx.renamedByPlan.get(trustee)!;
+    ctx.error(
+      "trustee_renamed_by_plan",
+      address,
+      `mailbox "${address}" grants ${right} to "${trustee}", the account of mailbox "${trustee}", which this plan renames to "${renamed}" (previousAddresses), and its account with it; grant the access to "${renamed}" instead`,
     );
   } else if (status === "unlicensed") {
     ctx.warn(

@@ -11,18 +11,21 @@ import type { ActionType, PlanAction } from "./types.js";
 /** The tie-break order of action types on one target: the order a person would do them in. */
 export const TYPE_RANK: Readonly<Record<ActionType, number>> = {
   "user.restore": 0,
-  "mailbox.create": 1,
-  "user.assignLicense": 2,
-  "user.resetPassword": 3,
-  "mailbox.wait": 4,
-  "mailbox.convert": 5,
-  "user.blockSignIn": 6,
-  "user.allowSignIn": 7,
-  "mailbox.update": 8,
-  "permission.revoke": 9,
-  "permission.grant": 10,
-  "user.removeLicense": 11,
-  "mailbox.delete": 12,
+  "mailbox.rename": 1,
+  "user.rename": 2,
+  "mailbox.create": 3,
+  "user.assignLicense": 4,
+  "user.resetPassword": 5,
+  "mailbox.wait": 6,
+  "mailbox.convert": 7,
+  "user.blockSignIn": 8,
+  "user.revokeSessions": 9,
+  "user.allowSignIn": 10,
+  "mailbox.update": 11,
+  "permission.revoke": 12,
+  "permission.grant": 13,
+  "user.removeLicense": 14,
+  "mailbox.delete": 15,
 };
 
 export function compareActions(a: PlanAction, b: PlanAction): number {

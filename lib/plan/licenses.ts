@@ -28,34 +28,41 @@ export function skuList(ctx: PlanContext): string {
   return [...ctx.ix.skus.keys()].sort(compareStrings).join(", ") || "none";
 }
 
-/** Whether `license` ("none" or a part number) is one of the tenant's SKUs; an error naming them if not. */
-export function checkSkuExists(ctx: PlanContext, address: string, license: string): boolean {
-  if (license === "none" || ctx.ix.skus.has(license)) return true;
+/** The declaration as the code reads: license "none", license "X", or licenses "A", "B". */
+export function declaredText(licenses: readonly string[]): string {
+  if (licenses.length <= 1) return `license "${licenses[0] ?? "none"}"`;
+  return `licenses ${licenses.map((l) => `"${l}"`).join(", ")}`;
+}
+
+/** Whether every declared SKU is one of the tenant's; one error naming the unknown ones and the tenant's if not. */
+export function checkSkuExists(ctx: PlanContext, address: string, licenses: readonly string[]): boolean {
+  const unknown = licenses.filter((sku) => !ctx.ix.skus.has(sku));
+  if (unknown.length === 0) return true;
   ctx.error(
     "license_not_in_tenant",
     address,
-    `mailbox "${address}" declares license "${license}", which the tenant does not subscribe to; use one of its SKUs (${skuList(ctx)}) or "none"`,
+    `mailbox "${address}" declares ${declaredText(unknown)}, which the tenant does not subscribe to; use one of its SKUs (${skuList(ctx)}) or "none"`,
   );
   return false;
 }
 
 /**
- * A mailbox's declared licence is the only one its account keeps, so it must
- * stand alone: the archiving add-on needs an Exchange Online plan beside it,
- * and the tenant refuses it alone (DependencyViolation). An error naming the
- * SKUs that would do if not.
+ * A mailbox's declared licences are the only ones its account keeps, so they
+ * must stand together: the archiving add-on needs an Exchange Online plan
+ * beside it, and the tenant refuses it alone (DependencyViolation). An error
+ * naming the SKUs that would do if not.
  */
-export function checkLicenseStandsAlone(ctx: PlanContext, address: string, license: string): boolean {
-  if (license === "none" || !addonWithoutExchangePlan(ctx.capabilities([license]))) return true;
+export function checkLicenseStandsAlone(ctx: PlanContext, address: string, licenses: readonly string[]): boolean {
+  if (!addonWithoutExchangePlan(ctx.capabilities(licenses))) return true;
   const rank = (sku: string) => (sku === "EXCHANGEENTERPRISE" ? 0 : ctx.capabilities([sku]).holdAndArchive ? 1 : 2);
   const fits = [...ctx.ix.skus.keys()].filter((sku) => ctx.capabilities([sku]).exchange).sort((a, b) => rank(a) - rank(b) || compareStrings(a, b));
   const fix = fits.length > 0
-    ? `set license: "${fits[0]}"${fits.length > 1 ? ` (or one of ${fits.slice(1).join(", ")})` : ""}, a licence that carries an Exchange Online plan${ctx.capabilities([fits[0]!]).holdAndArchive ? " and allows an archive" : ""}`
+    ? `set license: "${fits[0]}"${fits.length > 1 ? ` (or one of ${fits.slice(1).join(", ")})` : ""}, or add it to licenses, a licence that carries an Exchange Online plan${ctx.capabilities([fits[0]!]).holdAndArchive ? " and allows an archive" : ""}`
     : `the tenant has no SKU with an Exchange Online plan (${skuList(ctx)}); buy Exchange Online Plan 1 or Plan 2`;
   ctx.error(
     "license_needs_exchange_plan",
     address,
-    `mailbox "${address}" declares license "${license}", an add-on that needs an Exchange Online plan (Plan 1 or Plan 2) on the same account; as the account's only licence Microsoft 365 refuses it (DependencyViolation); ${fix}`,
+    `mailbox "${address}" declares ${declaredText(licenses)}: the archiving add-on needs an Exchange Online plan (Plan 1 or Plan 2) on the same account, and without one Microsoft 365 refuses it (DependencyViolation); ${fix}`,
   );
   return false;
 }
@@ -67,8 +74,8 @@ export interface LicenseInput {
   readonly upn: string;
   /** SKUs the anchor holds when the licence steps start (after a restore: none, R2.4). */
   readonly current: readonly string[];
-  /** "none" or a SKU part number. */
-  readonly desired: string;
+  /** The declared SKUs (lib/compare desiredLicenses); [] for none. */
+  readonly desired: readonly string[];
   /** What the mailbox will need once converged (size, hold, archive). */
   readonly needs: MailboxNeeds;
   /** A conversion to shared follows: the anchor must hold an Exchange licence first (R1.2). */
@@ -97,8 +104,15 @@ export interface LicenseSteps {
 export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): LicenseSteps {
   const { address, upn, desired } = input;
   if (!checkDeclaredLicense(ctx, address, desired, input.needs)) return { ok: false, assigns: [], removals: [] };
-  const { expected: final, missing, extra } = compareLicenses({ license: desired }, input.current);
-  const toAssign: Array<{ sku: string; temporary: boolean }> = missing.map((sku) => ({ sku, temporary: false }));
+  const { expected: final, missing, extra } = compareLicenses({ licenses: desired }, input.current);
+  // The archiving add-on needs an Exchange plan on the account when it is assigned (DependencyViolation):
+  // with none held yet, the plan's Exchange assignments go first; with one held, the add-on goes first, so
+  // a hold or archive that relies on it is never left short while a plan is replaced (R1.6, R7.2).
+  const addonFirst = ctx.capabilities(input.current).exchange;
+  const first = (sku: string) => isAddon(ctx, sku) === addonFirst;
+  const toAssign: Array<{ sku: string; temporary: boolean }> = [...missing]
+    .sort((a, b) => Number(first(b)) - Number(first(a)))
+    .map((sku) => ({ sku, temporary: false }));
   if (input.conversion && !ctx.capabilities([...input.current, ...final]).exchange) {
     // A seat free now first; only then one an earlier removal in this plan frees (which serialises the two).
     const candidates = exchangeSkusByPreference(ctx);
@@ -129,6 +143,7 @@ export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): L
   const finalSet = new Set(final);
   const replaced = new Set<string>();
   const assigns: string[] = [];
+  const firstAssigns: string[] = [];
   for (const { sku, temporary } of toAssign) {
     // A held SKU that cannot coexist with the new one leaves in the same call (R7.2).
     const replaces = temporary ? [] : input.current.filter((held) => !finalSet.has(held) && mutuallyExclusive(ctx, held, sku));
@@ -151,16 +166,17 @@ export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): L
         ...(replaces.length > 0 ? { replaces } : {}),
         ...(setUsageLocation !== undefined ? { usageLocation: setUsageLocation } : {}),
       },
-      dependsOn: [...input.after, ...freedBy],
+      dependsOn: [...input.after, ...freedBy, ...(temporary || first(sku) ? [] : firstAssigns)],
       reason: temporary ? "license_required_for_conversion" : replaces.length > 0 ? "declared_license_replaces" : "declared_license_missing",
       description: temporary
         ? `Assign a temporary ${sku} license to ${upn}: a mailbox must be licensed to be converted to shared (R1.2); it is removed again after the conversion`
         : replaces.length > 0
           ? `Replace ${replaces.join(", ")} with ${sku} on ${upn} in one call, the license the code declares for ${address}: Exchange Online Plan 1 and Plan 2 cannot be held together (R7.2), and one call never leaves the mailbox unlicensed`
-          : `Assign ${sku} to ${upn}, the license the code declares for ${address}${setUsageLocation !== undefined ? `, after giving the account usage location ${setUsageLocation} (R7.1)` : ""}`,
+          : `Assign ${sku} to ${upn}, ${final.length > 1 ? "one of the licenses" : "the license"} the code declares for ${address}${isAddon(ctx, sku) && !addonFirst ? ", after the Exchange Online plan it depends on" : ""}${setUsageLocation !== undefined ? `, after giving the account usage location ${setUsageLocation} (R7.1)` : ""}`,
       fingerprint: [`user:${upn}`, `sku:${sku}`, ...replaces.map((r) => `sku:${r}`)],
     });
     assigns.push(id);
+    if (!temporary && first(sku)) firstAssigns.push(id);
     for (const r of replaces) {
       replaced.add(r);
       ctx.seats.release(r, id);
@@ -173,23 +189,31 @@ export function planLicenseAssignments(ctx: PlanContext, input: LicenseInput): L
   return { ok, assigns, removals };
 }
 
+/** An add-on only (the archiving add-on): it depends on an Exchange Online plan on the same account. */
+function isAddon(ctx: PlanContext, sku: string): boolean {
+  return addonWithoutExchangePlan(ctx.capabilities([sku]));
+}
+
 /** Remove the licences `steps` found unneeded, once `after` (conversion, settings, assignments) is done. */
 export function planLicenseRemovals(
   ctx: PlanContext,
-  input: { readonly address: string; readonly upn: string; readonly desired: string },
+  input: { readonly address: string; readonly upn: string; readonly desired: readonly string[] },
   steps: LicenseSteps,
   after: readonly string[],
 ): void {
-  for (const { sku, temporary } of steps.removals) {
+  // add-ons leave first: an Exchange plan removed before them would leave them alone (DependencyViolation)
+  const addonRemovals: string[] = [];
+  const ordered = [...steps.removals].sort((a, b) => Number(isAddon(ctx, b.sku)) - Number(isAddon(ctx, a.sku)));
+  for (const { sku, temporary } of ordered) {
     const id = ctx.add({
       type: "user.removeLicense",
       target: input.upn,
       params: temporary ? { sku, temporary: true } : { sku },
-      dependsOn: [...after, ...steps.assigns],
+      dependsOn: [...after, ...steps.assigns, ...(isAddon(ctx, sku) ? [] : addonRemovals)],
       reason: temporary ? "temporary_license_removed" : "license_not_declared",
       description: temporary
         ? `Remove the temporary ${sku} license from ${input.upn} now that ${input.address} is shared; the seat returns to the pool`
-        : `Remove ${sku} from ${input.upn}: the code declares license "${input.desired}" for ${input.address}`,
+        : `Remove ${sku} from ${input.upn}: the code declares ${declaredText(input.desired)} for ${input.address}`,
       // the tenant refuses a removal that would leave the shared mailbox short of what its size or holds need
       // (R1.4-R1.6): the mailbox is recorded too, so a mailbox that grew after planning makes the plan stale.
       // Only when it is the account's own address: the removal changes the mailbox (its quota), and on resume
@@ -197,6 +221,7 @@ export function planLicenseRemovals(
       fingerprint: input.upn === input.address ? [`user:${input.upn}`, `sku:${sku}`, `mailbox:${input.address}`] : [`user:${input.upn}`, `sku:${sku}`],
     });
     ctx.seats.release(sku, id);
+    if (isAddon(ctx, sku)) addonRemovals.push(id);
   }
 }
 
@@ -207,14 +232,14 @@ export function mutuallyExclusive(ctx: PlanContext, a: string, b: string): boole
   return ca.exchange && cb.exchange && ca.plan2 !== cb.plan2;
 }
 
-/** The declared licence is the tenant's, stands alone, and covers what the mailbox will need; errors saying why not. */
-export function checkDeclaredLicense(ctx: PlanContext, address: string, license: string, needs: MailboxNeeds): boolean {
-  return checkSkuExists(ctx, address, license) && checkLicenseStandsAlone(ctx, address, license) && checkFinalLicense(ctx, address, license, needs);
+/** The declared licences are the tenant's, stand together, and cover what the mailbox will need; errors saying why not. */
+export function checkDeclaredLicense(ctx: PlanContext, address: string, licenses: readonly string[], needs: MailboxNeeds): boolean {
+  return checkSkuExists(ctx, address, licenses) && checkLicenseStandsAlone(ctx, address, licenses) && checkFinalLicense(ctx, address, licenses, needs);
 }
 
-/** The declared licence must cover what the mailbox needs (R1.4-R1.6); an error spelling out the fix if not. */
-function checkFinalLicense(ctx: PlanContext, address: string, desired: string, needs: MailboxNeeds): boolean {
-  const shortfall = licenseShortfall(needs, ctx.capabilities(desired === "none" ? [] : [desired]));
+/** The declared licences must cover what the mailbox needs (R1.4-R1.6); an error spelling out the fix if not. */
+function checkFinalLicense(ctx: PlanContext, address: string, desired: readonly string[], needs: MailboxNeeds): boolean {
+  const shortfall = licenseShortfall(needs, ctx.capabilities(desired));
   if (shortfall === null) return true;
   const fits = [...ctx.ix.skus.keys()]
     .filter((sku) => licenseShortfall(needs, ctx.capabilities([sku])) === null)
@@ -228,7 +253,7 @@ function checkFinalLicense(ctx: PlanContext, address: string, desired: string, n
   const fix = preferred
     ? `set license: "${preferred}" on ${address}${others.length ? ` (or one of ${others.join(", ")})` : ""}${alternatives.length ? `, or ${alternatives.join(" and ")}` : ""}`
     : `the tenant has no SKU that allows it (${skuList(ctx)}); buy Exchange Online Plan 2${alternatives.length ? `, or ${alternatives.join(" and ")}` : ""}`;
-  const what = desired === "none" ? `declares license "none"` : `declares license "${desired}", which does not allow that`;
+  const what = desired.length === 0 ? `declares license "none"` : `declares ${declaredText(desired)}, which ${desired.length > 1 ? "do" : "does"} not allow that`;
   ctx.error("license_insufficient", address, `mailbox "${address}" ${shortfall}, but the code ${what}; ${fix}`);
   return false;
 }

@@ -1,10 +1,17 @@
 /**
- * Steps shared by every mailbox path: the settings update (the fields of
- * lib/compare/settings.ts, and the management tag) and the messages for
+ * Steps and checks shared by every mailbox path: the settings update (the
+ * fields of lib/compare/settings.ts, and the management tag), the anchor
+ * account, whether an address is free to take (R5.2), and the messages for
  * directory-synced accounts, which the cloud cannot change (R4.4, R6.1-R6.3).
  */
-import type { SettingDifference } from "../compare/settings.js";
+import { addressHolder } from "../compare/observed-index.js";
+import { addressesMissing, type SettingDifference } from "../compare/settings.js";
+import type { CanonicalSharedMailbox } from "../model/normalize.js";
 import type { TagComparison } from "../compare/mailbox.js";
+import { foreignManagementValues } from "../model/management-tag.js";
+import { DAY_MS, RECYCLE_BIN_DAYS } from "../model/service-rules.js";
+import { compareStrings } from "../private/canonical-json.js";
+import type { ObservedMailbox, ObservedUser } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
 
 /**
@@ -42,6 +49,12 @@ export function planMailboxUpdate(
     return undefined;
   }
   if (tag.differs) {
+    // the attribute holds a value exoform did not write (a department code, another tool's marker): never overwrite it
+    const foreign = foreignManagementValues([{ address, managementTag: tag.current }], new Set([address]), ctx.desired.tenant.managementAttribute);
+    if (foreign.length > 0) {
+      ctx.diagnostics.push(...foreign);
+      return undefined;
+    }
     changes["managementTag"] = { from: tag.current, to: tag.want };
     phrases.push(
       tag.want !== null
@@ -68,6 +81,90 @@ export function hybridConvertMessage(address: string, type: "Shared" | "Regular"
   return `mailbox "${address}" belongs to a directory-synced account, whose type cannot be changed from the cloud (R6.2, R6.3: directory sync would flip it back); on premises run Set-RemoteMailbox -Identity ${address} -Type ${type}${type === "Shared" ? ", block the account in on-premises Active Directory" : ", enable the account in on-premises Active Directory"}, let directory sync run, then plan again`;
 }
 
-export function hybridSignInMessage(address: string, upn: string): string {
+export function hybridSignInMessage(address: string, upn: string, change: "block" | "allow" = "block"): string {
+  if (change === "allow") {
+    return `shared mailbox "${address}" declares a sign-in exception, but its directory-synced account ${upn} is blocked, and that cannot be changed from the cloud (R4.4); enable the account in on-premises Active Directory (Enable-ADAccount) and let directory sync run, or remove the exception`;
+  }
   return `shared mailbox "${address}" has sign-in enabled on its directory-synced account ${upn}, which cannot be blocked from the cloud (R4.4); block the account in on-premises Active Directory (Disable-ADAccount) and let directory sync run`;
+}
+
+/** The anchor account of `live`, or undefined after an error: the tenant is inconsistent and nothing is changed. */
+export function anchorOf(ctx: PlanContext, address: string, live: ObservedMailbox): ObservedUser | undefined {
+  const anchor = ctx.ix.usersById.get(live.userId);
+  if (anchor === undefined) {
+    ctx.error(
+      "anchor_missing",
+      address,
+      `mailbox "${address}" has no anchor account in the directory (user id ${live.userId}); the tenant is inconsistent, so exoform will not change it: check the account in the Microsoft 365 admin center`,
+    );
+  }
+  return anchor;
+}
+
+/**
+ * Whether a mailbox may take `address` (a new one, or a rename): no live user
+ * signs in with it and no soft-deleted recipient still holds it (R2.3, R5.2).
+ * An error naming the holder and the fixes if not; `declared` says what the
+ * code does with the address ("is declared as new").
+ */
+export function checkAddressFree(ctx: PlanContext, address: string, declared: string): boolean {
+  const holder = ctx.ix.users.get(address);
+  if (holder !== undefined) {
+    ctx.error(
+      "address_in_use",
+      address,
+      `mailbox "${address}" ${declared}, but the address is already the sign-in name of user "${holder.displayName}" (R5.2: addresses are unique); choose another address, or set origin: "convert" if that user's mailbox should become shared`,
+    );
+    return false;
+  }
+  const held = [...(ctx.ix.deletedMailboxes.get(address) ?? []), ...(ctx.ix.deletedUsers.get(address) ?? [])];
+  if (held.length === 0) return true;
+  const last = held.sort((a, b) => compareStrings(a.deletedAt ?? "", b.deletedAt ?? ""))[held.length - 1]!;
+  const restorable = (ctx.ix.deletedUsers.get(address) ?? []).some((u) => ctx.ix.deletedMailboxes.get(address)?.some((m) => m.userId === u.id));
+  const freeFrom = new Date(Date.parse(last.deletedAt ?? "") + RECYCLE_BIN_DAYS * DAY_MS).toISOString();
+  ctx.error(
+    "address_held_by_deleted",
+    address,
+    `mailbox "${address}" ${declared}, but the address still belongs to "${last.displayName}", deleted on ${last.deletedAt} and in the recycle bin until ${freeFrom} (R2.3, R5.2: a soft-deleted recipient keeps its address); ${restorable ? `set origin: "convert" to restore that mailbox as a shared one, ` : ""}choose another address, or wait until it is purged`,
+  );
+  return false;
+}
+
+/** A mailbox still being provisioned (readyAt after observedAt) gets a wait before the first write to it. */
+export function waitIfNotReady(ctx: PlanContext, m: ObservedMailbox): () => readonly string[] {
+  let id: string | undefined;
+  return () => {
+    if (m.readyAt === null) return [];
+    const ms = Date.parse(m.readyAt) - ctx.now;
+    if (!(ms > 0)) return [];
+    id ??= ctx.add({
+      type: "mailbox.wait",
+      target: m.address,
+      params: { for: "provisioned", minutes: Math.max(1, Math.ceil(ms / 60_000)) },
+      reason: "mailbox_not_ready",
+      description: `Wait for ${m.address} to finish provisioning (ready at ${m.readyAt}) before changing it`,
+      fingerprint: [`mailbox:${m.address}`],
+    });
+    return [id];
+  };
+}
+
+/**
+ * The extra addresses an update would add must be free (R5.2: an address
+ * belongs to one recipient, live or soft-deleted): an error per address
+ * another recipient holds, naming it, as the tenant would refuse it midway. The mailbox's own addresses (its
+ * address, previous addresses, its account's sign-in name) are its own.
+ */
+export function checkExtraAddressesFree(ctx: PlanContext, spec: CanonicalSharedMailbox, settings: readonly SettingDifference[], upn: string): void {
+  const change = settings.find((d) => d.rule.field === "emailAddresses");
+  if (change === undefined) return;
+  for (const address of addressesMissing(change.expected as readonly string[], change.actual as readonly string[])) {
+    const holder = addressHolder(ctx.ix, address);
+    if (holder === undefined || holder.name === spec.address || holder.name === upn || spec.previousAddresses.includes(holder.name)) continue;
+    ctx.error(
+      "email_address_in_use",
+      spec.address,
+      `mailbox "${spec.address}" declares the extra address "${address}", which already belongs to ${holder.kind} ${holder.name} (R5.2: an address belongs to one recipient, including soft-deleted ones for 30 days); remove it from emailAddresses, or take it off ${holder.name} first`,
+    );
+  }
 }

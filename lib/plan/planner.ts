@@ -16,6 +16,7 @@ import { isDeletable, planDeletion } from "./deletion.js";
 import { buildDocument } from "./document.js";
 import { topologicalOrder } from "./graph.js";
 import { planNotes } from "./notes.js";
+import { recordRename } from "./rename.js";
 import { planSharedMailbox } from "./shared-mailbox.js";
 import type { PlanDocument, PlanOptions } from "./types.js";
 import { planUserMailbox } from "./user-mailbox.js";
@@ -31,6 +32,9 @@ export function plan(desired: CanonicalDesiredState, observed: ObservedState, op
   const declared = new Set<string>();
   for (const spec of desired.sharedMailboxes) {
     declared.add(spec.address);
+    // a mailbox the code renames is declared under its new address: never deleted (or noted as left) under its old one
+    for (const previous of spec.previousAddresses) declared.add(previous);
+    recordRename(ctx, spec);
     if (inScope(spec.address)) items.push({ address: spec.address, run: () => planSharedMailbox(ctx, spec) });
   }
   for (const spec of desired.userMailboxes) {

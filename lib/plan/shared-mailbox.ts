@@ -5,17 +5,18 @@
  * R4.2, R5.1). Every path ends in the same tail: licences, settings, grants.
  */
 import { compareGrants, type GrantComparison } from "../compare/grants.js";
-import { compareSharedMailbox, compareTag, type SharedMailboxComparison } from "../compare/mailbox.js";
+import { compareSharedMailbox, compareSignIn, compareTag, desiredLicenses, renamedFrom, type SharedMailboxComparison } from "../compare/mailbox.js";
 import { compareSettings } from "../compare/settings.js";
 import type { MailboxNeeds } from "../model/licensing.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { CanonicalSharedMailbox } from "../model/normalize.js";
-import type { ObservedMailbox, ObservedUser } from "../provider/observed.js";
+import type { ObservedGrant, ObservedMailbox, ObservedUser } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
 import { checkGrants, planGrants } from "./grants.js";
 import { warnLeaverGrants } from "./leaver.js";
 import { checkDeclaredLicense, planLicenseAssignments, planLicenseRemovals } from "./licenses.js";
-import { hybridConvertMessage, hybridSignInMessage, planMailboxUpdate } from "./mailbox-common.js";
+import { anchorOf, checkAddressFree, checkExtraAddressesFree, hybridConvertMessage, hybridSignInMessage, planMailboxUpdate, waitIfNotReady } from "./mailbox-common.js";
+import { planRename } from "./rename.js";
 import { DAY_MS, RECYCLE_BIN_DAYS } from "../model/service-rules.js";
 
 /** Soft-deleted users and their mailboxes are restorable for 30 days (R2.3, R7.3). */
@@ -26,21 +27,26 @@ export const RECREATE_MINUTES = 30;
 export const PROVISION_MINUTES = 5;
 
 export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
+  if (spec.signIn !== undefined) {
+    ctx.note(
+      "sign_in_exception",
+      spec.address,
+      `sign-in stays allowed on the account of shared mailbox ${spec.address}, by a declared exception: "${spec.signIn.reason}"; anyone with its password can read and send as the mailbox (R4.1), so review the reason`,
+    );
+  }
   const live = ctx.ix.mailboxes.get(spec.address);
   if (live === undefined) {
-    if (spec.origin === "convert") planRestore(ctx, spec);
+    const previous = renamedFrom(spec, ctx.ix.mailboxes);
+    if (previous !== undefined) {
+      planRename(ctx, spec, previous, (renamed, accountReady, mailboxReady) =>
+        planLiveShared(ctx, spec, renamed.mailbox, renamed.anchor, renamed.grants, accountReady, () => mailboxReady),
+      );
+    } else if (spec.origin === "convert") planRestore(ctx, spec);
     else planNew(ctx, spec);
     return;
   }
-  const anchor = ctx.ix.usersById.get(live.userId);
-  if (anchor === undefined) {
-    ctx.error(
-      "anchor_missing",
-      spec.address,
-      `mailbox "${spec.address}" has no anchor account in the directory (user id ${live.userId}); the tenant is inconsistent, so exoform will not change it: check the account in the Microsoft 365 admin center`,
-    );
-    return;
-  }
+  const anchor = anchorOf(ctx, spec.address, live);
+  if (anchor === undefined) return;
   if (live.type === "user") {
     if (spec.origin !== "convert") {
       ctx.error(
@@ -53,27 +59,43 @@ export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox
     planConversion(ctx, spec, live, anchor);
     return;
   }
-  // Already shared: whatever the origin, only converge settings, licences and grants.
-  const cmp = compareSharedMailbox(spec, live, anchor, ctx.ix.grants.get(spec.address) ?? [], ctx.desired.stack);
+  planLiveShared(ctx, spec, live, anchor, ctx.ix.grants.get(spec.address) ?? [], [], waitIfNotReady(ctx, live));
+}
+
+/**
+ * A mailbox that is shared already (or will be, right after a rename in this
+ * plan): whatever the origin, only converge sign-in, settings, licences and
+ * grants. Account writes wait for `after`, mailbox writes for `ready`.
+ */
+function planLiveShared(
+  ctx: PlanContext,
+  spec: CanonicalSharedMailbox,
+  live: ObservedMailbox,
+  anchor: ObservedUser,
+  grants: readonly ObservedGrant[],
+  after: readonly string[],
+  ready: () => readonly string[],
+): void {
+  const cmp = compareSharedMailbox(spec, live, anchor, grants, ctx.desired.stack);
   if (cmp.same) {
     // the fast path, the common case at scale: nothing to change, only the checks that hold whatever the tenant
-    checkDeclaredLicense(ctx, spec.address, spec.license, needsOf(spec, live));
+    checkDeclaredLicense(ctx, spec.address, desiredLicenses(spec), needsOf(spec, live));
     checkGrants(ctx, spec, cmp.grants);
     return;
   }
-  if (cmp.signIn) {
-    if (anchor.onPremisesSyncEnabled) ctx.error("hybrid_sign_in", spec.address, hybridSignInMessage(spec.address, anchor.userPrincipalName));
-    else addBlock(ctx, anchor.userPrincipalName, spec.address, []);
+  if (cmp.signIn !== null) {
+    if (anchor.onPremisesSyncEnabled) ctx.error("hybrid_sign_in", spec.address, hybridSignInMessage(spec.address, anchor.userPrincipalName, cmp.signIn));
+    else addSignIn(ctx, spec, anchor.userPrincipalName, cmp.signIn, after);
   }
   convergeTail(ctx, spec, {
     upn: anchor.userPrincipalName,
     licenses: anchor.licenses,
     usageLocation: anchor.usageLocation,
-    after: [],
+    after,
     mailbox: live,
     grants: cmp.grants,
     compared: cmp,
-    ready: waitIfNotReady(ctx, live),
+    ready,
   });
 }
 
@@ -96,7 +118,7 @@ function planConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, mbx: Obs
     ready: () => [convert],
     convert: (assigns) => {
       convert = addConvert(ctx, spec, anchor.userPrincipalName, [...assigns, ...wait()], mbx.displayName);
-      if (anchor.accountEnabled) addBlockAfterConversion(ctx, anchor.userPrincipalName, spec.address, convert);
+      planSignInAfterConversion(ctx, spec, anchor, convert);
       return convert;
     },
   });
@@ -176,7 +198,8 @@ function planRestore(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
   // a deleted shared mailbox: the restore is enough; nothing to convert, so no licence to borrow
   const shared = mbx.type === "shared";
   const restoredWait = shared ? recreated([restore]) : "";
-  if (shared && user.accountEnabled) addBlock(ctx, upn, address, [restore]);
+  const restoredSignIn = compareSignIn(spec, user.accountEnabled);
+  if (shared && restoredSignIn !== null) addSignIn(ctx, spec, upn, restoredSignIn, [restore]);
   let convert = "";
   convergeTail(ctx, spec, {
     upn,
@@ -199,7 +222,7 @@ function planRestore(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
               fingerprint: [`user:${upn}`],
             });
             convert = addConvert(ctx, spec, upn, [recreated([reset]), ...assigns], mbx.displayName);
-            if (user.accountEnabled) addBlockAfterConversion(ctx, upn, address, convert);
+            planSignInAfterConversion(ctx, spec, user, convert);
             return convert;
           },
         }),
@@ -208,28 +231,7 @@ function planRestore(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
 
 function planNew(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
   const address = spec.address;
-  const holder = ctx.ix.users.get(address);
-  if (holder !== undefined) {
-    ctx.error(
-      "address_in_use",
-      address,
-      `mailbox "${address}" is declared as new, but the address is already the sign-in name of user "${holder.displayName}" (R5.2: addresses are unique); choose another address, or set origin: "convert" if that user's mailbox should become shared`,
-    );
-    return;
-  }
-  // R5.2: a soft-deleted recipient keeps its address until it is purged, 30 days after deletion
-  const held = [...(ctx.ix.deletedMailboxes.get(address) ?? []), ...(ctx.ix.deletedUsers.get(address) ?? [])];
-  if (held.length > 0) {
-    const last = held.sort((a, b) => compareStrings(a.deletedAt ?? "", b.deletedAt ?? ""))[held.length - 1]!;
-    const restorable = (ctx.ix.deletedUsers.get(address) ?? []).some((u) => ctx.ix.deletedMailboxes.get(address)?.some((m) => m.userId === u.id));
-    const freeFrom = new Date(Date.parse(last.deletedAt ?? "") + RESTORE_WINDOW_DAYS * DAY_MS).toISOString();
-    ctx.error(
-      "address_held_by_deleted",
-      address,
-      `mailbox "${address}" is declared as new, but the address still belongs to "${last.displayName}", deleted on ${last.deletedAt} and in the recycle bin until ${freeFrom} (R2.3, R5.2: a soft-deleted recipient keeps its address); ${restorable ? `set origin: "convert" to restore that mailbox as a shared one, ` : ""}choose another address, or wait until it is purged`,
-    );
-    return;
-  }
+  if (!checkAddressFree(ctx, address, "is declared as new")) return;
   const create = ctx.add({
     type: "mailbox.create",
     target: address,
@@ -247,14 +249,17 @@ function planNew(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
     description: `Wait a few minutes for the new mailbox ${address} to accept members and settings (R3.4)`,
     fingerprint: [`mailbox:${address}`],
   });
-  ctx.add({
-    type: "user.blockSignIn",
-    target: address,
-    dependsOn: [create],
-    reason: "new_anchor_sign_in_enabled",
-    description: `Block sign-in for ${address}, the new mailbox's account: the service creates it enabled (R4.2)`,
-    fingerprint: [`user:${address}`],
-  });
+  // the service creates the account enabled (R4.2): a declared exception keeps it so
+  if (compareSignIn(spec, true) !== null) {
+    ctx.add({
+      type: "user.blockSignIn",
+      target: address,
+      dependsOn: [create],
+      reason: "new_anchor_sign_in_enabled",
+      description: `Block sign-in for ${address}, the new mailbox's account: the service creates it enabled (R4.2)`,
+      fingerprint: [`user:${address}`],
+    });
+  }
   convergeTail(ctx, spec, {
     upn: address,
     licenses: [],
@@ -291,7 +296,7 @@ function convergeTail(ctx: PlanContext, spec: CanonicalSharedMailbox, input: Tai
     address: spec.address,
     upn: input.upn,
     current: input.licenses,
-    desired: spec.license,
+    desired: desiredLicenses(spec),
     needs,
     conversion: input.convert !== undefined,
     usageLocation: input.usageLocation,
@@ -300,15 +305,17 @@ function convergeTail(ctx: PlanContext, spec: CanonicalSharedMailbox, input: Tai
   });
   const convert = input.convert?.(steps.assigns);
   const current = input.mailbox === "created" ? null : input.mailbox.managementTag;
+  const settings = input.compared?.settings ?? compareSettings(spec, input.mailbox);
+  checkExtraAddressesFree(ctx, spec, settings, input.upn); // an error voids the plan; the other checks still report theirs
   const update = planMailboxUpdate(
     ctx,
     spec.address,
-    input.compared?.settings ?? compareSettings(spec, input.mailbox),
+    settings,
     input.compared?.tag ?? compareTag(spec.removalPolicy, current, ctx.desired.stack),
     () => [...input.ready(), ...steps.assigns],
     input.upn,
   );
-  planLicenseRemovals(ctx, { address: spec.address, upn: input.upn, desired: spec.license }, steps, [
+  planLicenseRemovals(ctx, { address: spec.address, upn: input.upn, desired: desiredLicenses(spec) }, steps, [
     ...(convert !== undefined ? [convert] : []),
     ...(update !== undefined ? [update] : []),
   ]);
@@ -320,25 +327,6 @@ function convergeTail(ctx: PlanContext, spec: CanonicalSharedMailbox, input: Tai
 /** What the mailbox will need its licences for once converged (R1.4-R1.6). */
 function needsOf(spec: CanonicalSharedMailbox, mailbox: ObservedMailbox | "created"): MailboxNeeds {
   return { sizeBytes: mailbox === "created" ? 0 : mailbox.sizeBytes, litigationHold: spec.litigationHold, archive: spec.archive };
-}
-
-/** A mailbox still being provisioned (readyAt after observedAt) gets a wait before the first write to it. */
-export function waitIfNotReady(ctx: PlanContext, m: ObservedMailbox): () => readonly string[] {
-  let id: string | undefined;
-  return () => {
-    if (m.readyAt === null) return [];
-    const ms = Date.parse(m.readyAt) - ctx.now;
-    if (!(ms > 0)) return [];
-    id ??= ctx.add({
-      type: "mailbox.wait",
-      target: m.address,
-      params: { for: "provisioned", minutes: Math.max(1, Math.ceil(ms / 60_000)) },
-      reason: "mailbox_not_ready",
-      description: `Wait for ${m.address} to finish provisioning (ready at ${m.readyAt}) before changing it`,
-      fingerprint: [`mailbox:${m.address}`],
-    });
-    return [id];
-  };
 }
 
 function addConvert(ctx: PlanContext, spec: CanonicalSharedMailbox, upn: string, dependsOn: readonly string[], displayName: string): string {
@@ -354,9 +342,23 @@ function addConvert(ctx: PlanContext, spec: CanonicalSharedMailbox, upn: string,
   });
 }
 
-/** R4.1: block sign-in on the account of a mailbox that is (or comes back as) shared. */
-function addBlock(ctx: PlanContext, upn: string, address: string, dependsOn: readonly string[]): void {
-  ctx.add({
+/**
+ * The account of a mailbox that is (or comes back as) shared: blocked (R4.1),
+ * or allowed when the code declares a sign-in exception (compareSignIn).
+ */
+function addSignIn(ctx: PlanContext, spec: CanonicalSharedMailbox, upn: string, change: "block" | "allow", dependsOn: readonly string[]): string {
+  const address = spec.address;
+  if (change === "allow") {
+    return ctx.add({
+      type: "user.allowSignIn",
+      target: upn,
+      dependsOn,
+      reason: "sign_in_exception_declared",
+      description: `Allow sign-in for ${upn}, the account behind shared mailbox ${address}, by the exception the code declares: "${spec.signIn?.reason ?? ""}"`,
+      fingerprint: [`user:${upn}`],
+    });
+  }
+  return ctx.add({
     type: "user.blockSignIn",
     target: upn,
     dependsOn,
@@ -366,13 +368,41 @@ function addBlock(ctx: PlanContext, upn: string, address: string, dependsOn: rea
   });
 }
 
-function addBlockAfterConversion(ctx: PlanContext, upn: string, address: string, convert: string): void {
+/**
+ * A person's mailbox just converted (a leaver): block the account (R1.13,
+ * R4.1), then end the sessions it already has, which a block alone does not
+ * (refresh tokens stay valid for up to 90 days). An account found blocked is
+ * revoked too: the tenant cannot say whether its sessions outlived the block
+ * (Graph's signInSessionsValidFromDateTime also moves with a password change),
+ * and a revocation is cheap and harmless. A declared sign-in exception keeps
+ * the account as the exception says, sessions and all.
+ */
+function planSignInAfterConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, account: ObservedUser, convert: string): void {
+  const upn = account.userPrincipalName;
+  const change = compareSignIn(spec, account.accountEnabled);
+  if (change === "allow") {
+    addSignIn(ctx, spec, upn, change, [convert]);
+    return;
+  }
+  if (spec.signIn !== undefined) return;
+  const block =
+    change === "block"
+      ? ctx.add({
+          type: "user.blockSignIn",
+          target: upn,
+          dependsOn: [convert],
+          reason: "sign_in_blocked_after_conversion",
+          description: `Block sign-in for ${upn} now that ${spec.address} is shared: the old credentials would otherwise still work (R1.13, R4.1)`,
+          fingerprint: [`user:${upn}`],
+        })
+      : undefined;
   ctx.add({
-    type: "user.blockSignIn",
+    type: "user.revokeSessions",
     target: upn,
-    dependsOn: [convert],
-    reason: "sign_in_blocked_after_conversion",
-    description: `Block sign-in for ${upn} now that ${address} is shared: the old credentials would otherwise still work (R1.13, R4.1)`,
+    params: { userId: account.id, revokedAfter: ctx.observed.observedAt },
+    dependsOn: [block ?? convert],
+    reason: "sessions_revoked_after_conversion",
+    description: `End every session of ${upn} (revoke its refresh tokens and session cookies): ${block !== undefined ? "blocking sign-in" : "a blocked sign-in"} does not sign out devices and apps already signed in, which could otherwise keep reading ${spec.address} for days`,
     fingerprint: [`user:${upn}`],
   });
 }

@@ -3,7 +3,10 @@
  * every consumer, human or pipeline. Renderers read only this; apply executes
  * only this; schema/plan.schema.json describes it for everyone else.
  *
- * The action vocabulary is closed: adding an action type bumps formatVersion.
+ * The action vocabulary is closed: an older exoform refuses a plan with an
+ * action type it does not know (schema/plan.schema.json is closed), so an
+ * added type needs no formatVersion bump; a changed meaning would
+ * (docs/decisions/0011, "A new action type").
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CanonicalDesiredState } from "../model/normalize.js";
@@ -18,8 +21,11 @@ export type ActionType =
   | "user.resetPassword"
   | "user.blockSignIn"
   | "user.allowSignIn"
+  | "user.revokeSessions"
+  | "user.rename"
   | "mailbox.create"
   | "mailbox.convert"
+  | "mailbox.rename"
   | "mailbox.update"
   | "mailbox.wait"
   | "mailbox.delete"
@@ -33,8 +39,11 @@ export const ACTION_TYPES: readonly ActionType[] = [
   "user.resetPassword",
   "user.blockSignIn",
   "user.allowSignIn",
+  "user.revokeSessions",
+  "user.rename",
   "mailbox.create",
   "mailbox.convert",
+  "mailbox.rename",
   "mailbox.update",
   "mailbox.wait",
   "mailbox.delete",
@@ -69,6 +78,17 @@ export interface ActionParams {
    * one first (PATCH /users {usageLocation}); licensing needs one (R7.1).
    */
   readonly usageLocation?: string;
+  /**
+   * user.revokeSessions: the plan's observedAt. The revocation is done once
+   * the account's sessions were revoked at or after it (sessionsRevokedAt), so
+   * apply can tell from the tenant whether it ran.
+   */
+  readonly revokedAfter?: string;
+  /**
+   * mailbox.rename: the mailbox's primary address before the rename (the
+   * target is the new one). user.rename: the account's UPN before it.
+   */
+  readonly from?: string;
   /** mailbox.create: the new mailbox. */
   readonly displayName?: string;
   readonly alias?: string;

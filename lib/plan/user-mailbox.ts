@@ -4,12 +4,11 @@
  * allow sign-in. A user mailbox that is already licensed and enabled needs
  * nothing.
  */
-import { compareUserMailbox } from "../compare/mailbox.js";
+import { compareUserMailbox, desiredLicenses } from "../compare/mailbox.js";
 import type { CanonicalUserMailbox } from "../model/normalize.js";
 import type { PlanContext } from "./context.js";
 import { checkLicenseStandsAlone, checkSkuExists, mutuallyExclusive } from "./licenses.js";
-import { hybridConvertMessage, planMailboxUpdate } from "./mailbox-common.js";
-import { waitIfNotReady } from "./shared-mailbox.js";
+import { hybridConvertMessage, planMailboxUpdate, waitIfNotReady } from "./mailbox-common.js";
 
 export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): void {
   const address = spec.address;
@@ -27,7 +26,7 @@ export function planUserMailbox(ctx: PlanContext, spec: CanonicalUserMailbox): v
     ctx.error("anchor_missing", address, `mailbox "${address}" has no account in the directory (user id ${mbx.userId}); check it in the Microsoft 365 admin center`);
     return;
   }
-  if (!checkSkuExists(ctx, address, spec.license) || !checkLicenseStandsAlone(ctx, address, spec.license)) return;
+  if (!checkSkuExists(ctx, address, desiredLicenses(spec)) || !checkLicenseStandsAlone(ctx, address, desiredLicenses(spec))) return;
   const upn = anchor.userPrincipalName;
   const cmp = compareUserMailbox(spec, mbx, anchor, ctx.desired.stack);
   const toShared = cmp.shared;

@@ -36,6 +36,12 @@ export function fallbackDescription(a: PlanAction): string {
       return `block sign-in for ${a.target}`;
     case "user.allowSignIn":
       return `allow sign-in for ${a.target}`;
+    case "user.rename":
+      return `rename the account ${p.from ?? "?"} to ${a.target}`;
+    case "mailbox.rename":
+      return `rename mailbox ${p.from ?? "?"} to ${a.target}, keeping ${p.from ?? "the old address"} as an extra address`;
+    case "user.revokeSessions":
+      return `end every session of ${a.target} (revoke its refresh tokens)`;
     case "mailbox.create":
       return `create shared mailbox ${a.target}`;
     case "mailbox.convert":

@@ -30,7 +30,7 @@ describe("the comparison's vocabulary", () => {
     for (const rule of SETTINGS) {
       const spec = support();
       const a = rule.created(spec);
-      const b = typeof a === "boolean" ? !a : `${String(a)}-other`;
+      const b = typeof a === "boolean" ? !a : Array.isArray(a) ? [...a, "other@contoso.com"] : `${String(a)}-other`;
       for (const [expected, actual] of [[a, b], [b, a]] as const) expect(DRIFT_CODES).toContain(rule.drift(spec.address, expected, actual).code);
     }
   });

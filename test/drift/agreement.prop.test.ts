@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { detectDrift } from "../../lib/drift/detect.js";
 import type { DriftCode, DriftItem } from "../../lib/drift/types.js";
 import type { PlanAction, PlanDocument } from "../../lib/plan/types.js";
+import { canonicalJson } from "../../lib/private/canonical-json.js";
 import type { ObservedState } from "../../lib/provider/observed.js";
 import { plannedScenarioArb } from "../plan/generators.js";
 
@@ -21,7 +22,10 @@ function plannedMailboxes(doc: PlanDocument, observed: ObservedState): string[] 
     const upn = ids.get(m.userId);
     if (upn !== undefined) byUpn.set(upn, m.address);
   }
-  return [...new Set(doc.actions.map((a) => (a.type.startsWith("user.") ? byUpn.get(a.target) ?? a.target : a.target)))].sort();
+  // a mailbox renamed by the plan is named by its new address, also for a wait at its old one
+  const renamedTo = new Map(doc.actions.filter((a) => a.type === "mailbox.rename").map((a) => [a.params.from, a.target]));
+  const mailboxOf = (a: PlanAction) => (a.type.startsWith("user.") ? byUpn.get(a.target) ?? a.target : a.target);
+  return [...new Set(doc.actions.map((a) => renamedTo.get(mailboxOf(a)) ?? mailboxOf(a)))].sort();
 }
 
 describe("plan and drift agree", () => {
@@ -47,7 +51,10 @@ const CLOSED_BY: Partial<Record<DriftCode, (a: PlanAction, i: DriftItem) => bool
   signin_enabled: (a) => a.type === "user.blockSignIn",
   signin_blocked: (a) => a.type === "user.allowSignIn",
   license_removed: (a, i) => a.type === "user.assignLicense" && (i.expected as string[]).includes(a.params.sku ?? ""),
-  license_unexpected: (a) => a.type === "user.removeLicense" && a.params.temporary !== true,
+  // removed alone, or replaced in the one call that assigns its successor (R7.2)
+  license_unexpected: (a, i) =>
+    (a.type === "user.removeLicense" && a.params.temporary !== true) ||
+    (a.type === "user.assignLicense" && (a.params.replaces ?? []).some((s) => (i.actual as string[]).includes(s) && !(i.expected as string[]).includes(s))),
   mailbox_reverted_to_user: (a) => a.type === "mailbox.convert" && a.params.to === "shared",
   mailbox_reverted_to_shared: (a) => a.type === "mailbox.convert" && a.params.to === "regular",
   grant_removed: (a, i) => a.type === "permission.grant" && a.params.right === i.right && a.params.trustee === i.trustee,
@@ -60,7 +67,7 @@ function closes(a: PlanAction, i: DriftItem): boolean {
   const rule = CLOSED_BY[i.code];
   if (rule !== undefined) return rule(a, i);
   const change = a.type === "mailbox.update" ? a.params.changes?.[i.field] : undefined;
-  return change !== undefined && change.to === i.expected && change.from === i.actual;
+  return change !== undefined && canonicalJson(change.to) === canonicalJson(i.expected) && canonicalJson(change.from) === canonicalJson(i.actual);
 }
 
 describe("plan and drift agree on each difference", () => {

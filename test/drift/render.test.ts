@@ -63,7 +63,7 @@ describe("parseIgnoreRules", () => {
     const { rules, diagnostics } = parseIgnoreRules(["support@contoso.com:members", "nobody", "ok@contoso.com:sendAs"]);
     expect(rules).toEqual([{ mailbox: "ok@contoso.com", field: "sendAs" }]);
     expect(diagnostics.map((d) => d.message)).toEqual([
-      'unknown field "members"; use one of mailbox, type, accountEnabled, license, displayName, alias, litigationHold, archive, fullAccess, sendAs, sendOnBehalf',
+      'unknown field "members"; use one of mailbox, type, accountEnabled, license, displayName, alias, litigationHold, archive, hiddenFromAddressLists, emailAddresses, messageCopyForSentAs, messageCopyForSendOnBehalf, fullAccess, sendAs, sendOnBehalf',
       'expected <mailbox address|*>[:<field>], got "nobody"',
     ]);
   });

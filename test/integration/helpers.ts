@@ -5,7 +5,7 @@
  * runner for child processes (scripts/apply-child.ts).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,18 @@ export function desiredFrom(doc: unknown, source: string): CanonicalDesiredState
 /** A fresh simulated tenant at `<dir>/tenant.db` (virtual clock). */
 export function createTenant(dir: string, fixture: TenantFixture = loadFixture("contoso")): SimulatedTenant {
   return SimulatedTenant.create(join(dir, "tenant.db"), fixture);
+}
+
+/** Run `fn` on a fresh contoso tenant in a temporary folder, closed and removed afterwards. */
+export async function withTenant(prefix: string, fn: (t: SimulatedTenant) => Promise<void>): Promise<void> {
+  const dir = tempDir(prefix);
+  const t = createTenant(dir);
+  try {
+    await fn(t);
+  } finally {
+    t.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function planAgainst(tenant: SimulatedTenant, desired: CanonicalDesiredState): Promise<PlanDocument> {
@@ -83,6 +95,12 @@ export function writeOf(action: PlanAction): WriteCall | null {
       return call("setAccountEnabled", { enabled: false });
     case "user.allowSignIn":
       return call("setAccountEnabled", { enabled: true });
+    case "user.rename":
+      return call("setUserPrincipalName", { newUserPrincipalName: t }, p.from ?? "");
+    case "mailbox.rename":
+      return call("setPrimaryAddress", { newAddress: t }, p.from ?? "");
+    case "user.revokeSessions":
+      return call("revokeSignInSessions", {}, p.userId ?? "");
     case "mailbox.create":
       return call("createSharedMailbox", { address: t, displayName: p.displayName, alias: p.alias });
     case "mailbox.convert":

@@ -33,8 +33,7 @@ function fixtureOf(o: ObservedState): TenantFixture {
     formatVersion: 1,
     tenant: { ...o.tenant },
     clock: o.observedAt,
-    // the archiving add-on too, which some desired states below declare as a mailbox's licence
-    skus: [...o.skus.map(({ consumedUnits: _c, ...s }) => s), { skuPartNumber: "EXCHANGEARCHIVE_ADDON", skuId: "ee02fd1b-340e-4a4b-b355-4a514e4c8943", prepaidUnits: 5, servicePlans: ["EXCHANGE_S_ARCHIVE_ADDON"] }],
+    skus: o.skus.map(({ consumedUnits: _c, ...s }) => s),
     users: o.users.map((u) => ({ ...u })),
     mailboxes: o.mailboxes.map(({ quotaBytes: _q, ...m }) => m),
     grants: o.grants.map((g) => ({ ...g })),
@@ -104,8 +103,12 @@ function withAwkward(c: Case, skip: ReadonlySet<string>): { doc: DesiredState; m
     if (e.alias !== null) m.alias = e.alias;
   });
   if (c.awkward.addon !== null && shared.length > 0) {
+    // validation refuses the add-on alone (decision 0010): an awkward change like the others
     const m = shared[c.awkward.addon % shared.length]!;
-    m.license = "EXCHANGEARCHIVE_ADDON";
+    if (!skip.has(m.address)) {
+      mine.add(m.address);
+      m.licenses = ["EXCHANGEARCHIVE_ADDON"];
+    }
   }
   if (c.awkward.grantToLeftOut && shared.length > 0) {
     const declared = new Set(shared.map((m) => m.address));

@@ -4,27 +4,11 @@
  * letting the crash fault fire (it would kill the test process): only the
  * armed countdown is observed.
  */
-import { rmSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SimulatedTenant } from "../../providers/simulated/index.js";
-import { createTenant, tempDir } from "./helpers.js";
+import { withTenant as withContoso } from "./helpers.js";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** Run `fn` on a fresh contoso tenant, closed afterwards. */
-async function withTenant(fn: (t: SimulatedTenant) => Promise<void>): Promise<void> {
-  const dir = tempDir("regress");
-  dirs.push(dir);
-  const t = createTenant(dir);
-  try {
-    await fn(t);
-  } finally {
-    t.close();
-  }
-}
+const withTenant = (fn: (t: SimulatedTenant) => Promise<void>) => withContoso("regress", fn);
 
 describe("the simulated tenant's crash fault", () => {
   it("stays armed before commit when the write it would have lost is throttled instead", () =>

@@ -15,6 +15,7 @@ describe("the contoso cast", () => {
     expect(steps(doc, "harry.wells@contoso.com")).toEqual([
       "mailbox.convert harry.wells@contoso.com to shared",
       "user.blockSignIn harry.wells@contoso.com",
+      "user.revokeSessions harry.wells@contoso.com",
       "mailbox.update harry.wells@contoso.com",
       "permission.grant harry.wells@contoso.com FullAccess ben.ortiz@contoso.com",
       "permission.grant harry.wells@contoso.com SendAs ben.ortiz@contoso.com",

@@ -17,6 +17,7 @@ describe("converting a user mailbox to shared", () => {
       `user.assignLicense ${ivy} EXCHANGESTANDARD (temporary)`,
       `mailbox.convert ${ivy} to shared`,
       `user.blockSignIn ${ivy}`,
+      `user.revokeSessions ${ivy}`,
       `permission.grant ${ivy} FullAccess carla.diaz@contoso.com`,
       `user.removeLicense ${ivy} EXCHANGESTANDARD (temporary)`,
     ]);
@@ -110,7 +111,7 @@ describe("converting a user mailbox to shared", () => {
   it("assigns the declared license instead of a temporary one and keeps it", () => {
     const observed = base().userMailbox(ivy).build();
     const doc = planOf(desired([{ address: ivy, displayName: "Ivy Chen", origin: "convert", license: "EXCHANGEENTERPRISE" }]), observed);
-    expect(steps(doc)).toEqual([`user.assignLicense ${ivy} EXCHANGEENTERPRISE`, `mailbox.convert ${ivy} to shared`, `user.blockSignIn ${ivy}`]);
+    expect(steps(doc)).toEqual([`user.assignLicense ${ivy} EXCHANGEENTERPRISE`, `mailbox.convert ${ivy} to shared`, `user.blockSignIn ${ivy}`, `user.revokeSessions ${ivy}`]);
   });
 
   it("removes a pre-existing license after the conversion when the code declares none", () => {
@@ -119,6 +120,7 @@ describe("converting a user mailbox to shared", () => {
     expect(steps(doc)).toEqual([
       "mailbox.convert harry.wells@contoso.com to shared",
       "user.blockSignIn harry.wells@contoso.com",
+      "user.revokeSessions harry.wells@contoso.com",
       "user.removeLicense harry.wells@contoso.com EXCHANGESTANDARD",
     ]);
     const remove = find(doc, "user.removeLicense", "harry.wells@contoso.com");

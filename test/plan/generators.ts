@@ -18,6 +18,12 @@ const THEIRS = "exoform:stack=other;removal=delete";
 const grantArb = (people: number) =>
   fc.record({ person: fc.nat(people - 1), right: fc.constantFrom("FullAccess", "SendAs", "SendOnBehalf" as const), autoMapping: fc.boolean() });
 
+/** The Set-Mailbox settings of decision 0010: hidden, extra addresses (how many), copies of sent mail. */
+const settingsArb = fc.record({ hidden: fc.boolean(), extra: fc.nat(2), copySentAs: fc.boolean(), copyOnBehalf: fc.boolean() });
+
+/** The extra addresses generated mailboxes use: `<local>-alt<k>@contoso.com`. */
+const extraAddress = (address: string, k: number) => address.replace("@", `-alt${k}@`);
+
 export interface GeneratedTenant {
   readonly observed: ObservedState;
   readonly people: readonly string[];
@@ -33,6 +39,7 @@ export const tenantArb: fc.Arbitrary<GeneratedTenant> = fc
         sizeGB: fc.integer({ min: 1, max: 90 }),
         tag: fc.constantFrom<string | null>(null, null, OURS, THEIRS),
         grants: fc.array(grantArb(6), { maxLength: 6 }),
+        settings: settingsArb,
       }),
       { maxLength: 5 },
     ),
@@ -48,7 +55,8 @@ export const tenantArb: fc.Arbitrary<GeneratedTenant> = fc
     let b = tenant()
       .sku("EXCHANGESTANDARD", { prepaid: standard + g.seats })
       .sku("EXCHANGEENTERPRISE", { prepaid: enterprise + g.seats })
-      .sku("SPE_E3", { prepaid: 12 });
+      .sku("SPE_E3", { prepaid: 12 })
+      .sku("EXCHANGEARCHIVE_ADDON", { prepaid: 2 });
     g.people.forEach((l, i) => (b = b.userMailbox(people[i]!, { licenses: l === "none" ? [] : [l] })));
     g.shared.forEach((s, i) => {
       const address = `s${i}@contoso.com`;
@@ -70,7 +78,23 @@ export const tenantArb: fc.Arbitrary<GeneratedTenant> = fc
     });
     g.users.forEach((u, i) => (b = b.userMailbox(`u${i}@contoso.com`, { licenses: u.licensed ? ["EXCHANGESTANDARD"] : [], sizeGB: u.sizeGB })));
     g.deleted.forEach((days, i) => (b = b.deletedUserMailbox(`d${i}@contoso.com`, new Date(Date.parse("2026-11-01T09:00:00Z") - days * 86_400_000).toISOString())));
-    return { observed: b.build(), people };
+    const built = b.build();
+    // the builder knows no mailbox settings: put the generated ones on the shared mailboxes
+    const observed: ObservedState = {
+      ...built,
+      mailboxes: built.mailboxes.map((m) => {
+        const s = /^s(\d)@/.exec(m.address) ? g.shared[Number(m.address[1])]?.settings : undefined;
+        if (s === undefined) return m;
+        return {
+          ...m,
+          hiddenFromAddressLists: s.hidden,
+          emailAddresses: Array.from({ length: s.extra }, (_, k) => extraAddress(m.address, k)),
+          messageCopyForSentAs: s.copySentAs,
+          messageCopyForSendOnBehalf: s.copyOnBehalf,
+        };
+      }),
+    };
+    return { observed, people };
   });
 
 /** Drift on the tenant: shared anchors signed in again, mailboxes still provisioning. */
@@ -88,11 +112,23 @@ export function withDrift(observed: ObservedState, enable: readonly boolean[], n
 const changeArb = fc.record({
   drop: fc.boolean(),
   rename: fc.boolean(),
+  /** A new address, the current one kept in previousAddresses (decision 0010). */
+  moveTo: fc.boolean(),
   grants: fc.option(fc.array(grantArb(6), { maxLength: 5 }), { nil: undefined }),
   additive: fc.boolean(),
-  license: fc.constantFrom("keep", "none", "EXCHANGEENTERPRISE"),
+  license: fc.constantFrom("keep", "none", "EXCHANGEENTERPRISE", "plan1+addon"),
   toUser: fc.boolean(),
+  /** New values for the settings of decision 0010 (extra: add one address, drop the first). */
+  settings: fc.option(fc.record({ hidden: fc.boolean(), addExtra: fc.boolean(), dropExtra: fc.boolean(), copySentAs: fc.boolean(), copyOnBehalf: fc.boolean() }), { nil: undefined }),
+  /** A sign-in exception on the mailbox's account. */
+  exception: fc.boolean(),
 });
+
+/** The licences a change declares: Plan 1 with the archiving add-on allows a hold like Plan 2 (R1.6). */
+function licensesOf(license: string): string[] {
+  if (license === "none") return [];
+  return license === "plan1+addon" ? ["EXCHANGEARCHIVE_ADDON", "EXCHANGESTANDARD"] : [license];
+}
 
 export const desiredArb = (t: GeneratedTenant): fc.Arbitrary<CanonicalDesiredState> =>
   fc
@@ -127,19 +163,26 @@ export const desiredArb = (t: GeneratedTenant): fc.Arbitrary<CanonicalDesiredSta
           return;
         }
         const mbx = t.observed.mailboxes.find((x) => x.address === m.address)!;
-        const license = ch.license === "keep" || (ch.license === "none" && (m.litigationHold || mbx.sizeBytes > 50 * 1024 ** 3)) ? m.license : ch.license;
+        const tooBig = mbx.sizeBytes > 50 * 1024 ** 3;
+        const licenses = ch.license === "keep" || ((ch.license === "none" || ch.license === "plan1+addon") && (tooBig || (ch.license === "none" && m.litigationHold))) ? [...m.licenses] : licensesOf(ch.license);
+        const extra = ch.settings === undefined ? [...m.emailAddresses] : [...m.emailAddresses.slice(ch.settings.dropExtra ? 1 : 0), ...(ch.settings.addExtra ? [extraAddress(m.address, 9)] : [])];
         shared.push({
           ...m,
           alias: m.alias!,
           fullAccess: [...m.fullAccess],
           sendAs: [...m.sendAs],
           sendOnBehalf: [...m.sendOnBehalf],
-          emailAddresses: [...m.emailAddresses],
+          emailAddresses: extra,
           previousAddresses: [...m.previousAddresses],
+          ...(ch.moveTo ? { address: m.address.replace("@", "-moved@"), previousAddresses: [m.address] } : {}),
+          ...(ch.settings !== undefined
+            ? { hiddenFromAddressLists: ch.settings.hidden, messageCopyForSentAs: ch.settings.copySentAs, messageCopyForSendOnBehalf: ch.settings.copyOnBehalf }
+            : {}),
+          ...(ch.exception ? { signIn: { allowed: true, reason: "a scanner sends as this mailbox" } } : {}),
           ...(ch.rename ? { displayName: `${m.displayName} (renamed)` } : {}),
           ...(ch.grants ? lists(ch.grants) : {}),
           permissionsMode: ch.additive ? "additive" : "authoritative",
-          licenses: license === "none" ? [] : [license],
+          licenses,
         });
       });
       c.created.forEach((n, i) =>

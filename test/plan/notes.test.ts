@@ -115,7 +115,7 @@ describe("notes: properties", () => {
         expect(noted.actions).toEqual(bare.actions);
         expect(noted.diagnostics.filter((x) => x.severity !== "info")).toEqual(bare.diagnostics.filter((x) => x.severity !== "info"));
         if (bare.summary.errors > 0) return; // a failed plan deletes nothing, so "kept" is not yet decided
-        const declared = new Set([...d.sharedMailboxes, ...d.userMailboxes].map((m) => m.address));
+        const declared = new Set([...d.sharedMailboxes.flatMap((m) => [m.address, ...m.previousAddresses]), ...d.userMailboxes.map((m) => m.address)]);
         const deleted = new Set(bare.actions.filter((a) => a.type === "mailbox.delete").map((a) => a.target));
         const left = previous.sharedMailboxes.map((m) => m.address).filter((a) => !declared.has(a) && !deleted.has(a));
         const kept = new Set(noted.diagnostics.filter((x) => x.code === "left_code_kept").map((x) => x.target));

@@ -12,7 +12,7 @@ describe("describing one action", () => {
     expect(byGlyph).toEqual({
       "+": ["user.restore", "user.assignLicense", "mailbox.create", "permission.grant"],
       "-": ["user.removeLicense", "mailbox.delete", "permission.revoke"],
-      "~": ["user.resetPassword", "user.blockSignIn", "user.allowSignIn", "mailbox.convert", "mailbox.update", "mailbox.wait"],
+      "~": ["user.resetPassword", "user.blockSignIn", "user.allowSignIn", "user.revokeSessions", "user.rename", "mailbox.convert", "mailbox.rename", "mailbox.update", "mailbox.wait"],
     });
   });
 

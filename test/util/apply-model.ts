@@ -90,6 +90,21 @@ export function applyModel(observed: ObservedState, doc: PlanDocument): Observed
         u.accountEnabled = a.type === "user.allowSignIn";
         break;
       }
+      case "user.revokeSessions":
+        liveUser(a).sessionsRevokedAt = iso();
+        break;
+      case "user.rename": {
+        const u = users.find((x) => x.userPrincipalName === a.params.from && x.deletedAt === null) ?? fail(a, "no live user to rename");
+        u.userPrincipalName = a.target;
+        break;
+      }
+      case "mailbox.rename": {
+        const m = mailboxes.find((x) => x.address === a.params.from && x.deletedAt === null) ?? fail(a, "no live mailbox to rename");
+        m.emailAddresses = [...new Set([...(m.emailAddresses ?? []), m.address])].filter((x) => x !== a.target).sort(compareStrings);
+        grants = grants.map((g) => (g.mailbox === m.address ? { ...g, mailbox: a.target } : g));
+        m.address = a.target;
+        break;
+      }
       case "mailbox.create": {
         if (mailboxes.some((m) => m.address === a.target && m.deletedAt === null)) fail(a, "address in use");
         const id = `created:${a.target}`;
