@@ -50,6 +50,7 @@ import {
   type Verification,
 } from "./types.js";
 import { verifyAfterApply } from "./verify.js";
+import { errorText } from "../private/text.js";
 
 const DEFAULTS = {
   /** The cap of the adaptive limit (concurrency.ts), which starts at 1. */
@@ -209,7 +210,7 @@ function interruptible(clock: TenantClock, signal: AbortSignal | undefined): Ten
           },
           (e: unknown) => {
             signal.removeEventListener("abort", onAbort);
-            reject(e);
+            reject(e instanceof Error ? e : new Error(errorText(e)));
           },
         );
       });

@@ -11,7 +11,7 @@
  *    lock file removed (or, if it cannot be, the force-unlock command named),
  *    and the writes in flight are left to the next apply to settle by reading.
  */
-import { errorText } from "../private/error-text.js";
+import { errorText } from "../private/text.js";
 import { releaseHeldLocksSync } from "../apply/lock.js";
 
 /** 128 + the signal's number, as a shell reports a process the signal ended. */

@@ -1,13 +1,22 @@
 /**
- * The text of something thrown, for a message: an Error's message, a
- * string as it is, anything else as JSON (never "[object Object]").
+ * Text of values whose type the code does not control (wire JSON, things
+ * thrown), for comparisons and messages: never "[object Object]".
  */
+
+/** The text of something thrown: an Error's message, a string as it is, anything else as JSON. */
 export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
-  if (typeof e === "string") return e;
+  return valueText(e);
+}
+
+/** A JSON value as text: a string as it is, null and undefined as "", numbers and booleans as written, objects and arrays as JSON. */
+export function valueText(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
   try {
-    return JSON.stringify(e) ?? String(e as undefined);
+    return JSON.stringify(v) ?? Object.prototype.toString.call(v);
   } catch {
-    return Object.prototype.toString.call(e);
+    return Object.prototype.toString.call(v);
   }
 }

@@ -17,6 +17,7 @@
 import { createHash } from "node:crypto";
 import type { ObservedGrant, ObservedMailbox, ObservedUser } from "../../lib/provider/observed.js";
 import { parameterInvalid } from "./exchange-errors.js";
+import { valueText } from "../../lib/private/text.js";
 
 export type ExoObject = Readonly<Record<string, unknown>>;
 
@@ -194,7 +195,7 @@ export function parseFilter(raw: string, properties: readonly string[]): (obj: E
 }
 
 function holds(actual: unknown, c: Comparison): boolean {
-  const text = (v: unknown): string => (v === null || v === undefined ? "" : String(v)).toLowerCase();
+  const text = (v: unknown): string => valueText(v).toLowerCase();
   let same: boolean;
   if (c.op === "like" || c.op === "notlike") {
     const pattern = new RegExp(`^${text(c.value).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "s");

@@ -14,6 +14,7 @@ import { generateKeyPairSync, randomUUID, timingSafeEqual, type KeyObject } from
 import { decodeJwt, signJwt, verifySignature, type CertificateCredential } from "./jwt.js";
 import { RESOURCE, type AppPermissions } from "./permissions.js";
 import { exchangeError, graphError, identityError, json, type Caller, type WireRequest, type WireResponse } from "./wire.js";
+import { valueText } from "../../lib/private/text.js";
 
 export interface FederatedCredential {
   /** The `iss` of the presented token, e.g. https://token.actions.githubusercontent.com. */
@@ -223,7 +224,7 @@ export class IdentityService {
     const nowS = this.wallNow() / 1000;
     const exp = jwt.payload["exp"];
     if (typeof exp !== "number" || exp <= nowS) return { code: 700024, message: "Client assertion is not within its valid time range." };
-    const iss = String(jwt.payload["iss"] ?? "");
+    const iss = valueText(jwt.payload["iss"]);
     if (iss === app.clientId) {
       // a certificate credential: iss = sub = client id, aud = this token endpoint, signed by a registered certificate
       const tokenUrl = `${this.options.origin}${req.path}`;

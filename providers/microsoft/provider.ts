@@ -35,6 +35,7 @@ import { explainMissing, needOf } from "./permissions.js";
 import { TenantReads } from "./reads.js";
 import { toObservedMailbox, toObservedUser, type GraphUser } from "./rows.js";
 import { forgetSecret, redact, registerSecret, strongPassword } from "./secrets.js";
+import { valueText } from "../../lib/private/text.js";
 
 export interface MicrosoftProviderOptions {
   readonly settings: MicrosoftSettings;
@@ -220,7 +221,7 @@ export class MicrosoftProvider implements ITenantProvider {
     // -Name must be unique and at most 64 characters; the contract names it after the display name
     const parameters = { Shared: true, Name: input.displayName.slice(0, 64), DisplayName: input.displayName, PrimarySmtpAddress: address, Alias: alias };
     const result = await this.exchange.invoke({ name: "New-Mailbox", parameters, select: this.reads.select }, ctx);
-    const row = result.rows.find((r) => lower(String(r["PrimarySmtpAddress"] ?? "")) === address) ?? result.rows[0];
+    const row = result.rows.find((r) => lower(valueText(r["PrimarySmtpAddress"])) === address) ?? result.rows[0];
     if (row !== undefined) {
       return { ...toObservedMailbox(row, "shared", { quotaBytes: UNLICENSED_SHARED_QUOTA, sizeBytes: 0, softDeleted: false, managementAttribute: this.reads.attribute }), address };
     }

@@ -10,6 +10,7 @@ import { capabilitiesOf, UNLICENSED_SHARED_QUOTA } from "../../lib/model/licensi
 import { DEFAULT_MANAGEMENT_ATTRIBUTE, type ManagementAttribute } from "../../lib/model/management-tag.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
 import type { ExoRow } from "./exchange.js";
+import { valueText } from "../../lib/private/text.js";
 
 export const USER_SELECT = "id,userPrincipalName,displayName,accountEnabled,assignedLicenses,usageLocation,onPremisesSyncEnabled";
 
@@ -58,7 +59,7 @@ export interface GraphSku {
 }
 
 const lower = (s: string): string => s.trim().toLowerCase();
-const str = (v: unknown): string => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
+const str = valueText;
 
 /** The tenant's SKUs: skuId <-> part number, and the service plans each one carries. */
 export class SkuCatalogue {

@@ -8,7 +8,7 @@
  * Also: journal files are created whole and mode 0600, and an emptied journal
  * is explained rather than reported as a bare stale plan.
  */
-import { errorText } from "../../lib/private/error-text.js";
+import { errorText } from "../../lib/private/text.js";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

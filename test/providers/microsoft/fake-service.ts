@@ -7,6 +7,7 @@
  */
 import type { ExoRow } from "../../../providers/microsoft/exchange.js";
 import { json, startServer, type Received, type Reply, type TestServer } from "./support.js";
+import { valueText } from "../../../lib/private/text.js";
 
 export const TENANT = "contoso.onmicrosoft.com";
 export const TID = "9b1b5b2a-0000-4000-8000-000000000001";
@@ -83,7 +84,7 @@ export interface FakeOptions {
   readonly graph?: (method: string, url: string, body: unknown) => Reply | undefined;
 }
 
-const lower = (v: unknown) => String(v ?? "").toLowerCase();
+const lower = (v: unknown) => valueText(v).toLowerCase();
 
 function runCmdlet(cmd: Cmd): Reply {
   const p = cmd.parameters;
