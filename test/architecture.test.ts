@@ -42,13 +42,23 @@ describe("architecture", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("keeps the planner pure: it imports only the model, the provider's data shapes, diagnostics and private helpers", () => {
+  it("keeps the planner pure: it imports only the comparison, the model, the provider's data shapes, diagnostics and private helpers", () => {
     const files = sourceFiles("lib/plan");
-    expect(violations(files, under("lib/plan/", "lib/model/", "lib/provider/observed", "lib/diagnostics/", "lib/private/"))).toEqual([]);
+    expect(violations(files, under("lib/plan/", "lib/compare/", "lib/model/", "lib/provider/observed", "lib/diagnostics/", "lib/private/"))).toEqual([]);
   });
 
-  it("gives the planner no clock, no randomness and no environment", () => {
-    const offenders = sourceFiles("lib/plan").filter((f) =>
+  it("keeps the comparison plan and drift share below both: it imports only the model, the provider's data shapes and private helpers", () => {
+    const files = sourceFiles("lib/compare");
+    expect(violations(files, under("lib/compare/", "lib/model/", "lib/provider/observed", "lib/private/"))).toEqual([]);
+  });
+
+  it("lets drift read the tenant only through the shared comparison's index, never the planner", () => {
+    const files = sourceFiles("lib/drift");
+    expect(violations(files, under("lib/drift/", "lib/compare/", "lib/model/", "lib/provider/observed", "lib/diagnostics/", "lib/private/", "lib/render/glyphs", "lib/render/sanitize"))).toEqual([]);
+  });
+
+  it("gives the planner and the comparison no clock, no randomness and no environment", () => {
+    const offenders = [...sourceFiles("lib/plan"), ...sourceFiles("lib/compare")].filter((f) =>
       /\bDate\.now\(|new Date\(\s*\)|Math\.random\(|process\.(env|hrtime)|performance\.now\(/.test(readFileSync(join(root, f), "utf8")),
     );
     expect(offenders).toEqual([]);
