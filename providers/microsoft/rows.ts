@@ -12,7 +12,7 @@ import { compareStrings } from "../../lib/private/canonical-json.js";
 import type { ExoRow } from "./exchange.js";
 import { valueText } from "../../lib/private/text.js";
 
-export const USER_SELECT = "id,userPrincipalName,displayName,accountEnabled,assignedLicenses,usageLocation,onPremisesSyncEnabled";
+export const USER_SELECT = "id,userPrincipalName,displayName,accountEnabled,assignedLicenses,usageLocation,onPremisesSyncEnabled,signInSessionsValidFromDateTime";
 
 export const MAILBOX_SELECT = [
   "Identity", "Id", "Name", "Guid", "ExchangeGuid", "ExternalDirectoryObjectId", "UserPrincipalName", "PrimarySmtpAddress", "DisplayName", "Alias",
@@ -48,6 +48,8 @@ export interface GraphUser {
   readonly usageLocation?: string | null;
   readonly onPremisesSyncEnabled?: boolean | null;
   readonly deletedDateTime?: string | null;
+  /** Tokens issued before this time are refused: set by revokeSignInSessions (and by a password change). */
+  readonly signInSessionsValidFromDateTime?: string | null;
 }
 
 export interface GraphSku {
@@ -125,6 +127,8 @@ export function toObservedUser(u: GraphUser, skus: SkuCatalogue, deleted: boolea
     licenses: skus.partsOf(u.assignedLicenses),
     onPremisesSyncEnabled: u.onPremisesSyncEnabled === true,
     deletedAt: deleted ? isoOrNull(u.deletedDateTime) ?? new Date(0).toISOString() : null,
+    // present only once set, as the simulated tenant reports it: apply reads a revocation back from it
+    ...(isoOrNull(u.signInSessionsValidFromDateTime) !== null ? { sessionsRevokedAt: isoOrNull(u.signInSessionsValidFromDateTime)! } : {}),
   };
 }
 

@@ -355,8 +355,13 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
       expect((await p.getUser(`bo.renamed@${D}`))?.id).toBe("c-bo");
     });
 
-    it("revokes a user's sign-in sessions, and answers notFound for a user that is not there", async () => {
+    it("revokes a user's sign-in sessions, reads the revocation back as sessionsRevokedAt, and answers notFound for a user that is not there", async () => {
+      expect((await p.getUser(`amy@${D}`))?.sessionsRevokedAt ?? null).toBeNull();
+      const before = (await p.clock.now()).getTime();
       await p.revokeSignInSessions("c-amy");
+      const revokedAt = (await p.getUser(`amy@${D}`))?.sessionsRevokedAt;
+      expect(revokedAt).toBeDefined();
+      expect(Date.parse(revokedAt!)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
       await rejection(p.revokeSignInSessions("c-nobody"), "notFound");
     });
 
