@@ -12,7 +12,6 @@ import type {
   UserMailboxSpec,
 } from "./generated/desired-state.js";
 import { compareStrings } from "../private/canonical-json.js";
-import { ARCHIVE_ADDON_SKUS } from "./licensing.js";
 import { DEFAULT_MANAGEMENT_ATTRIBUTE, type ManagementAttribute } from "./management-tag.js";
 
 export const DESIRED_FORMAT_VERSION = 1;
@@ -40,13 +39,6 @@ export interface CanonicalSharedMailbox {
    * form and the synthesized document never carries `license`.
    */
   readonly licenses: readonly string[];
-  /**
-   * @deprecated Transitional, not serialized (non-enumerable, so it is in no
-   * document and no digest): the one licence the planner and drift read until
-   * they read `licenses` (issue #13). "none", the only licence, or for several
-   * the first that is not an add-on (see plannerLicense).
-   */
-  readonly license: string;
   /** Given to the account when it must be licensed and has none (absent: tenant.usageLocation). */
   readonly usageLocation?: string;
   readonly litigationHold: boolean;
@@ -105,18 +97,9 @@ export function declaredLicenses(m: Pick<SharedMailboxSpec, "license" | "license
   return [...new Set(list)].sort(compareStrings);
 }
 
-/**
- * The one licence a planner that knows a single licence should plan: "none",
- * the only one, or the first that is not the archiving add-on (Plan 1 in
- * "Plan 1 + add-on").
- */
-export function plannerLicense(licenses: readonly string[]): string {
-  return licenses.find((sku) => !ARCHIVE_ADDON_SKUS.includes(sku)) ?? licenses[0] ?? "none";
-}
-
 export function canonicalSharedMailbox(m: SharedMailboxSpec): CanonicalSharedMailbox {
   const licenses = declaredLicenses(m);
-  const out: Omit<CanonicalSharedMailbox, "license"> = {
+  const out: CanonicalSharedMailbox = {
     address: lower(m.address),
     previousAddresses: sortedUniqueLower(m.previousAddresses ?? []),
     displayName: m.displayName,
@@ -137,7 +120,7 @@ export function canonicalSharedMailbox(m: SharedMailboxSpec): CanonicalSharedMai
     messageCopyForSentAs: m.messageCopyForSentAs ?? false,
     messageCopyForSendOnBehalf: m.messageCopyForSendOnBehalf ?? false,
   };
-  return Object.defineProperty(out, "license", { value: plannerLicense(licenses), enumerable: false }) as CanonicalSharedMailbox;
+  return out;
 }
 
 export function canonicalUserMailbox(m: UserMailboxSpec): CanonicalUserMailbox {

@@ -335,9 +335,7 @@ function sharedMailboxRules(m: Record<string, unknown>, domains: TenantDomains |
  * far as they can be read.
  */
 function licenseRules(m: Record<string, unknown>, address: string, at: string, emit: Emit): string[] {
-  // own enumerable keys only: a canonical mailbox validated in memory carries the planner's
-  // transitional `license` as a hidden property (normalize.ts), which is no declaration
-  const declares = (key: string) => Object.keys(m).includes(key);
+  const declares = (key: string) => Object.hasOwn(m, key);
   if (declares("license") && declares("licenses")) {
     emit("license_and_licenses", address, `${at}/licenses`, `mailbox "${address}" declares both license and licenses; give every SKU in licenses (e.g. licenses: ["EXCHANGESTANDARD", "EXCHANGEARCHIVE_ADDON"]) and remove license`);
   }

@@ -91,9 +91,9 @@ describe("export plans to no change", () => {
     const r = roundTrip(observed);
     expect(r.actions).toEqual([]);
     expect(r.errors).toEqual([]);
-    expect(r.result.desired.sharedMailboxes.map((m) => [m.address, m.license, m.litigationHold, m.archive])).toEqual([
-      ["archive@contoso.com", "EXCHANGESTANDARD", false, false],
-      ["legal@contoso.com", "EXCHANGEENTERPRISE", true, true],
+    expect(r.result.desired.sharedMailboxes.map((m) => [m.address, m.licenses, m.litigationHold, m.archive])).toEqual([
+      ["archive@contoso.com", ["EXCHANGESTANDARD"], false, false],
+      ["legal@contoso.com", ["EXCHANGEENTERPRISE"], true, true],
     ]);
   });
 

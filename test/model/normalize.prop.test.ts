@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { SharedMailboxSpec } from "../../lib/model/generated/desired-state.js";
-import { canonicalSharedMailbox, plannerLicense } from "../../lib/model/normalize.js";
+import { canonicalSharedMailbox } from "../../lib/model/normalize.js";
 import { canonicalJson } from "../../lib/private/canonical-json.js";
 
 const sku = fc.constantFrom("EXCHANGESTANDARD", "EXCHANGEENTERPRISE", "EXCHANGEARCHIVE_ADDON", "SPE_E3");
@@ -60,18 +60,11 @@ describe("canonical shared mailbox", () => {
     );
   });
 
-  it("never writes the planner's transitional single licence into the document", () => {
+  it("never writes the license shorthand into the canonical document: licenses is the one form", () => {
     fc.assert(
       fc.property(spec, (s) => {
-        const m = canonicalSharedMailbox(s);
-        expect(JSON.parse(canonicalJson(m))).not.toHaveProperty("license");
-        expect(m.license).toBe(plannerLicense(m.licenses));
+        expect(JSON.parse(canonicalJson(canonicalSharedMailbox(s)))).not.toHaveProperty("license");
       }),
     );
-  });
-
-  it("gives the planner Plan 1, not the add-on, for Plan 1 with the archiving add-on", () => {
-    expect(plannerLicense(["EXCHANGEARCHIVE_ADDON", "EXCHANGESTANDARD"])).toBe("EXCHANGESTANDARD");
-    expect(plannerLicense([])).toBe("none");
   });
 });
