@@ -6,7 +6,7 @@
  * this is the guard for the ones that do not).
  */
 import { compareStrings } from "../private/canonical-json.js";
-import type { ObservedGrant, ObservedMailbox, ObservedSku, ObservedState, ObservedUser } from "../provider/observed.js";
+import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedState, ObservedUser } from "../provider/observed.js";
 
 export interface ObservedIndex {
   /** Live users by UPN. */
@@ -24,6 +24,8 @@ export interface ObservedIndex {
   readonly servicePlansBySku: ReadonlyMap<string, readonly string[]>;
   /** Extra SMTP addresses (emailAddresses) of every mailbox, live or soft-deleted, to the mailbox's address. */
   readonly proxies: ReadonlyMap<string, string>;
+  /** Mail-enabled security groups by address (trustees like people; empty when the provider reads no groups). */
+  readonly groups: ReadonlyMap<string, ObservedGroup>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -76,7 +78,9 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
     skus.set(s.skuPartNumber, s);
     servicePlansBySku.set(s.skuPartNumber, s.servicePlans);
   }
-  return { users, deletedUsers, usersById, mailboxes, deletedMailboxes, grants, skus, servicePlansBySku, proxies };
+  const groups = new Map<string, ObservedGroup>();
+  for (const g of observed.groups ?? []) groups.set(lower(g.address), g);
+  return { users, deletedUsers, usersById, mailboxes, deletedMailboxes, grants, skus, servicePlansBySku, proxies, groups };
 }
 
 /** The most recently soft-deleted of `list` (ties: the first listed), or undefined. */
@@ -87,14 +91,21 @@ export function latestDeleted<T extends { readonly deletedAt: string | null }>(l
 }
 
 /**
- * What a trustee the code names is in the tenant: a live user, soft-deleted
- * (when, the latest deletion), or not a user at all (purged, or a wrong UPN).
+ * What a trustee the code names is in the tenant: a live user, a
+ * mail-enabled security group (by its address), soft-deleted (when, the
+ * latest deletion), or neither (purged, or a wrong address).
  */
-export type TrusteeState = { readonly kind: "live"; readonly user: ObservedUser } | { readonly kind: "deleted"; readonly deletedAt: string } | { readonly kind: "missing" };
+export type TrusteeState =
+  | { readonly kind: "live"; readonly user: ObservedUser }
+  | { readonly kind: "group"; readonly group: ObservedGroup }
+  | { readonly kind: "deleted"; readonly deletedAt: string }
+  | { readonly kind: "missing" };
 
 export function trusteeState(ix: ObservedIndex, upn: string): TrusteeState {
   const user = ix.users.get(upn);
   if (user !== undefined) return { kind: "live", user };
+  const group = ix.groups.get(upn);
+  if (group !== undefined) return { kind: "group", group };
   const deleted = latestDeleted(ix.deletedUsers.get(upn));
   return deleted !== undefined ? { kind: "deleted", deletedAt: deleted.deletedAt ?? "" } : { kind: "missing" };
 }

@@ -56,7 +56,7 @@ export function checkGrants(address: string, grants: GrantComparison, ix: Observ
  */
 function trusteeIsLive(mailbox: string, trustee: string, right: Right, ix: ObservedIndex, now: string, out: Collector): boolean {
   const state = trusteeState(ix, trustee);
-  if (state.kind === "live") return true;
+  if (state.kind === "live" || state.kind === "group") return true;
   const fix = "exoform plan refuses the declaration until it is fixed: ";
   if (state.kind === "deleted") {
     const { deletedAt } = state;

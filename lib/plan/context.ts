@@ -165,9 +165,12 @@ export class PlanContext {
     return caps;
   }
 
-  /** "Ben Ortiz (ben.ortiz@contoso.com)", or the UPN alone for an unknown user. */
+  /** "Ben Ortiz (ben.ortiz@contoso.com)", "group Helpdesk (helpdesk@contoso.com)", or the address alone for an unknown one. */
   person(upn: string): string {
     const u = this.ix.users.get(upn);
-    return u && u.displayName && u.displayName !== upn ? `${u.displayName} (${upn})` : upn;
+    if (u !== undefined) return u.displayName && u.displayName !== upn ? `${u.displayName} (${upn})` : upn;
+    const g = this.ix.groups.get(upn);
+    if (g !== undefined) return `group ${g.displayName && g.displayName !== upn ? `${g.displayName} (${upn})` : upn}`;
+    return upn;
   }
 }

@@ -116,16 +116,19 @@ function trusteeStatus(ctx: PlanContext, trustee: string): TrusteeStatus {
   if (status === undefined) {
     // live, soft-deleted or gone: as drift reads it (lib/compare)
     const state = trusteeState(ctx.ix, trustee);
-    if (state.kind !== "live") status = state.kind;
+    // a group holds no licence of its own: its members' are theirs (Exchange checks them when they open the mailbox)
+    if (state.kind === "group") status = "ok";
+    else if (state.kind !== "live") status = state.kind;
     else if (ctx.deletedByPlan.has(trustee)) status = "deleted_by_plan";
     else if (ctx.renamedByPlan.has(trustee)) status = "renamed_by_plan";
     else status = ctx.capabilities(state.user.licenses).exchange || licensedByThisPlan(ctx, trustee) ? "ok" : "unlicensed";
+
     ctx.trustees.set(trustee, status);
   }
   return status;
 }
 
-/** A trustee must be a live user inside the tenant; one without an Exchange license gets a warning. */
+/** A trustee must be a live user or a mail-enabled security group inside the tenant; a user without an Exchange license gets a warning. */
 function checkTrustee(ctx: PlanContext, address: string, right: Right, trustee: string, checked: Map<string, boolean>): boolean {
   const known = checked.get(trustee);
   if (known !== undefined) return known;
@@ -140,7 +143,7 @@ function checkTrustee(ctx: PlanContext, address: string, right: Right, trustee: 
     ctx.error(
       "trustee_not_found",
       address,
-      `mailbox "${address}" grants ${right} to "${trustee}", who is not a user in the tenant; check the spelling, create the user first, or remove the grant`,
+      `mailbox "${address}" grants ${right} to "${trustee}", who is neither a user nor a mail-enabled security group in the tenant; check the spelling, create the user or group first, or remove the grant`,
     );
   } else if (status === "deleted_by_plan") {
     const mailbox = ctx.deletedByPlan.get(trustee)!;

@@ -8,6 +8,7 @@
  * carries no actions at all: every error is reported, none is half-applied.
  */
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { groupAutoMappingWarnings } from "../model/group-trustees.js";
 import type { CanonicalDesiredState } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { ObservedState } from "../provider/observed.js";
@@ -52,6 +53,8 @@ export function plan(desired: CanonicalDesiredState, observed: ObservedState, op
   items.sort((a, b) => compareStrings(a.address, b.address));
   for (const item of items) item.run();
   planNotes(ctx, declared, inScope, options.previous);
+  // automapping never works through a group: the one thing about group trustees validation cannot see
+  ctx.diagnostics.push(...groupAutoMappingWarnings(desired, new Set(ctx.ix.groups.keys())).filter((d) => inScope(d.target)));
 
   if (targets !== undefined) {
     for (const t of targets) {

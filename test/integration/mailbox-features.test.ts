@@ -4,7 +4,7 @@
  * change gives both the drift item and the plan action that undoes it
  * (plan and drift read one comparison, docs/decisions/0011).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isDone, pointReader } from "../../lib/apply/execute.js";
@@ -16,9 +16,9 @@ import { desiredFromObserved } from "../../lib/export/from-observed.js";
 import { plan, type PlanDocument } from "../../lib/plan/index.js";
 import { observe } from "../../lib/provider/observe.js";
 import { classOf } from "../../lib/reconcile/classify.js";
-import type { SimulatedTenant } from "../../providers/simulated/index.js";
+import { loadFixture, type SimulatedTenant } from "../../providers/simulated/index.js";
 import { assertSchemaValid } from "../plan/helpers.js";
-import { REPO, committedWrites, desiredFrom, leftover, planAgainst, withTenant as withContoso } from "./helpers.js";
+import { REPO, committedWrites, createTenant, desiredFrom, leftover, planAgainst, tempDir, withTenant as withContoso } from "./helpers.js";
 
 const support = "support@contoso.com";
 const info = "info@contoso.com";
@@ -230,5 +230,54 @@ describe("renames (previousAddresses)", () => {
       const report = detectDrift(renamed(), await observe(t));
       expect(report.items).toEqual([]);
       expect(report.pendingItems).toEqual([expect.objectContaining({ mailbox: helpdesk, reason: "not_renamed" })]);
+    }));
+});
+
+describe("group trustees (mail-enabled security groups)", () => {
+  const helpdesk = "helpdesk@contoso.com";
+  /** Contoso with a Helpdesk group of two people. */
+  async function withGroup(fn: (t: SimulatedTenant) => Promise<void>): Promise<void> {
+    const dir = tempDir("groups");
+    const fixture = { ...loadFixture("contoso"), groups: [{ id: "g-helpdesk", address: "Helpdesk@contoso.com", displayName: "Helpdesk", members: ["u-0001", "u-0002"] }] };
+    const t = createTenant(dir, fixture);
+    try {
+      await fn(t);
+    } finally {
+      t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const desired = contosoWith({ [support]: { fullAccess: [{ trustee: "ann.lee@contoso.com" }, { trustee: "ben.ortiz@contoso.com" }, { trustee: helpdesk, autoMapping: false }], sendAs: ["ann.lee@contoso.com", "ben.ortiz@contoso.com", helpdesk] } });
+
+  it("grants FullAccess and SendAs to a group by its address, names the group in the plan, and converges", () =>
+    withGroup(async (t) => {
+      const doc = await converge(t, desired);
+      const grants = doc.actions.filter((a) => a.type === "permission.grant" && a.params.trustee === helpdesk);
+      expect(grants.map((a) => a.params.right).sort()).toEqual(["FullAccess", "SendAs"]);
+      expect(grants.every((a) => a.description.includes("group Helpdesk (helpdesk@contoso.com)"))).toBe(true);
+      expect(doc.diagnostics.filter((d) => d.code === "group_automapping")).toEqual([]);
+    }));
+
+  it("warns that automapping does not work through a group, and still plans the grant", () =>
+    withGroup(async (t) => {
+      const automapped = contosoWith({ [support]: { fullAccess: [{ trustee: "ann.lee@contoso.com" }, { trustee: "ben.ortiz@contoso.com" }, { trustee: helpdesk }] } });
+      const doc = await planAgainst(t, automapped);
+      expect(doc.diagnostics.filter((d) => d.code === "group_automapping").map((d) => [d.severity, d.target])).toEqual([["warning", support]]);
+      expect(doc.actions.some((a) => a.type === "permission.grant" && a.params.trustee === helpdesk)).toBe(true);
+    }));
+
+  it("reports a group grant removed out of band as drift, and plans it back", () =>
+    withGroup(async (t) => {
+      await converge(t, desired);
+      t.adminRemoveGrant(support, "SendAs", helpdesk);
+      const { items, doc } = await afterTampering(t, desired, support);
+      expect(items.map((i) => i.code)).toEqual(["grant_removed"]);
+      expect(doc.actions.map((a) => a.id)).toEqual([`${support}:permission.grant:SendAs:${helpdesk}`]);
+    }));
+
+  it("refuses a trustee that is neither a user nor a group, naming both", () =>
+    withGroup(async (t) => {
+      const doc = await planAgainst(t, contosoWith({ [support]: { sendAs: ["nobody-group@contoso.com"] } }));
+      expect(doc.diagnostics.find((d) => d.code === "trustee_not_found")?.message).toContain("neither a user nor a mail-enabled security group");
     }));
 });

@@ -158,7 +158,7 @@ describe("grants", () => {
     expect(doc.actions).toEqual([]);
     expect(errors(doc)).toEqual([
       { code: "trustee_deleted", target: support, message: expect.stringContaining(`mailbox "${support}" grants SendAs to "gone@contoso.com", who is deleted`) },
-      { code: "trustee_not_found", target: support, message: expect.stringContaining(`mailbox "${support}" grants FullAccess to "nobody@contoso.com", who is not a user in the tenant`) },
+      { code: "trustee_not_found", target: support, message: expect.stringContaining(`mailbox "${support}" grants FullAccess to "nobody@contoso.com", who is neither a user nor a mail-enabled security group in the tenant`) },
     ]);
   });
 
