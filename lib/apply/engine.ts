@@ -123,7 +123,7 @@ export async function applyPlan(doc: PlanDocument, provider: ITenantProvider, op
     try {
       checkNotStale(plan, observed, excused);
     } catch (e) {
-      throw previous.emptied && UserError.is(e) ? new UserError([...e.diagnostics, emptiedJournalDiagnostic(plan)]) : e;
+      throw previous.emptied && UserError.is(e) ? new UserError([...e.diagnostics, emptiedJournalDiagnostic()]) : e;
     }
 
     // an empty plan leaves no journal behind (there is nothing to resume); nor does an apply interrupted before its first write
@@ -219,7 +219,7 @@ function interruptible(clock: TenantClock, signal: AbortSignal | undefined): Ten
 }
 
 /** Why a resume with an emptied journal is refused as stale, and what to do. */
-function emptiedJournalDiagnostic(plan: PlanDocument): Diagnostic {
+function emptiedJournalDiagnostic(): Diagnostic {
   return {
     severity: "error",
     code: "journal_emptied",

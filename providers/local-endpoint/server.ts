@@ -13,7 +13,7 @@
  *   response → one line in the request log.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:https";
+import { createServer } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleepWall } from "node:timers/promises";

@@ -18,7 +18,6 @@
  * summary names the command that resumes).
  */
 import type { Command } from "commander";
-import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import {
   applyPlan,
