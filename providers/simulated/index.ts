@@ -40,7 +40,8 @@ export const DEFAULT_TENANT_PATH = ".exoform/tenant.db";
 
 /** The tenant file: the --tenant flag, else $EXOFORM_TENANT, else .exoform/tenant.db (absolute). */
 export function resolveTenantPath(flag?: string): string {
-  const chosen = flag ?? process.env["EXOFORM_TENANT"] ?? DEFAULT_TENANT_PATH;
+  // an empty variable is unset (a pipeline variable never given a value)
+  const chosen = flag ?? (process.env["EXOFORM_TENANT"] || DEFAULT_TENANT_PATH);
   return resolve(chosen);
 }
 
