@@ -92,7 +92,7 @@ export function expectedActionsOf(kind: DriftKind, grantsPerMailbox: number): nu
     case "create":
       return 3 + grantsPerMailbox;
     case "convert":
-      return 3; // convert, block sign-in, remove the licence
+      return 4; // convert, block sign-in, revoke the leaver's sessions, remove the licence
   }
 }
 
