@@ -557,12 +557,26 @@ class Run {
     /** Whether the effect is in place; `poll`: a write may have happened, re-read a lagging tenant before saying no. */
     const settled = (poll: boolean) => readDone(this.reader, action, ctx, this.settle, { poll, since });
     // the precondition, read right before the write: is the effect already there?
-    let pre: boolean | null;
-    try {
-      // a half-run action (an interrupted run started it) may have written: settle it like an unknown outcome
-      pre = await settled(halfRun);
-    } catch (e) {
-      return this.failure(action, e instanceof CallFailed ? e.cause : e, 0, elapsed());
+    let pre: boolean | null = null;
+    // an eventually consistent service may not know yet an object this apply created a moment ago (the backend
+    // a read reaches lags, "couldn't be found"): that read is taken again once, when the lag window has passed
+    const lagEnds = built === null ? null : built + this.settle.windowMs;
+    for (let again = false; ; again = true) {
+      try {
+        // a half-run action (an interrupted run started it) may have written: settle it like an unknown outcome
+        pre = await settled(halfRun);
+        break;
+      } catch (e) {
+        const cause = e instanceof CallFailed ? e.cause : e;
+        const now = !again && lagEnds !== null && ProviderError.is(cause) && cause.kind === "notFound" ? (await this.provider.clock.now()).getTime() : null;
+        if (now === null || lagEnds === null || now >= lagEnds) return this.failure(action, cause, 0, elapsed());
+        this.emit({
+          type: "note",
+          action,
+          message: `${actionLabel(action)}: reading whether it is already done answered ${(cause as ProviderError).code} right after this apply changed what it builds on; its reads may lag its writes, so it is read again when they have caught up`,
+        });
+        await this.clock.sleep(lagEnds - now);
+      }
     }
     if (pre === true) {
       // an action an interrupted run started is settled by this read: its effect is there, so it is done
