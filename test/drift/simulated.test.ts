@@ -11,27 +11,14 @@ import { checkDrift } from "../../lib/cli/commands/drift.js";
 import { main } from "../../lib/cli/main.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
 import { ProviderError } from "../../lib/provider/errors.js";
-import type { ObservedState } from "../../lib/provider/observed.js";
 import type { ITenantProvider } from "../../lib/provider/provider.js";
 import { BUILTIN_FIXTURES, SimulatedTenant, type TenantFixture } from "../../providers/simulated/index.js";
 import { appliedContoso, contosoDesired, contosoDesiredDocument, sortObserved } from "./builders.js";
+import { fixtureOf } from "../util/fixture-of.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 const dir = mkdtempSync(join(tmpdir(), "exoform-drift-"));
 let counter = 0;
-
-/** A tenant fixture holding exactly `observed`. */
-function fixtureOf(o: ObservedState): TenantFixture {
-  return {
-    formatVersion: 1,
-    tenant: { ...o.tenant },
-    clock: o.observedAt,
-    skus: o.skus.map(({ consumedUnits: _c, ...s }) => s),
-    users: o.users.map((u) => ({ ...u })),
-    mailboxes: o.mailboxes.map(({ quotaBytes: _q, ...m }) => m),
-    grants: o.grants.map((g) => ({ ...g })),
-  };
-}
 
 function appliedTenant(): SimulatedTenant {
   return SimulatedTenant.create(join(dir, `tenant-${++counter}.db`), fixtureOf(appliedContoso()));

@@ -21,24 +21,11 @@ import type { CanonicalDesiredState } from "../../lib/model/normalize.js";
 import { validateDesiredState } from "../../lib/model/validate.js";
 import { plan } from "../../lib/plan/index.js";
 import { observe } from "../../lib/provider/observe.js";
-import type { ObservedState } from "../../lib/provider/observed.js";
-import { SimulatedTenant, type TenantFixture } from "../../providers/simulated/index.js";
+import { SimulatedTenant } from "../../providers/simulated/index.js";
 import { desiredArb, tenantArb, type GeneratedTenant } from "../plan/generators.js";
 import { tempDir } from "./helpers.js";
 import { WRITE_OPERATIONS } from "./operations.js";
-
-/** A tenant fixture holding exactly `observed` (as test/drift/simulated.test.ts builds one). */
-function fixtureOf(o: ObservedState): TenantFixture {
-  return {
-    formatVersion: 1,
-    tenant: { ...o.tenant },
-    clock: o.observedAt,
-    skus: o.skus.map(({ consumedUnits: _c, ...s }) => s),
-    users: o.users.map((u) => ({ ...u })),
-    mailboxes: o.mailboxes.map(({ quotaBytes: _q, ...m }) => m),
-    grants: o.grants.map((g) => ({ ...g })),
-  };
-}
+import { fixtureOf } from "../util/fixture-of.js";
 
 // ------------------------------------------------------------------ awkward names
 
