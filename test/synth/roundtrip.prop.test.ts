@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SharedMailbox, Testing, UserMailbox, type SharedMailboxProps } from "../../lib/constructs/index.js";
 import { canonicalize } from "../../lib/model/normalize.js";
+import { isValidDisplayName } from "../../lib/model/service-rules.js";
 import type { DesiredState, SharedMailboxSpec } from "../../lib/model/generated/desired-state.js";
 import { validateDesiredState } from "../../lib/model/validate.js";
 import { desiredStateFromTerraformJson } from "../../lib/synth/read.js";
@@ -15,7 +16,8 @@ const trustees = fc.uniqueArray(fc.constantFrom(...people), { maxLength: 4, sele
 const mailboxProps = fc.record({
   local: fc.stringMatching(/^[a-z][a-z0-9._-]{0,15}$/).filter((s) => !/\.\.|\.$/.test(s)),
   domain: fc.constantFrom(...DOMAINS, "CONTOSO.COM"),
-  displayName: fc.oneof(fc.string({ minLength: 1, maxLength: 40, unit: "grapheme" }), fc.constantFrom("Cost ${var.x}", "%{if} \"quoted\" \\ back")),
+  // valid names only (the property is about valid mailboxes): not all spaces, no control characters (R5.1)
+  displayName: fc.oneof(fc.string({ minLength: 1, maxLength: 40, unit: "grapheme" }).filter(isValidDisplayName), fc.constantFrom("Cost ${var.x}", "%{if} \"quoted\" \\ back")),
   alias: fc.option(fc.stringMatching(/^[a-z0-9]{1,12}$/), { nil: undefined }),
   origin: fc.option(fc.constantFrom("new" as const, "convert" as const), { nil: undefined }),
   members: trustees,
