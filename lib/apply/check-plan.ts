@@ -549,7 +549,7 @@ export function keysTouchedBy(action: PlanAction): string[] {
  */
 export function checkNotStale(doc: PlanDocument, observed: ObservedState, excused: ReadonlySet<string> = new Set()): void {
   const problems = invariantProblems(doc, observed, "plan");
-  const index = new FingerprintIndex(observed);
+  const index = FingerprintIndex.over(observed);
   const stale = staleKeys(doc.fingerprint.objects, index).filter((k) => !excused.has(k));
   for (const key of stale) {
     const { what, target } = describeFingerprintKey(key);

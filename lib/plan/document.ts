@@ -22,9 +22,10 @@ import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CanonicalDesiredState } from "../model/normalize.js";
 import { digestOf, sha256Hex } from "../private/canonical-json.js";
 import { hmacOf, sameHex } from "../private/hmac.js";
+import type { ObservedIndex } from "../compare/observed-index.js";
 import type { ObservedState } from "../provider/observed.js";
 import { FingerprintIndex } from "./fingerprint.js";
-import { PLAN_FORMAT_VERSION, type ActionType, type PlanAction, type PlanDocument, type PlanSummary } from "./types.js";
+import { PLAN_FORMAT_VERSION, type ActionType, type PlanAction, type PlanDocument, type PlanSummary, type PlanView } from "./types.js";
 
 /** Action types counted as "create" and "destroy" in the summary; waits are not changes; the rest are updates. */
 const CREATE: ReadonlySet<ActionType> = new Set(["mailbox.create", "user.restore", "permission.grant"]);
@@ -69,6 +70,8 @@ export function summarize(actions: readonly PlanAction[], diagnostics: readonly 
 
 export interface DocumentInput {
   readonly desired: CanonicalDesiredState;
+  /** The observation, indexed once by the planner (fingerprints are read from it). */
+  readonly ix: ObservedIndex;
   readonly observed: ObservedState;
   /** In execution order. Empty when there are errors. */
   readonly actions: readonly PlanAction[];
@@ -77,20 +80,55 @@ export interface DocumentInput {
   readonly targets?: readonly string[];
 }
 
-export function buildDocument(input: DocumentInput): PlanDocument {
+/**
+ * A plan before it is sealed: the view a reviewer reads (actions,
+ * diagnostics, summary), and `seal()`, which adds what only a saved or
+ * applied plan needs: the desired-state digest, the fingerprints and the
+ * content digest. Hashing the whole desired state and every object the
+ * actions touch is most of a large plan's cost (issue 15), and a text or
+ * markdown plan shows none of it, so it is done only when asked for.
+ */
+export interface DraftPlan {
+  readonly view: PlanView;
+  /** The whole document (computed once, then the same object). */
+  seal(): PlanDocument;
+}
+
+export function draftDocument(input: DocumentInput): DraftPlan {
   const diagnostics = sortDiagnostics(input.diagnostics);
-  const objects = input.actions.length > 0 ? new FingerprintIndex(input.observed).ofAll(input.fingerprintKeys) : {};
-  const body: Omit<PlanDocument, "contentDigest"> = {
+  const view: PlanView = {
     formatVersion: PLAN_FORMAT_VERSION,
     stack: input.desired.stack,
     tenantId: input.observed.tenant.id,
     observedAt: input.observed.observedAt,
-    desiredDigest: digestOf(input.desired),
-    fingerprint: { algorithm: "sha256", objects },
     ...(input.targets !== undefined ? { targets: input.targets } : {}),
     actions: input.actions,
     diagnostics,
     summary: summarize(input.actions, diagnostics),
+  };
+  let sealed: PlanDocument | undefined;
+  return { view, seal: () => (sealed ??= sealDocument(view, input)) };
+}
+
+/** The draft sealed at once: what plan() returns. */
+export function buildDocument(input: DocumentInput): PlanDocument {
+  return draftDocument(input).seal();
+}
+
+function sealDocument(view: PlanView, input: DocumentInput): PlanDocument {
+  const objects = view.actions.length > 0 ? new FingerprintIndex(input.ix).ofAll(input.fingerprintKeys) : {};
+  // the document's field order, as plans have always been written (JSON output keeps it)
+  const body: Omit<PlanDocument, "contentDigest"> = {
+    formatVersion: view.formatVersion,
+    stack: view.stack,
+    tenantId: view.tenantId,
+    observedAt: view.observedAt,
+    desiredDigest: digestOf(input.desired),
+    fingerprint: { algorithm: "sha256", objects },
+    ...(view.targets !== undefined ? { targets: view.targets } : {}),
+    actions: view.actions,
+    diagnostics: view.diagnostics,
+    summary: view.summary,
   };
   return { ...body, contentDigest: contentDigestOf(body) };
 }

@@ -21,37 +21,24 @@
  * user, a licence removal the mailbox whose needs the tenant re-checks
  * (docs/decisions/0005-plan-fingerprint-scope.md has the table).
  */
-import type { ObservedMailbox, ObservedState } from "../provider/observed.js";
+import { indexObserved, type ObservedIndex } from "../compare/observed-index.js";
+import type { ObservedState } from "../provider/observed.js";
 import { canonicalJson, sha256Hex } from "../private/canonical-json.js";
 
 export const ABSENT = "absent";
 
-/** An index over one observation, built once, for fingerprinting many keys. */
+/**
+ * Fingerprints over one observation's index (lib/compare/observed-index.ts):
+ * the planner passes the index it already built, so a plan indexes the
+ * tenant once; apply indexes its fresh read the same way.
+ */
 export class FingerprintIndex {
-  private readonly mailboxes = new Map<string, ObservedMailbox[]>();
-  private readonly grants = new Map<string, unknown[]>();
-  private readonly users = new Map<string, unknown[]>();
-  private readonly skus = new Map<string, unknown>();
+  /** Over an index already built (the planner's). */
+  constructor(private readonly ix: ObservedIndex) {}
 
-  constructor(observed: ObservedState) {
-    for (const m of observed.mailboxes) {
-      const list = this.mailboxes.get(m.address);
-      if (list) list.push(m);
-      else this.mailboxes.set(m.address, [m]);
-    }
-    for (const g of observed.grants) {
-      const list = this.grants.get(g.mailbox);
-      if (list) list.push(g);
-      else this.grants.set(g.mailbox, [g]);
-    }
-    for (const u of observed.users) {
-      const list = this.users.get(u.userPrincipalName);
-      if (list) list.push(u);
-      else this.users.set(u.userPrincipalName, [u]);
-    }
-    for (const s of observed.skus) {
-      this.skus.set(s.skuPartNumber, { skuId: s.skuId, skuPartNumber: s.skuPartNumber, servicePlans: s.servicePlans });
-    }
+  /** Over a fresh observation (apply's re-read). */
+  static over(observed: ObservedState): FingerprintIndex {
+    return new FingerprintIndex(indexObserved(observed));
   }
 
   /** The fingerprint of one key: 16 hex characters of sha256, or "absent". */
@@ -64,23 +51,25 @@ export class FingerprintIndex {
       case "mailbox": {
         // one object in the usual case (its fingerprint as it always was); a live and a soft-deleted
         // mailbox at one address are both covered
-        const list = this.mailboxes.get(id)?.map((m) => ({ ...m, readyAt: null }));
+        const list = liveAndDeleted(this.ix.mailboxes.get(id), this.ix.deletedMailboxes.get(id))?.map((m) => ({ ...m, readyAt: null }));
         value = list === undefined ? undefined : list.length === 1 ? list[0] : sortedByJson(list);
         break;
       }
       case "grants": {
-        const list = this.grants.get(id);
+        const list = this.ix.grants.get(id);
         value = list ? sortedByJson(list) : undefined;
         break;
       }
       case "user": {
-        const list = this.users.get(id);
+        const list = liveAndDeleted(this.ix.users.get(id), this.ix.deletedUsers.get(id));
         value = list ? sortedByJson(list) : undefined;
         break;
       }
-      case "sku":
-        value = this.skus.get(id);
+      case "sku": {
+        const s = this.ix.skus.get(id);
+        value = s === undefined ? undefined : { skuId: s.skuId, skuPartNumber: s.skuPartNumber, servicePlans: s.servicePlans };
         break;
+      }
       default:
         throw new Error(`unknown fingerprint key kind "${kind}" in "${key}"`);
     }
@@ -93,6 +82,12 @@ export class FingerprintIndex {
     for (const key of [...new Set(keys)].sort()) out[key] = this.of(key);
     return out;
   }
+}
+
+/** The live object and the soft-deleted ones at one name, or undefined when there are none. */
+function liveAndDeleted<T>(live: T | undefined, deleted: readonly T[] | undefined): T[] | undefined {
+  if (live === undefined) return deleted === undefined || deleted.length === 0 ? undefined : [...deleted];
+  return deleted === undefined ? [live] : [live, ...deleted];
 }
 
 function sortedByJson(list: readonly unknown[]): unknown[] {

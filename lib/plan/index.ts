@@ -7,7 +7,8 @@
  * clock, no randomness: same inputs, byte-identical plan.
  */
 export * from "./types.js";
-export { plan } from "./planner.js";
+export { plan, planDraft } from "./planner.js";
+export type { DraftPlan } from "./document.js";
 export { verifyContentDigest, contentDigestOf, summarize } from "./document.js";
 export { topologicalOrder, TYPE_RANK } from "./graph.js";
 export { actionId } from "./ids.js";

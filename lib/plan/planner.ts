@@ -14,7 +14,7 @@ import { compareStrings } from "../private/canonical-json.js";
 import type { ObservedState } from "../provider/observed.js";
 import { PlanContext } from "./context.js";
 import { isDeletable, planDeletion } from "./deletion.js";
-import { buildDocument } from "./document.js";
+import { draftDocument, type DraftPlan } from "./document.js";
 import { topologicalOrder } from "./graph.js";
 import { planNotes } from "./notes.js";
 import { recordRename } from "./rename.js";
@@ -23,6 +23,15 @@ import type { PlanDocument, PlanOptions } from "./types.js";
 import { planUserMailbox } from "./user-mailbox.js";
 
 export function plan(desired: CanonicalDesiredState, observed: ObservedState, options: PlanOptions = {}): PlanDocument {
+  return planDraft(desired, observed, options).seal();
+}
+
+/**
+ * The plan as a draft: its view (what text and markdown show) now, its
+ * digests and fingerprints only when `seal()` is called (for --out, JSON
+ * output and apply: lib/plan/document.ts).
+ */
+export function planDraft(desired: CanonicalDesiredState, observed: ObservedState, options: PlanOptions = {}): DraftPlan {
   const ctx = new PlanContext(desired, observed);
   const targets = options.targets !== undefined ? [...new Set(options.targets.map((t) => t.toLowerCase()))].sort(compareStrings) : undefined;
   const inScope = targets !== undefined ? ((set: Set<string>) => (a: string) => set.has(a))(new Set(targets)) : () => true;
@@ -66,8 +75,9 @@ export function plan(desired: CanonicalDesiredState, observed: ObservedState, op
 
   const failed = hasErrors(ctx.diagnostics);
   const actions = failed ? [] : topologicalOrder(ctx.actions);
-  return buildDocument({
+  return draftDocument({
     desired,
+    ix: ctx.ix,
     observed,
     actions,
     fingerprintKeys: failed ? [] : ctx.fingerprintKeys,

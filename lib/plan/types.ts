@@ -165,6 +165,13 @@ export interface PlanDocument {
   readonly contentDigest: string;
 }
 
+/**
+ * A plan as a reviewer reads it: the document without the digests and
+ * fingerprints that only a saved or applied plan needs (lib/plan/document.ts
+ * adds them when the plan is sealed). Renderers of text and markdown take this.
+ */
+export type PlanView = Omit<PlanDocument, "desiredDigest" | "fingerprint" | "contentDigest">;
+
 /** What the caller can ask of the planner (the CLI's flags). */
 export interface PlanOptions {
   /** --target: plan only these mailboxes (addresses, any case) and the users they touch. */

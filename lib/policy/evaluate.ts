@@ -4,7 +4,7 @@
  * context for what the plan does not carry (who is on hold, how many
  * FullAccess trustees a mailbox has now).
  */
-import type { PlanAction, PlanDocument } from "../plan/types.js";
+import type { PlanAction, PlanView } from "../plan/types.js";
 import type { ObservedState, Right } from "../provider/observed.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -20,7 +20,7 @@ import type {
   PolicyViolation,
 } from "./types.js";
 
-export function evaluatePolicy(doc: PlanDocument, policy: Policy, context: PolicyContext = {}): PolicyResult[] {
+export function evaluatePolicy(doc: PlanView, policy: Policy, context: PolicyContext = {}): PolicyResult[] {
   return policy.rules.map((rule) => {
     const violations = sortViolations(violationsOf(rule, doc, context));
     return { ruleId: rule.id, kind: rule.kind, level: rule.level, description: rule.description, passed: violations.length === 0, violations };
@@ -62,7 +62,7 @@ export function policyContextFromObserved(observed: ObservedState): PolicyContex
   return { holdMailboxes, fullAccessCounts };
 }
 
-function violationsOf(rule: PolicyRule, doc: PlanDocument, context: PolicyContext): PolicyViolation[] {
+function violationsOf(rule: PolicyRule, doc: PlanView, context: PolicyContext): PolicyViolation[] {
   switch (rule.kind) {
     case "noDestructive":
       return doc.actions.filter((a) => a.destructive).map((a) => ({ target: a.target, message: `${a.id} is destructive: ${a.description}` }));
@@ -110,7 +110,7 @@ function signInViolations(rule: ForbidSignInExceptionsRule, context: PolicyConte
   return out;
 }
 
-function* gains(doc: PlanDocument): Generator<{ action: PlanAction; mailbox: string; principal: string; right: Right }> {
+function* gains(doc: PlanView): Generator<{ action: PlanAction; mailbox: string; principal: string; right: Right }> {
   for (const action of doc.actions) {
     for (const c of action.access) {
       if (c.change === "gain") yield { action, mailbox: c.mailbox.toLowerCase(), principal: c.principal.toLowerCase(), right: c.right };
@@ -118,7 +118,7 @@ function* gains(doc: PlanDocument): Generator<{ action: PlanAction; mailbox: str
   }
 }
 
-function trusteeViolations(rule: FullAccessTrusteesRule, doc: PlanDocument): PolicyViolation[] {
+function trusteeViolations(rule: FullAccessTrusteesRule, doc: PlanView): PolicyViolation[] {
   const rights = new Set<Right>(rule.rights ?? ["FullAccess"]);
   const allowed = new Set(rule.allow);
   const out: PolicyViolation[] = [];
@@ -140,7 +140,7 @@ function trusteeViolations(rule: FullAccessTrusteesRule, doc: PlanDocument): Pol
  * lower bound and the message says "at least". Mailboxes the plan gives no
  * FullAccess on are not checked: the plan does not make them worse.
  */
-function maxMembersViolations(rule: MaxMembersRule, doc: PlanDocument, context: PolicyContext): PolicyViolation[] {
+function maxMembersViolations(rule: MaxMembersRule, doc: PlanView, context: PolicyContext): PolicyViolation[] {
   const created = new Set(doc.actions.filter((a) => a.type === "mailbox.create").map((a) => a.target.toLowerCase()));
   const gained = new Map<string, Set<string>>();
   const lost = new Map<string, Set<string>>();
@@ -172,7 +172,7 @@ function maxMembersViolations(rule: MaxMembersRule, doc: PlanDocument, context: 
 }
 
 /** A mailbox is on hold when the plan says so (params.mailboxOnHold, or an update turning the hold on), the context says so, or the rule lists it. */
-function holdViolations(rule: HoldReviewRule, doc: PlanDocument, context: PolicyContext): PolicyViolation[] {
+function holdViolations(rule: HoldReviewRule, doc: PlanView, context: PolicyContext): PolicyViolation[] {
   const onHold = new Set<string>([...(context.holdMailboxes ?? [])].map((m) => m.toLowerCase()));
   for (const m of rule.holdMailboxes ?? []) onHold.add(m);
   for (const a of doc.actions) {

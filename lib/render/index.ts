@@ -8,7 +8,7 @@
  * only time shown is the document's observedAt. Apply and drift reuse the
  * pieces exported here (glyphs, action lines, access tables, diagnostics).
  */
-import type { PlanDocument } from "../plan/types.js";
+import type { PlanDocument, PlanView } from "../plan/types.js";
 import { canonicalJson } from "../private/canonical-json.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderText } from "./text.js";
@@ -27,7 +27,10 @@ export interface RenderOptions {
  * always holds the complete plan; callers that post comments should use
  * renderMarkdownParts and post each part.
  */
-export function renderPlan(doc: PlanDocument, format: RenderFormat, options: RenderOptions = { color: false }): string {
+export function renderPlan(doc: PlanDocument, format: RenderFormat, options?: RenderOptions): string;
+/** Text and markdown show no digest: a plan that is not sealed renders the same (lib/plan/document.ts). */
+export function renderPlan(doc: PlanView, format: Exclude<RenderFormat, "json">, options?: RenderOptions): string;
+export function renderPlan(doc: PlanView, format: RenderFormat, options: RenderOptions = { color: false }): string {
   switch (format) {
     case "text":
       return renderText(doc, options);

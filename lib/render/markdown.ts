@@ -6,7 +6,7 @@
  * GitHub's comment limit at block boundaries only: a table split across
  * parts repeats its header, and a `<details>` or code block is never cut.
  */
-import type { PlanAction, PlanDocument } from "../plan/types.js";
+import type { PlanAction, PlanView } from "../plan/types.js";
 import { ACCESS_TABLE_HEADER, accessByMailbox, DELETED_ACCESS_HEADER, deletedAccessRows, endsWithMailboxLine, groupedAccessMarkdownRows } from "./access.js";
 import { actionNotes, describeAction, formatValue, valueChanges } from "./describe.js";
 import { bySeverity, diagnosticMarkdown, plural, SEVERITY_TITLE } from "./diagnostics.js";
@@ -57,7 +57,7 @@ export interface MarkdownOptions {
  * One part when the whole plan fits; otherwise every part starts with
  * "part i of n".
  */
-export function renderMarkdownParts(doc: PlanDocument, maxChars = GITHUB_COMMENT_LIMIT, options: MarkdownOptions = {}): string[] {
+export function renderMarkdownParts(doc: PlanView, maxChars = GITHUB_COMMENT_LIMIT, options: MarkdownOptions = {}): string[] {
   if (!Number.isInteger(maxChars) || maxChars < MIN_PART_CHARS) {
     throw new RangeError(`markdown parts must allow at least ${MIN_PART_CHARS} characters, got ${maxChars}`);
   }
@@ -72,7 +72,7 @@ export function renderMarkdownParts(doc: PlanDocument, maxChars = GITHUB_COMMENT
 }
 
 /** The whole plan as one markdown document: parts joined by a horizontal rule when it needs several. */
-export function renderMarkdown(doc: PlanDocument, options: MarkdownOptions = {}): string {
+export function renderMarkdown(doc: PlanView, options: MarkdownOptions = {}): string {
   const parts = renderMarkdownParts(doc, GITHUB_COMMENT_LIMIT, options);
   if (parts.length === 1) return parts[0] ?? "";
   return `${parts.map((p) => p.slice(0, -1)).join(PART_SEPARATOR)}\n`;
@@ -144,7 +144,7 @@ function pack(sections: readonly Section[], budget: number): string[][] {
   return parts;
 }
 
-function buildSections(doc: PlanDocument, maxBlock: number, options: MarkdownOptions): Section[] {
+function buildSections(doc: PlanView, maxBlock: number, options: MarkdownOptions): Section[] {
   const context = `exoform plan for stack ${escapeMarkdown(doc.stack)} · tenant ${escapeMarkdown(doc.tenantId)} · observed ${escapeMarkdown(doc.observedAt)}`;
   const targets = doc.targets !== undefined ? ` · restricted to ${doc.targets.map(escapeMarkdown).join(", ")}` : "";
   const errors = errorCount(doc);
@@ -183,7 +183,7 @@ function buildSections(doc: PlanDocument, maxBlock: number, options: MarkdownOpt
  * that end with a deleted mailbox are one row in the table and listed in a
  * collapsed block after it, so a single real revocation is never buried.
  */
-function pushAccess(sections: Section[], doc: PlanDocument, maxBlock: number): void {
+function pushAccess(sections: Section[], doc: PlanView, maxBlock: number): void {
   const groups = accessByMailbox(doc.actions);
   if (groups.length === 0) {
     sections.push(section("#### Access changes\n\nNo one gains or loses access."));
@@ -237,7 +237,7 @@ function destructiveHead(destructive: readonly PlanAction[]): string {
   return `${lines.join("\n")}\n>`;
 }
 
-function pushDiagnostics(sections: Section[], doc: PlanDocument): void {
+function pushDiagnostics(sections: Section[], doc: PlanView): void {
   for (const severity of ["error", "warning", "info"] as const) {
     const list = bySeverity(doc.diagnostics, severity);
     if (list.length === 0) continue;

@@ -3,7 +3,7 @@
  * doc.summary, like `terraform plan`'s last line), and the verdicts for an
  * empty and a failed plan.
  */
-import type { PlanDocument, PlanSummary } from "../plan/types.js";
+import type { PlanView, PlanSummary } from "../plan/types.js";
 import { plural } from "./diagnostics.js";
 import { clean } from "./sanitize.js";
 
@@ -20,11 +20,11 @@ export function failedLine(errors: number): string {
 }
 
 /** `stack "contoso", tenant "contoso", observed 2026-11-01T09:00:00Z`, plus the targets when restricted. */
-export function contextLine(doc: PlanDocument): string {
+export function contextLine(doc: PlanView): string {
   const targets = doc.targets !== undefined ? `, restricted to ${doc.targets.join(", ")}` : "";
   return clean(`stack "${doc.stack}", tenant "${doc.tenantId}", observed ${doc.observedAt}${targets}`);
 }
 
-export function errorCount(doc: PlanDocument): number {
+export function errorCount(doc: PlanView): number {
   return doc.diagnostics.filter((d) => d.severity === "error").length;
 }

@@ -4,7 +4,7 @@
  * action grouped by mailbox with its reason and ordering, and the summary
  * line last. ANSI colour only when asked for.
  */
-import type { PlanAction, PlanDocument } from "../plan/types.js";
+import type { PlanAction, PlanView } from "../plan/types.js";
 import { accessTextLines, collectAccessChanges } from "./access.js";
 import { actionNotes, describeAction, formatChange, valueChanges } from "./describe.js";
 import { renderDiagnostics } from "./diagnostics.js";
@@ -15,7 +15,7 @@ import { contextLine, errorCount, failedLine, NO_CHANGES, summaryLine } from "./
 
 export const LEGEND = "Symbols: + create, grant, assign   ~ change in place   - revoke, remove, delete   ! destructive";
 
-export function renderText(doc: PlanDocument, options: { color: boolean }): string {
+export function renderText(doc: PlanView, options: { color: boolean }): string {
   const paint = painter(options.color);
   const out: string[] = [`${paint("exoform plan", "bold")}: ${contextLine(doc)}`, ""];
   const diagnostics = renderDiagnostics(doc.diagnostics, "text", options);

@@ -60,7 +60,7 @@ export async function buildPlan(provider: FakeProvider, specs: readonly ActionSp
     tenantId: observed.tenant.id,
     observedAt: observed.observedAt,
     desiredDigest: "sha256:0",
-    fingerprint: { algorithm: "sha256", objects: new FingerprintIndex(observed).ofAll(keys) },
+    fingerprint: { algorithm: "sha256", objects: FingerprintIndex.over(observed).ofAll(keys) },
     actions,
     diagnostics: [],
     summary: { actions: actions.length, create: 0, update: 0, destroy: 0, destructive: 0, accessGained: 0, accessLost: 0, errors: 0, warnings: 0 },

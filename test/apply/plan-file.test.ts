@@ -264,7 +264,7 @@ describe("apply checks the rules it can check itself, before any write", () => {
     ]);
     // it is well-formed: the delete's fingerprints are the tenant's own, and the counts match
     const observed = await observe(tenant);
-    const keys = new FingerprintIndex(observed).ofAll(["mailbox:support@contoso.com", "grants:support@contoso.com"]);
+    const keys = FingerprintIndex.over(observed).ofAll(["mailbox:support@contoso.com", "grants:support@contoso.com"]);
     for (const [k, v] of Object.entries(keys)) expect(forged.fingerprint.objects[k]).toBe(v);
     expect(summarize(forged.actions, forged.diagnostics).destroy).toBe(1);
     expect((await refusal(() => checkPlanInvariants(forged, observed))).map((d) => d.code)).toEqual(["delete_not_tagged"]);

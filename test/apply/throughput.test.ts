@@ -89,7 +89,7 @@ async function measure(count: number, journal: (planId: string) => Journal): Pro
     tenantId: "contoso",
     observedAt: observed.observedAt,
     desiredDigest: "sha256:0",
-    fingerprint: { algorithm: "sha256", objects: new FingerprintIndex(observed).ofAll(mailboxes.map((m) => `grants:${m.address}`)) },
+    fingerprint: { algorithm: "sha256", objects: FingerprintIndex.over(observed).ofAll(mailboxes.map((m) => `grants:${m.address}`)) },
     actions,
     diagnostics: [],
     summary: { actions: count, create: 0, update: 0, destroy: 0, destructive: 0, accessGained: count, accessLost: 0, errors: 0, warnings: 0 },

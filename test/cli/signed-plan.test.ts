@@ -140,7 +140,7 @@ describe("edited plan files without a key", () => {
     const forged: PlanAction = { ...template, id: actionId("mailbox.delete", target, {}), target, access: [], description: `Delete shared mailbox ${target}` };
     doc.actions.push(forged);
     const keys = [`mailbox:${target}`, `grants:${target}`, `user:${target}`];
-    doc.fingerprint = { ...doc.fingerprint, objects: { ...doc.fingerprint.objects, ...new FingerprintIndex(before).ofAll(keys) } };
+    doc.fingerprint = { ...doc.fingerprint, objects: { ...doc.fingerprint.objects, ...FingerprintIndex.over(before).ofAll(keys) } };
     doc.summary = summarize(doc.actions, doc.diagnostics);
     writeEdited(paths.plan, doc);
     const r = await apply(paths);

@@ -13,9 +13,9 @@ import { dirname, join, resolve } from "node:path";
 import { UserError } from "../../diagnostics/errors.js";
 import type { CanonicalDesiredState } from "../../model/normalize.js";
 import { planKeyFrom } from "../../apply/check-plan.js";
-import { planKeyId, signPlan } from "../../plan/document.js";
-import { plan } from "../../plan/planner.js";
-import type { PlanDocument, PlanOptions } from "../../plan/types.js";
+import { planKeyId, signPlan, type DraftPlan } from "../../plan/document.js";
+import { planDraft } from "../../plan/planner.js";
+import type { PlanOptions, PlanView } from "../../plan/types.js";
 import { writeFileAtomicSync } from "../../private/atomic-file.js";
 import { canonicalJsonChunks } from "../../private/canonical-json.js";
 import type { ObservedState } from "../../provider/observed.js";
@@ -85,21 +85,23 @@ async function planCommand(options: PlanCliOptions, printed: () => void): Promis
   const previous = options.previous !== undefined ? validatedOrThrow(readJsonFile(resolve(options.previous), "a desired-state JSON document"), options.previous).state : undefined;
   const policy = options.policy !== undefined ? loadPolicy(resolve(options.policy)) : undefined;
   const opened = await openProvider(options);
-  let doc: PlanDocument;
+  let draft: DraftPlan;
   let observed: ObservedState;
   try {
     await opened.prepare(loaded.state);
     const planOptions = { ...(options.target.length > 0 ? { targets: options.target } : {}), ...(previous !== undefined ? { previous } : {}) };
-    ({ doc, observed } = await planAgainst(opened.provider, loaded.state, planOptions));
+    ({ draft, observed } = await planAgainst(opened.provider, loaded.state, planOptions));
   } finally {
     await opened.close();
   }
   reportCost(opened);
+  // digests and fingerprints are computed only for what shows or keeps them: --out and JSON (lib/plan/document.ts)
+  const doc = draft.view;
   const failed = doc.diagnostics.filter((d) => d.severity === "error");
   if (failed.length > 0) {
     // A pipeline asking for json still gets the document (with its diagnostics); nothing is saved.
     if (format === "json") {
-      process.stdout.write(terminalSafeJson(renderPlan(doc, "json", { color: false })));
+      process.stdout.write(terminalSafeJson(renderPlan(draft.seal(), "json", { color: false })));
       printed();
     }
     if (options.partsDir !== undefined) writeMarkdownParts(options.partsDir, doc, "");
@@ -117,10 +119,10 @@ async function planCommand(options: PlanCliOptions, printed: () => void): Promis
   if (options.out !== undefined && !refused) {
     const file = resolve(options.out);
     mkdirSync(dirname(file), { recursive: true });
-    writeJsonFile(file, key !== undefined ? signPlan(doc, key) : doc);
+    writeJsonFile(file, key !== undefined ? signPlan(draft.seal(), key) : draft.seal());
   }
   // JSON keeps input as it is, but DEL, C1 and bidi controls are escaped so they never reach a terminal raw
-  const rendered = format === "markdown" ? renderMarkdown(doc, markdown) : renderPlan(doc, format, { color: format === "text" && isTty() });
+  const rendered = format === "json" ? renderPlan(draft.seal(), "json") : format === "markdown" ? renderMarkdown(doc, markdown) : renderPlan(doc, "text", { color: isTty() });
   process.stdout.write(format === "json" ? terminalSafeJson(rendered) : rendered);
   if (results.length > 0 && format !== "json") {
     process.stdout.write(`\n${renderPolicyResults(results, format, { color: format === "text" && isTty() })}`);
@@ -136,14 +138,14 @@ async function planCommand(options: PlanCliOptions, printed: () => void): Promis
   if (options.detailedExitcode === true && doc.actions.length > 0) process.exitCode = EXIT.changes;
 }
 
-/** Observe `provider` and plan `desired` against it. A failed read is an error: nothing is planned from a partial picture. */
+/** Observe `provider` and plan `desired` against it (a draft: sealed when it is saved or shown as JSON). A failed read is an error: nothing is planned from a partial picture. */
 export async function planAgainst(
   provider: ITenantProvider,
   desired: CanonicalDesiredState,
   options: PlanOptions = {},
-): Promise<{ doc: PlanDocument; observed: ObservedState }> {
+): Promise<{ draft: DraftPlan; observed: ObservedState }> {
   const observed = await observeFor(provider, desired, "nothing was planned", "plan");
-  return { doc: plan(desired, observed, options), observed };
+  return { draft: planDraft(desired, observed, options), observed };
 }
 
 /**
@@ -163,7 +165,7 @@ function writeJsonFile(file: string, doc: unknown): void {
  * one pull-request comment; `tail` (the policy section) ends the last part.
  * Parts left from an earlier, longer plan are removed.
  */
-function writeMarkdownParts(dir: string, doc: PlanDocument, tail: string, options: MarkdownOptions = {}): void {
+function writeMarkdownParts(dir: string, doc: PlanView, tail: string, options: MarkdownOptions = {}): void {
   const folder = resolve(dir);
   mkdirSync(folder, { recursive: true });
   for (const name of readdirSync(folder)) if (/^plan-\d+\.md$/.test(name)) rmSync(join(folder, name));
