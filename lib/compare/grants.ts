@@ -56,6 +56,7 @@ const EMPTY: readonly string[] = [];
 
 /** `spec`'s grants against `current`, the grants on its mailbox (lower-cased, as indexObserved gives them). */
 export function compareGrants(spec: CanonicalSharedMailbox, current: readonly ObservedGrant[]): GrantComparison {
+  if (heldExactly(spec, current)) return sameGrants(spec, current);
   const byRight = new Map<Right, Map<string, ObservedGrant>>(RIGHTS.map((r) => [r, new Map()]));
   for (const g of current) byRight.get(g.right)?.set(g.trustee, g);
   let same = true;
@@ -79,4 +80,59 @@ export function compareGrants(spec: CanonicalSharedMailbox, current: readonly Ob
     return { right, want, have, missing: missing ?? EMPTY, remapped: remapped ?? EMPTY, extra: extra ?? EMPTY };
   });
   return { rights, authoritative: spec.permissionsMode === "authoritative", same };
+}
+
+/**
+ * Whether `current` is exactly the declared grants, in the order both come
+ * in (right, then trustee: canonical lists are sorted, providers list grants
+ * sorted): the common case at scale, told by one walk of both lists with
+ * nothing built (issue 15). Any other order or content answers false and is
+ * compared in full, so this can only ever take the short way for a mailbox
+ * that has nothing to change.
+ */
+function heldExactly(spec: CanonicalSharedMailbox, current: readonly ObservedGrant[]): boolean {
+  if (current.length !== spec.fullAccess.length + spec.sendAs.length + spec.sendOnBehalf.length) return false;
+  let i = 0;
+  for (const g of spec.fullAccess) {
+    const c = current[i++]!;
+    // an unreadable autoMapping is never a difference (RightComparison.remapped)
+    if (c.right !== "FullAccess" || c.trustee !== g.trustee || (c.autoMapping !== undefined && c.autoMapping !== g.autoMapping)) return false;
+  }
+  for (const t of spec.sendAs) {
+    const c = current[i++]!;
+    if (c.right !== "SendAs" || c.trustee !== t) return false;
+  }
+  for (const t of spec.sendOnBehalf) {
+    const c = current[i++]!;
+    if (c.right !== "SendOnBehalf" || c.trustee !== t) return false;
+  }
+  return true;
+}
+
+/** The comparison of a mailbox whose grants are exactly the declared ones. */
+function sameGrants(spec: CanonicalSharedMailbox, current: readonly ObservedGrant[]): GrantComparison {
+  return { rights: RIGHTS.map((right) => new HeldAsDeclared(spec, current, right)), authoritative: spec.permissionsMode === "authoritative", same: true };
+}
+
+/** One right held exactly as declared: nothing missing, re-mapped or extra; its maps are built only when read (drift reads them, the planner does not). */
+class HeldAsDeclared implements RightComparison {
+  readonly missing = EMPTY;
+  readonly remapped = EMPTY;
+  readonly extra = EMPTY;
+  #want: Map<string, boolean> | undefined;
+  #have: Map<string, ObservedGrant> | undefined;
+
+  constructor(
+    private readonly spec: CanonicalSharedMailbox,
+    private readonly current: readonly ObservedGrant[],
+    readonly right: Right,
+  ) {}
+
+  get want(): ReadonlyMap<string, boolean> {
+    return (this.#want ??= desiredOf(this.spec, this.right));
+  }
+
+  get have(): ReadonlyMap<string, ObservedGrant> {
+    return (this.#have ??= new Map(this.current.filter((g) => g.right === this.right).map((g) => [g.trustee, g])));
+  }
 }

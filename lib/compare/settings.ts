@@ -9,7 +9,7 @@
  */
 import type { CanonicalSharedMailbox } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
-import { mailboxSettings, type ObservedMailbox } from "../provider/observed.js";
+import type { ObservedMailbox } from "../provider/observed.js";
 import type { DriftCode, DriftSeverity } from "./vocabulary.js";
 
 /** A compared value: what drift's expected/actual and mailbox.update's from/to carry. */
@@ -93,7 +93,7 @@ function toggle(r: {
   });
 }
 
-/** A boolean Set-Mailbox setting read through mailboxSettings (absent: the service's default, false). */
+/** A boolean Set-Mailbox setting (absent: the service's default, false, as mailboxSettings reads it). */
 function flag(r: {
   readonly field: "hiddenFromAddressLists" | "messageCopyForSentAs" | "messageCopyForSendOnBehalf";
   readonly reason: string;
@@ -106,7 +106,8 @@ function flag(r: {
   return rule<boolean>({
     field,
     desired: (spec) => spec[field],
-    observed: (m) => mailboxSettings(m)[field],
+    // read in place, absent as the service's default (false): this runs per mailbox of the tenant
+    observed: (m) => m[field] ?? false,
     created: () => false,
     drift: (address, expected) => ({
       code: r.code,
@@ -126,8 +127,13 @@ export function addressesMissing(a: readonly string[], b: readonly string[]): st
 
 /** Two address lists as sets (the index and the canonical form lower-case them). */
 function sameAddresses(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && addressesMissing(a, b).length === 0 && addressesMissing(b, a).length === 0;
+  if (a.length !== b.length) return false;
+  // both are sorted lists in the usual case (canonical form, providers): equal item by item, nothing built
+  if (a.every((x, i) => x === b[i])) return true;
+  return addressesMissing(a, b).length === 0 && addressesMissing(b, a).length === 0;
 }
+
+const NO_ADDRESSES: readonly string[] = [];
 
 /**
  * The extra addresses the code expects: emailAddresses, and the previous
@@ -208,7 +214,7 @@ export const SETTINGS: readonly SettingRule[] = [
   rule<readonly string[]>({
     field: "emailAddresses",
     desired: expectedEmailAddresses,
-    observed: (m) => mailboxSettings(m).emailAddresses,
+    observed: (m) => m.emailAddresses ?? NO_ADDRESSES,
     created: () => [],
     equal: sameAddresses,
     drift: (address, expected, actual) => {

@@ -87,8 +87,28 @@ export interface CanonicalDesiredState {
 
 export const lower = (s: string): string => s.toLowerCase();
 
-export function canonicalFullAccess(g: FullAccessGrant): CanonicalFullAccess {
-  return { trustee: lower(g.trustee), autoMapping: g.autoMapping ?? true };
+/**
+ * One string per distinct name across a document. A large desired state
+ * names a few thousand people on a million grants; JSON.parse gives each
+ * mention its own string. Sharing one per name saves the memory, and every
+ * map the planner looks a trustee up in hashes it once instead of a million
+ * times (issue 15).
+ */
+export class NamePool {
+  private readonly names = new Map<string, string>();
+
+  /** `s` lower-cased, as the one string this pool holds for it. */
+  lower(s: string): string {
+    const name = s.toLowerCase();
+    const held = this.names.get(name);
+    if (held !== undefined) return held;
+    this.names.set(name, name);
+    return name;
+  }
+}
+
+export function canonicalFullAccess(g: FullAccessGrant, names?: NamePool): CanonicalFullAccess {
+  return { trustee: names !== undefined ? names.lower(g.trustee) : lower(g.trustee), autoMapping: g.autoMapping ?? true };
 }
 
 /** The declared licences as a sorted set: `licenses`, or the `license` shorthand ("none" is none). */
@@ -97,7 +117,7 @@ export function declaredLicenses(m: Pick<SharedMailboxSpec, "license" | "license
   return [...new Set(list)].sort(compareStrings);
 }
 
-export function canonicalSharedMailbox(m: SharedMailboxSpec): CanonicalSharedMailbox {
+export function canonicalSharedMailbox(m: SharedMailboxSpec, names: NamePool = new NamePool()): CanonicalSharedMailbox {
   const licenses = declaredLicenses(m);
   const out: CanonicalSharedMailbox = {
     address: lower(m.address),
@@ -105,9 +125,9 @@ export function canonicalSharedMailbox(m: SharedMailboxSpec): CanonicalSharedMai
     displayName: m.displayName,
     ...(m.alias !== undefined ? { alias: m.alias } : {}),
     origin: m.origin ?? "new",
-    fullAccess: (m.fullAccess ?? []).map(canonicalFullAccess).sort((a, b) => compareStrings(a.trustee, b.trustee)),
-    sendAs: sortedLower(m.sendAs ?? []),
-    sendOnBehalf: sortedLower(m.sendOnBehalf ?? []),
+    fullAccess: (m.fullAccess ?? []).map((g) => canonicalFullAccess(g, names)).sort((a, b) => compareStrings(a.trustee, b.trustee)),
+    sendAs: sortedNames(m.sendAs ?? [], names),
+    sendOnBehalf: sortedNames(m.sendOnBehalf ?? [], names),
     permissionsMode: m.permissionsMode ?? "authoritative",
     licenses,
     ...(m.usageLocation !== undefined ? { usageLocation: m.usageLocation } : {}),
@@ -137,6 +157,7 @@ function canonicalIgnore(r: IgnoreRule): CanonicalIgnoreRule {
 
 /** Canonicalise a schema-valid document. Does not validate: call validateDesiredState first. */
 export function canonicalize(doc: DesiredState): CanonicalDesiredState {
+  const names = new NamePool();
   const ignore = (doc.ignore ?? []).map(canonicalIgnore).sort(
     (a, b) => compareStrings(a.mailbox, b.mailbox) || compareStrings(a.field ?? "", b.field ?? ""),
   );
@@ -151,7 +172,7 @@ export function canonicalize(doc: DesiredState): CanonicalDesiredState {
         ? { managementAttribute: doc.tenant.managementAttribute }
         : {}),
     },
-    sharedMailboxes: doc.sharedMailboxes.map(canonicalSharedMailbox).sort((a, b) => compareStrings(a.address, b.address)),
+    sharedMailboxes: doc.sharedMailboxes.map((m) => canonicalSharedMailbox(m, names)).sort((a, b) => compareStrings(a.address, b.address)),
     userMailboxes: doc.userMailboxes.map(canonicalUserMailbox).sort((a, b) => compareStrings(a.address, b.address)),
     ...(ignore.length > 0 ? { ignore } : {}),
   };
@@ -159,6 +180,11 @@ export function canonicalize(doc: DesiredState): CanonicalDesiredState {
 
 function sortedLower(list: readonly string[]): string[] {
   return list.map(lower).sort(compareStrings);
+}
+
+/** Trustee lists: lower-cased through the document's pool, sorted. */
+function sortedNames(list: readonly string[], names: NamePool): string[] {
+  return list.map((s) => names.lower(s)).sort(compareStrings);
 }
 
 /** Address sets (repeats are a validation error; the canonical form holds each once). */

@@ -10,7 +10,6 @@ import type { CanonicalDesiredState, CanonicalUserMailbox } from "../model/norma
 import { indexObserved, type ObservedIndex } from "../compare/observed-index.js";
 import type { ObservedSku, ObservedState } from "../provider/observed.js";
 import { actionId } from "./ids.js";
-import { declaredGrantsByTrustee, type DeclaredGrant } from "./leaver.js";
 import type { AccessChange, ActionParams, ActionType, PlanAction } from "./types.js";
 
 /** What one planned action is, before the planner orders it. */
@@ -97,9 +96,10 @@ export class PlanContext {
   readonly deletedByPlan = new Map<string, string>();
   /** Accounts this plan renames (a renamed mailbox's anchor, decision 0010), old UPN to new: no grant may name the old one. */
   readonly renamedByPlan = new Map<string, string>();
+  /** Leavers' mailboxes this plan converts, with their accounts: checked for grants left in the code once all is planned (leaver.ts). */
+  readonly leavers: Array<{ readonly address: string; readonly upn: string }> = [];
   private readonly ids = new Set<string>();
   private readonly capsCache = new Map<string, ExchangeCapabilities>();
-  private grantsByTrustee: ReadonlyMap<string, readonly DeclaredGrant[]> | undefined;
 
   constructor(
     readonly desired: CanonicalDesiredState,
@@ -146,11 +146,6 @@ export class PlanContext {
   /** A note: changes nothing, tells the reviewer what the plan means. */
   note(code: string, target: string, message: string): void {
     this.diagnostics.push({ severity: "info", code, target, message });
-  }
-
-  /** The code's grants by trustee, built on first use (only conversions ask: leaver.ts). */
-  declaredGrantsByTrustee(): ReadonlyMap<string, readonly DeclaredGrant[]> {
-    return (this.grantsByTrustee ??= declaredGrantsByTrustee(this.desired));
   }
 
   /** Exchange capabilities of a set of SKUs (cached by the sorted list). */

@@ -21,18 +21,29 @@ function verb(right: Right): string {
   return right === "FullAccess" ? "FullAccess to" : `${right} on`;
 }
 
+const NONE_REFUSED: ReadonlySet<string> = new Set();
+
 /**
  * The checks every declared grant answers to, changed or not: the FullAccess
- * count (R3.9) and each trustee a live user (R3.7, R3.8). Returns, per
- * trustee, whether grants to them may be planned.
+ * count (R3.9) and each trustee a live user (R3.7, R3.8), each trustee
+ * reported once per mailbox. Returns the trustees to whom nothing may be
+ * granted (usually none: nothing is built for a mailbox whose trustees are all fine).
  */
-export function checkGrants(ctx: PlanContext, spec: CanonicalSharedMailbox, cmp: GrantComparison): ReadonlyMap<string, boolean> {
-  const checked = new Map<string, boolean>();
-  for (const r of cmp.rights) {
-    if (r.right === "FullAccess") checkMemberCount(ctx, spec, r);
-    for (const trustee of r.want.keys()) checkTrustee(ctx, spec.address, r.right, trustee, checked);
-  }
-  return checked;
+export function checkGrants(ctx: PlanContext, spec: CanonicalSharedMailbox, cmp: GrantComparison): ReadonlySet<string> {
+  let reported: Set<string> | undefined;
+  let refused: Set<string> | undefined;
+  const check = (right: Right, trustee: string) => {
+    const status = trusteeStatus(ctx, trustee);
+    if (status === "ok" || reported?.has(trustee)) return;
+    (reported ??= new Set()).add(trustee);
+    reportTrustee(ctx, spec.address, right, trustee, status);
+    if (status !== "unlicensed") (refused ??= new Set()).add(trustee);
+  };
+  checkMemberCount(ctx, spec, cmp.rights.find((r) => r.right === "FullAccess")!);
+  for (const g of spec.fullAccess) check("FullAccess", g.trustee);
+  for (const t of spec.sendAs) check("SendAs", t);
+  for (const t of spec.sendOnBehalf) check("SendOnBehalf", t);
+  return refused ?? NONE_REFUSED;
 }
 
 /**
@@ -47,7 +58,7 @@ export function planGrants(
   ready: () => readonly string[],
 ): void {
   const address = spec.address;
-  const checked = checkGrants(ctx, spec, cmp);
+  const refused = checkGrants(ctx, spec, cmp);
   // a grant also depends on its trustee being a live user (R3.7): its user object is recorded too, so a
   // trustee deleted after planning makes the saved plan stale instead of failing halfway (decision 0005)
   const fp = [`mailbox:${address}`, `grants:${address}`];
@@ -57,7 +68,7 @@ export function planGrants(
       right === "FullAccess" ? (autoMapping ? ", with Outlook automapping" : ", without Outlook automapping") : "";
     const params = (trustee: string) => (right === "FullAccess" ? { right, trustee, autoMapping: want.get(trustee)! } : { right, trustee });
     for (const trustee of missing) {
-      if (!checked.get(trustee)) continue;
+      if (refused.has(trustee)) continue;
       ctx.add({
         type: "permission.grant",
         target: address,
@@ -71,7 +82,7 @@ export function planGrants(
     }
     // an autoMapping change is a revoke then a grant (R3.5)
     for (const trustee of remapped) {
-      if (!checked.get(trustee)) continue;
+      if (refused.has(trustee)) continue;
       const revoke = ctx.add({
         type: "permission.revoke",
         target: address,
@@ -129,10 +140,7 @@ function trusteeStatus(ctx: PlanContext, trustee: string): TrusteeStatus {
 }
 
 /** A trustee must be a live user or a mail-enabled security group inside the tenant; a user without an Exchange license gets a warning. */
-function checkTrustee(ctx: PlanContext, address: string, right: Right, trustee: string, checked: Map<string, boolean>): boolean {
-  const known = checked.get(trustee);
-  if (known !== undefined) return known;
-  const status = trusteeStatus(ctx, trustee);
+function reportTrustee(ctx: PlanContext, address: string, right: Right, trustee: string, status: Exclude<TrusteeStatus, "ok">): void {
   if (status === "deleted") {
     ctx.error(
       "trustee_deleted",
@@ -166,9 +174,6 @@ function checkTrustee(ctx: PlanContext, address: string, right: Right, trustee: 
       `"${trustee}" is granted ${right} on "${address}" but holds no Exchange Online license, so they cannot open or send from it; license them or remove the grant`,
     );
   }
-  const ok = status === "ok" || status === "unlicensed";
-  checked.set(trustee, ok);
-  return ok;
 }
 
 /** The trustee gets a licensed mailbox back in this plan (userMailboxes). */
@@ -178,6 +183,8 @@ function licensedByThisPlan(ctx: PlanContext, upn: string): boolean {
 }
 
 function checkMemberCount(ctx: PlanContext, spec: CanonicalSharedMailbox, r: RightComparison): void {
+  // the declared list bounds the count (validation refuses repeats): the usual mailbox is far below both limits
+  if (spec.fullAccess.length + (spec.permissionsMode === "additive" ? r.extra.length : 0) <= FULL_ACCESS_WARN) return;
   let count = r.want.size;
   if (spec.permissionsMode === "additive") count += r.extra.length;
   if (count > FULL_ACCESS_MAX) {

@@ -16,6 +16,7 @@ import { PlanContext } from "./context.js";
 import { isDeletable, planDeletion } from "./deletion.js";
 import { draftDocument, type DraftPlan } from "./document.js";
 import { topologicalOrder } from "./graph.js";
+import { warnLeaverGrants } from "./leaver.js";
 import { planNotes } from "./notes.js";
 import { recordRename } from "./rename.js";
 import { planSharedMailbox } from "./shared-mailbox.js";
@@ -61,6 +62,7 @@ export function planDraft(desired: CanonicalDesiredState, observed: ObservedStat
   }
   items.sort((a, b) => compareStrings(a.address, b.address));
   for (const item of items) item.run();
+  warnLeaverGrants(ctx);
   planNotes(ctx, declared, inScope, options.previous);
   // automapping never works through a group: the one thing about group trustees validation cannot see
   ctx.diagnostics.push(...groupAutoMappingWarnings(desired, new Set(ctx.ix.groups.keys())).filter((d) => inScope(d.target)));

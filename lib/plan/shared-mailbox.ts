@@ -13,7 +13,7 @@ import type { CanonicalSharedMailbox } from "../model/normalize.js";
 import type { ObservedGrant, ObservedMailbox, ObservedUser } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
 import { checkGrants, planGrants } from "./grants.js";
-import { warnLeaverGrants } from "./leaver.js";
+import { recordLeaver } from "./leaver.js";
 import { checkDeclaredLicense, planLicenseAssignments, planLicenseRemovals } from "./licenses.js";
 import { anchorOf, checkAddressFree, checkExtraAddressesFree, hybridConvertMessage, hybridSignInMessage, planMailboxUpdate, waitIfNotReady } from "./mailbox-common.js";
 import { planRename } from "./rename.js";
@@ -330,7 +330,7 @@ function needsOf(spec: CanonicalSharedMailbox, mailbox: ObservedMailbox | "creat
 }
 
 function addConvert(ctx: PlanContext, spec: CanonicalSharedMailbox, upn: string, dependsOn: readonly string[], displayName: string): string {
-  warnLeaverGrants(ctx, spec.address, upn);
+  recordLeaver(ctx, spec.address, upn);
   return ctx.add({
     type: "mailbox.convert",
     target: spec.address,

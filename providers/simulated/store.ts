@@ -320,8 +320,18 @@ export class Store {
     // grants on soft-deleted mailboxes are listed too (Get-EXOMailboxPermission -SoftDeletedMailbox):
     // a restore brings them back, so a plan that restores a mailbox must know them
     const out: ObservedGrant[] = [];
+    // SQLite hands back a new string per column per row; a tenant has a few thousand trustees and
+    // mailboxes but a million grants, so each grant shares one string per mailbox, trustee and right
+    // (rows come in mailbox order: the mailbox is the previous row's or new): about 100 bytes less per grant
+    const trustees = new Map<string, string>();
+    let mailbox = "";
     // iterate, not all(): no million-row intermediate array (measured ~1.5x faster)
-    for (const row of this.q.grantsAll.raw().iterate() as Iterable<GrantTuple>) out.push(toObservedGrant(row));
+    for (const row of this.q.grantsAll.raw().iterate() as Iterable<GrantTuple>) {
+      if (row[0] !== mailbox) mailbox = row[0];
+      let trustee = trustees.get(row[2]);
+      if (trustee === undefined) trustees.set(row[2], (trustee = row[2]));
+      out.push(toObservedGrant([mailbox, RIGHT_NAMES[row[1]], trustee, row[3]]));
+    }
     return out;
   }
 
@@ -472,6 +482,9 @@ function groupPairs(rows: ReadonlyArray<readonly [string, string]>): Map<string,
 function sessionsRevoked(ms: number | undefined): { sessionsRevokedAt?: string } {
   return ms === undefined ? {} : { sessionsRevokedAt: new Date(ms).toISOString() };
 }
+
+/** One string per right, whatever row it was read from. */
+const RIGHT_NAMES: Readonly<Record<Right, Right>> = { FullAccess: "FullAccess", SendAs: "SendAs", SendOnBehalf: "SendOnBehalf" };
 
 function toObservedGrant(r: readonly [string, Right, string, number | null]): ObservedGrant {
   return r[1] === "FullAccess" ? { mailbox: r[0], right: r[1], trustee: r[2], autoMapping: r[3] === 1 } : { mailbox: r[0], right: r[1], trustee: r[2] };
