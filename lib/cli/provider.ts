@@ -75,7 +75,8 @@ export async function openProvider(options: { readonly tenant?: string | undefin
       provider: tenant,
       ...tenantStatePaths(options),
       cost: () => null,
-      prepare: async () => undefined,
+      // the tag is read from and written to the attribute the code names, as against Microsoft
+      prepare: async (desired) => tenant.setManagementAttribute(desired?.tenant.managementAttribute ?? null),
       close: async () => tenant.close(),
     };
   }

@@ -11,12 +11,13 @@
  * this fixed order, stopping at the first refusal (what ran before stays):
  *   1. Type                     -> setMailboxType
  *   1b. WindowsEmailAddress or PrimarySmtpAddress -> setPrimaryAddress (a rename; later steps use the new address)
- *   2. DisplayName, Alias, LitigationHoldEnabled, CustomAttribute15, HiddenFromAddressListsEnabled,
+ *   2. DisplayName, Alias, LitigationHoldEnabled, CustomAttribute1..15, HiddenFromAddressListsEnabled,
  *      MessageCopyForSentAsEnabled, MessageCopyForSendOnBehalfEnabled, EmailAddresses -> updateMailbox (one call)
  *   3. GrantSendOnBehalfTo      -> setSendOnBehalf
  * All parameters are bound and resolved before the first call.
  */
-import type { UpdateMailboxInput } from "../../lib/provider/provider.js";
+import type { ManagementAttribute } from "../../lib/model/management-tag.js";
+import { attributeName, CUSTOM_ATTRIBUTES, type MailboxUpdate } from "../simulated/index.js";
 import type { ObservedMailbox } from "../../lib/provider/observed.js";
 import type { EndpointContext, ObjectKey, ReadView } from "./context.js";
 import { objectNotFound, parameterInvalid, parameterMissing, unsupported } from "./exchange-errors.js";
@@ -27,6 +28,7 @@ import {
   mailboxPermissionRows,
   parseFilter,
   recipientPermissionRows,
+  SELF_TRUSTEE,
   statisticsObject,
   userObject,
   type ExoObject,
@@ -110,7 +112,7 @@ async function mailboxObjects(look: Lookup, mailboxes: readonly ObservedMailbox[
     mailboxes.map(async (m) => {
       const onBehalf = (await look.grantsOf(m.address)).filter((g) => g.right === "SendOnBehalf");
       const sendOnBehalf = await Promise.all(onBehalf.map((g) => look.sendOnBehalfIdentity(g.trustee)));
-      return mailboxObject({ mailbox: m, user: await look.userOf(m), sendOnBehalf });
+      return mailboxObject({ mailbox: m, customAttributes: await look.customAttributesOf(m), user: await look.userOf(m), sendOnBehalf });
     }),
   );
 }
@@ -139,9 +141,9 @@ async function getMailboxStatistics(call: CmdletCall): Promise<CmdletOutcome> {
 async function getMailboxPermission({ params, look }: CmdletCall): Promise<CmdletOutcome> {
   const m = await look.mailbox(identityOf(params)!, scopeOf(params));
   const user = params.has("User") ? await look.trusteeUpn(params.get("User") as string) : undefined;
-  const rows = mailboxPermissionRows(m, await look.grantsOf(m.address))
-    .map((object, i) => ({ key: permissionKey(m, i === 0 ? null : String(object["User"])), object }))
-    .filter((r) => user === undefined || String(r.object["User"]).toLowerCase() === user);
+  const rows = mailboxPermissionRows(m, await look.grantsOf(m.address), await look.permissionNames())
+    .filter((r) => user === undefined || (r.trustee ?? SELF_TRUSTEE.toLowerCase()) === user)
+    .map((r) => ({ key: permissionKey(m, r.trustee), object: r.object }));
   return { rows, resultSize: resultSizeOf(params) };
 }
 
@@ -156,11 +158,12 @@ async function getRecipientPermission({ params, look }: CmdletCall): Promise<Cmd
     mailboxes = (await look.mailboxes()).filter((m) => m.deletedAt === null);
   }
   const trustee = params.has("Trustee") ? await look.trusteeUpn(params.get("Trustee") as string) : undefined;
+  const name = await look.permissionNames();
   const rows: Row[] = [];
   for (const m of mailboxes) {
-    recipientPermissionRows(m, await look.grantsOf(m.address)).forEach((object, i) => {
-      if (trustee === undefined || String(object["Trustee"]).toLowerCase() === trustee) rows.push({ key: permissionKey(m, i === 0 ? null : String(object["Trustee"])), object });
-    });
+    for (const r of recipientPermissionRows(m, await look.grantsOf(m.address), name)) {
+      if (trustee === undefined || (r.trustee ?? SELF_TRUSTEE.toLowerCase()) === trustee) rows.push({ key: permissionKey(m, r.trustee), object: r.object });
+    }
   }
   return { rows, resultSize: resultSizeOf(params) };
 }
@@ -269,11 +272,13 @@ async function setMailbox(call: CmdletCall): Promise<CmdletOutcome> {
   const { params, ctx, view, look } = call;
   const m = await target(call);
   const type = params.has("Type") ? mailboxType(params.get("Type") as string) : undefined;
-  const update: { -readonly [K in keyof UpdateMailboxInput]: UpdateMailboxInput[K] } = {};
+  const update: { -readonly [K in keyof MailboxUpdate]: MailboxUpdate[K] } = {};
   if (params.has("DisplayName")) update.displayName = params.get("DisplayName") as string;
   if (params.has("Alias")) update.alias = params.get("Alias") as string;
   if (params.has("LitigationHoldEnabled")) update.litigationHold = params.get("LitigationHoldEnabled") as boolean;
-  if (params.has("CustomAttribute15")) update.managementTag = ((params.get("CustomAttribute15") as string | null) ?? "") || null;
+  const attributes = customAttributesChange(params, ctx.tenant.managementAttribute);
+  if (attributes.managementTag !== undefined) update.managementTag = attributes.managementTag;
+  if (attributes.customAttributes !== undefined) update.customAttributes = attributes.customAttributes;
   if (params.has("HiddenFromAddressListsEnabled")) update.hiddenFromAddressLists = params.get("HiddenFromAddressListsEnabled") as boolean;
   if (params.has("MessageCopyForSentAsEnabled")) update.messageCopyForSentAs = params.get("MessageCopyForSentAsEnabled") as boolean;
   if (params.has("MessageCopyForSendOnBehalfEnabled")) update.messageCopyForSendOnBehalf = params.get("MessageCopyForSendOnBehalfEnabled") as boolean;
@@ -304,6 +309,18 @@ async function setMailbox(call: CmdletCall): Promise<CmdletOutcome> {
     changed = true;
   }
   return changed ? DONE : { warnings: [`The command completed successfully but no settings of '${m.userId}' have been modified.`] };
+}
+
+/**
+ * -CustomAttribute1..15: each names the attribute itself, and the tenant keeps all fifteen. The
+ * one the serving tenant keeps its management tag in (CustomAttribute15 unless it was told
+ * otherwise) goes as the tag, so the tenant's operation log reads as an in-process apply's.
+ */
+function customAttributesChange(params: BoundParams, tagAttribute: ManagementAttribute): Pick<MailboxUpdate, "managementTag" | "customAttributes"> {
+  const given = CUSTOM_ATTRIBUTE_NAMES.filter((name) => params.has(name)).map((name) => [name, (params.get(name) as string | null) || null] as const);
+  const tag = given.find(([name]) => name === tagAttribute);
+  const others = given.filter(([name]) => name !== tagAttribute);
+  return { ...(tag !== undefined ? { managementTag: tag[1] } : {}), ...(others.length > 0 ? { customAttributes: Object.fromEntries(others) } : {}) };
 }
 
 /** -WindowsEmailAddress or -PrimarySmtpAddress (the service takes either to rename a cloud mailbox; both must agree). */
@@ -351,6 +368,9 @@ function permissionWrite(cmdlet: string, right: "FullAccess" | "SendAs", trustee
 
 // ------------------------------------------------------------------ the catalogue
 
+/** Set-Mailbox -CustomAttribute1 .. -CustomAttribute15. */
+const CUSTOM_ATTRIBUTE_NAMES = Array.from({ length: CUSTOM_ATTRIBUTES }, (_, i) => attributeName(i + 1));
+
 const MAILBOX_PERMISSION_PARAMS: Readonly<Record<string, ParamKind>> = { User: "string", AccessRights: "strings", InheritanceType: "string" };
 const RECIPIENT_PERMISSION_PARAMS: Readonly<Record<string, ParamKind>> = { Trustee: "string", AccessRights: "strings" };
 
@@ -382,7 +402,7 @@ export const CMDLETS: readonly CmdletSpec[] = [
       DisplayName: "string",
       Alias: "string",
       LitigationHoldEnabled: "bool",
-      CustomAttribute15: "nullableString",
+      ...Object.fromEntries(CUSTOM_ATTRIBUTE_NAMES.map((name) => [name, "nullableString"])),
       GrantSendOnBehalfTo: "any",
       HiddenFromAddressListsEnabled: "bool",
       MessageCopyForSentAsEnabled: "bool",

@@ -12,11 +12,17 @@
  * Identities resolve as the service resolves them, for the identities
  * exoform's objects carry: a mailbox by primary or extra SMTP address (the primary = its UPN here),
  * ExternalDirectoryObjectId (= its Name), Guid or alias; a trustee by UPN,
- * ExternalDirectoryObjectId or its mailbox's identities. A trustee that does
+ * ExternalDirectoryObjectId or its mailbox's identities, a mail-enabled
+ * security group by address, id, display name or alias. A trustee that does
  * not resolve goes to the tenant as given, so that the tenant's own rule
  * refuses it (unknown trustee, outside the tenant, ACE not found).
+ *
+ * Groups and custom attributes are read from the tenant directly, without
+ * the read-lag model (consistency.ts): no cmdlet here changes a group, and a
+ * custom attribute written shows at once on every backend.
  */
-import type { ObservedGrant, ObservedMailbox, ObservedUser } from "../../lib/provider/observed.js";
+import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedUser } from "../../lib/provider/observed.js";
+import type { CustomAttributes, SimulatedTenant } from "../simulated/index.js";
 import type { TenantReads } from "./context.js";
 import { objectAmbiguous, objectNotFound, parameterInvalid, parameterMissing, parameterNotFound } from "./exchange-errors.js";
 import { mailboxGuid } from "./exchange-objects.js";
@@ -97,19 +103,56 @@ const lower = (s: string): string => s.trim().toLowerCase();
  * The tenant's objects for one cmdlet call, read at most once each. Point reads while the call is
  * about one mailbox, bulk reads (loadAll) when it lists the tenant.
  */
+/** What the Exchange cmdlets read from the simulated tenant beyond the contract's reads (see above: no read lag). */
+export type DirectReads = Pick<SimulatedTenant, "listGroups" | "listCustomAttributes" | "getCustomAttributes">;
+
 export class Lookup {
   readonly reads: TenantReads;
   private usersRead: Promise<{ byId: Map<string, ObservedUser>; byUpn: Map<string, ObservedUser>; live: ObservedUser[] }> | undefined;
   private mailboxesRead: Promise<ObservedMailbox[]> | undefined;
   private grantsRead: Promise<Map<string, ObservedGrant[]>> | undefined;
+  private groupsRead: Promise<ObservedGroup[]> | undefined;
+  private attributesRead: Promise<Map<string, CustomAttributes>> | undefined;
 
-  constructor(reads: TenantReads) {
+  constructor(
+    reads: TenantReads,
+    private readonly direct: DirectReads,
+  ) {
     this.reads = reads;
   }
 
-  /** Read users, mailboxes and grants in bulk: the call is about many mailboxes. */
+  /** Read users, mailboxes, grants and custom attributes in bulk: the call is about many mailboxes. */
   async loadAll(): Promise<void> {
-    await Promise.all([this.users(), this.mailboxes(), this.allGrants()]);
+    this.attributesRead ??= this.direct.listCustomAttributes();
+    await Promise.all([this.users(), this.mailboxes(), this.allGrants(), this.attributesRead]);
+  }
+
+  /** A mailbox's CustomAttribute1..15 that hold a value (from the bulk read when the call loaded one). */
+  async customAttributesOf(m: ObservedMailbox): Promise<CustomAttributes> {
+    if (this.attributesRead) return (await this.attributesRead).get(m.address) ?? {};
+    return this.direct.getCustomAttributes(m.address);
+  }
+
+  /** The tenant's mail-enabled security groups, read once. */
+  groups(): Promise<ObservedGroup[]> {
+    return (this.groupsRead ??= this.direct.listGroups());
+  }
+
+  /** The group a name resolves to: its address, id, display name or alias (the local part of its address). */
+  private async groupNamed(identity: string): Promise<ObservedGroup | undefined> {
+    const id = lower(identity);
+    const groups = await this.groups();
+    return groups.find((g) => g.address === id || g.id.toLowerCase() === id) ?? groups.find((g) => lower(g.displayName) === id || g.address.slice(0, g.address.indexOf("@")) === id);
+  }
+
+  /**
+   * How permission rows (Get-MailboxPermission User, Get-RecipientPermission Trustee) name each
+   * trustee: a group by its display name, as Exchange names a group trustee (never by its
+   * address); a person by the UPN the grant holds.
+   */
+  async permissionNames(): Promise<(trustee: string) => string> {
+    const byAddress = new Map((await this.groups()).map((g) => [g.address, g.displayName]));
+    return (trustee) => byAddress.get(trustee) ?? trustee;
   }
 
   mailboxes(): Promise<ObservedMailbox[]> {
@@ -196,11 +239,11 @@ export class Lookup {
     if (user) return user.userPrincipalName;
     const mailboxes = await this.findMailboxes(id, "live");
     if (mailboxes.length === 1) return (await this.userOf(mailboxes[0]!))?.userPrincipalName ?? mailboxes[0]!.address;
-    return id;
+    return (await this.groupNamed(id))?.address ?? id;
   }
 
-  /** How GrantSendOnBehalfTo shows a trustee: its ExternalDirectoryObjectId, or the UPN when the tenant no longer knows it. */
+  /** How GrantSendOnBehalfTo shows a trustee: its ExternalDirectoryObjectId (a group's id), or the UPN when the tenant no longer knows it. */
   async sendOnBehalfIdentity(upn: string): Promise<string> {
-    return (await this.userByUpn(upn))?.id ?? upn;
+    return (await this.userByUpn(upn))?.id ?? (await this.groups()).find((g) => g.address === upn)?.id ?? upn;
   }
 }

@@ -12,10 +12,14 @@
  *   recipient Names), never UPNs (microsoft-apis.md §6); a trustee the tenant
  *   no longer knows stays as the UPN the grant holds.
  * - Permission rows name the mailbox by its Identity and the trustee
- *   (User, Trustee) by UPN.
+ *   (User, Trustee) by UPN; a mail-enabled security group by its display
+ *   name, as Exchange names group trustees (clients map it to the group).
+ * - CustomAttribute1..15 are the mailbox's own attributes, whichever of them
+ *   a desired state's tenant.managementAttribute gives exoform's tag.
  */
 import { createHash } from "node:crypto";
 import type { ObservedGrant, ObservedMailbox, ObservedUser } from "../../lib/provider/observed.js";
+import { attributeName, CUSTOM_ATTRIBUTES, type CustomAttributes } from "../simulated/index.js";
 import { parameterInvalid } from "./exchange-errors.js";
 import { valueText } from "../../lib/private/text.js";
 
@@ -54,6 +58,8 @@ export function formatByteQuantity(bytes: number): string {
 
 export interface MailboxFacts {
   readonly mailbox: ObservedMailbox;
+  /** CustomAttribute1..15 that hold a value (the others are shown as ""). */
+  readonly customAttributes: CustomAttributes;
   /** The anchor user (live or soft-deleted); undefined if the tenant no longer has it. */
   readonly user: ObservedUser | undefined;
   /** GrantSendOnBehalfTo as returned (ExternalDirectoryObjectIds). */
@@ -61,10 +67,9 @@ export interface MailboxFacts {
 }
 
 /** A Get-Mailbox / New-Mailbox object. */
-export function mailboxObject({ mailbox: m, user, sendOnBehalf }: MailboxFacts): ExoObject {
+export function mailboxObject({ mailbox: m, customAttributes, user, sendOnBehalf }: MailboxFacts): ExoObject {
   const custom: Record<string, string> = {};
-  for (let i = 1; i <= 14; i++) custom[`CustomAttribute${i}`] = "";
-  custom["CustomAttribute15"] = m.managementTag ?? "";
+  for (let i = 1; i <= CUSTOM_ATTRIBUTES; i++) custom[attributeName(i)] = customAttributes[attributeName(i)] ?? "";
   return {
     Identity: m.userId,
     Id: m.userId,
@@ -100,6 +105,7 @@ export function mailboxObject({ mailbox: m, user, sendOnBehalf }: MailboxFacts):
 export const MAILBOX_PROPERTIES: readonly string[] = Object.keys(
   mailboxObject({
     mailbox: { address: "", displayName: "", alias: "", type: "shared", userId: "", sizeBytes: 0, quotaBytes: 0, litigationHold: false, archive: false, readyAt: null, deletedAt: null, managementTag: null },
+    customAttributes: {},
     user: undefined,
     sendOnBehalf: [],
   }),
@@ -121,16 +127,28 @@ export function statisticsObject(m: ObservedMailbox): ExoObject {
   };
 }
 
-/** Get-MailboxPermission rows: the SELF bookkeeping row, then one per FullAccess grant (AutoMapping is not readable). */
-export function mailboxPermissionRows(m: ObservedMailbox, grants: readonly ObservedGrant[]): ExoObject[] {
+/** A permission row and the trustee of the grant it shows (null: the SELF bookkeeping row). */
+export interface PermissionRow {
+  readonly trustee: string | null;
+  readonly object: ExoObject;
+}
+
+/**
+ * Get-MailboxPermission rows: the SELF bookkeeping row, then one per FullAccess grant (AutoMapping
+ * is not readable). `name` is how a row names a trustee (Lookup.permissionNames).
+ */
+export function mailboxPermissionRows(m: ObservedMailbox, grants: readonly ObservedGrant[], name: (trustee: string) => string): PermissionRow[] {
   const row = (user: string, rights: string): ExoObject => ({ Identity: m.userId, User: user, AccessRights: [rights], IsInherited: false, Deny: false, InheritanceType: "All" });
-  return [row(SELF_TRUSTEE, "FullAccess, ReadPermission"), ...grants.filter((g) => g.right === "FullAccess").map((g) => row(g.trustee, "FullAccess"))];
+  return [
+    { trustee: null, object: row(SELF_TRUSTEE, "FullAccess, ReadPermission") },
+    ...grants.filter((g) => g.right === "FullAccess").map((g) => ({ trustee: g.trustee, object: row(name(g.trustee), "FullAccess") })),
+  ];
 }
 
 /** Get-RecipientPermission rows: the SELF bookkeeping row, then one per SendAs grant. */
-export function recipientPermissionRows(m: ObservedMailbox, grants: readonly ObservedGrant[]): ExoObject[] {
+export function recipientPermissionRows(m: ObservedMailbox, grants: readonly ObservedGrant[], name: (trustee: string) => string): PermissionRow[] {
   const row = (trustee: string): ExoObject => ({ Identity: m.userId, Trustee: trustee, AccessControlType: "Allow", AccessRights: ["SendAs"], IsInherited: false, InheritanceType: "None" });
-  return [row(SELF_TRUSTEE), ...grants.filter((g) => g.right === "SendAs").map((g) => row(g.trustee))];
+  return [{ trustee: null, object: row(SELF_TRUSTEE) }, ...grants.filter((g) => g.right === "SendAs").map((g) => ({ trustee: g.trustee, object: row(name(g.trustee)) }))];
 }
 
 /** Get-User. */

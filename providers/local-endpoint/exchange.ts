@@ -118,7 +118,7 @@ async function invoke(req: WireRequest, caller: Caller, view: ReadView, ctx: End
   const params = bindParameters(spec.name, spec.identity, spec.params, input.Parameters);
   let outcome: CmdletOutcome;
   try {
-    outcome = await spec.run({ params, ctx, view, look: new Lookup(ctx.reads(view)) });
+    outcome = await spec.run({ params, ctx, view, look: new Lookup(ctx.reads(view), ctx.tenant) });
   } catch (e) {
     if (ProviderError.is(e)) return providerErrorResponse(e);
     throw e;

@@ -358,7 +358,11 @@ export class TenantReads {
   /**
    * An index for one mailbox's trustees: values with an "@" are taken as UPNs; other names
    * (Exchange names, object ids) are looked up with Get-Mailbox through Exchange $batch, and
-   * those Exchange does not know through Graph users by id. What neither knows stays as given.
+   * those Exchange does not know through Graph users by id. Names left after both may be
+   * mail-enabled security groups, which permission rows name by display name or id: they are
+   * mapped as listGrants maps them (one GET /groups, RecipientIndex.learnGroups), and only then,
+   * so a mailbox or person keeps a name a group also has, as in the bulk read. What none knows
+   * stays as given.
    */
   private async pointIndex(mailboxRow: ExoRow, names: readonly string[], ctx: CallContext): Promise<RecipientIndex> {
     const self = new RecipientIndex([mailboxRow], []);
@@ -366,6 +370,7 @@ export class TenantReads {
     const rows: ExoRow[] = [mailboxRow];
     const looked: Array<[string, ExoRow]> = [];
     const users: ObservedUser[] = [];
+    let unresolved = false;
     if (unknown.length > 0) {
       const found = await this.exchange.batch(unknown.map((n) => ({ name: "Get-Mailbox", parameters: { Identity: n }, select: this.select })), ctx);
       const missing: string[] = [];
@@ -383,11 +388,13 @@ export class TenantReads {
           const upn = a?.status === 200 ? str((a.body as { userPrincipalName?: unknown }).userPrincipalName) : "";
           if (upn !== "") users.push({ id: n, userPrincipalName: lower(upn), displayName: "", accountEnabled: true, usageLocation: null, licenses: [], onPremisesSyncEnabled: false, deletedAt: null });
           else if (a !== undefined && a.status !== 404 && a.status !== 400) throw this.graph.itemError(a, ctx);
+          else unresolved = true;
         });
       }
     }
     const index = new RecipientIndex(rows, users);
     for (const [name, row] of looked) index.learn(name, row);
+    if (unresolved) index.learnGroups(await this.mailGroups(ctx));
     return index;
   }
 }

@@ -8,16 +8,16 @@
 import type { Right } from "../../lib/provider/observed.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
 import { initialFaultState } from "./faults.js";
-import { DEFAULT_FAULTS, DEFAULT_TIMING, mailboxSettingsOf, type FaultSettings, type FixtureGrant, type FixtureGroup, type FixtureMailbox, type TenantFixture, type TimingSettings } from "./fixture.js";
+import { customAttributesOf, DEFAULT_FAULTS, DEFAULT_TIMING, mailboxSettingsOf, type FaultSettings, type FixtureGrant, type FixtureGroup, type FixtureMailbox, type TenantFixture, type TimingSettings } from "./fixture.js";
 import type { Runner } from "./runner.js";
-import { iso, localPart, lower, type MailboxRow, type MailboxSettingsRow, type SkuTuple, type Store, type UserRow } from "./store.js";
+import { attributeName, attributeNumber, iso, localPart, lower, type MailboxRow, type MailboxSettingsRow, type SkuTuple, type Store, type UserRow } from "./store.js";
 
 /** Replace the whole tenant with `f` (already validated) in one transaction, logged as admin.seed. The operation log is kept. */
 export function replaceState(store: Store, run: Runner, f: TenantFixture): void {
   const { db, q } = store;
   const now = Date.parse(f.clock);
   db.transaction(() => {
-    for (const table of ["grants", "proxy_addresses", "mailbox_settings", "user_sessions", "mail_group_members", "mail_groups", "mailboxes", "user_licenses", "users", "skus"]) db.exec(`DELETE FROM ${table}`);
+    for (const table of ["grants", "proxy_addresses", "mailbox_settings", "custom_attributes", "user_sessions", "mail_group_members", "mail_groups", "mailboxes", "user_licenses", "users", "skus"]) db.exec(`DELETE FROM ${table}`);
     q.setMeta.run("tenant", JSON.stringify({ id: f.tenant.id, domains: f.tenant.domains.map(lower).sort(compareStrings), hybrid: f.tenant.hybrid }));
     run.setClock(now);
     db.prepare("DELETE FROM meta WHERE key IN ('timing', 'faults', 'faultState', 'nextUserSeq')").run();
@@ -43,6 +43,7 @@ export function replaceState(store: Store, run: Runner, f: TenantFixture): void 
         q.upsertSettings.run(address, Number(s.hiddenFromAddressLists ?? false), Number(s.messageCopyForSentAs ?? false), Number(s.messageCopyForSendOnBehalf ?? false));
       }
       for (const extra of s.emailAddresses ?? []) q.insertProxy.run(extra, address);
+      for (const [name, value] of Object.entries(m.customAttributes ?? {})) q.setAttribute.run(address, attributeNumber(name), value);
     }
     for (const g of f.groups ?? []) {
       q.insertGroup.run(g.id, lower(g.address), g.displayName);
@@ -76,6 +77,7 @@ export function exportFixture(store: Store, run: Runner): TenantFixture {
       ...(store.sessionsRevokedOf(u.id) !== undefined ? { sessionsRevokedAt: iso(store.sessionsRevokedOf(u.id)!) } : {}),
     }));
     const proxies = store.proxiesByMailbox();
+    const attributes = store.customAttributesAll();
     const mailboxes = (q.mailboxesFull.all() as MailboxRow[]).map((m) => ({
       address: m.address,
       displayName: m.display_name,
@@ -89,6 +91,7 @@ export function exportFixture(store: Store, run: Runner): TenantFixture {
       deletedAt: iso(m.deleted_at),
       disconnectAt: iso(m.disconnect_at),
       managementTag: m.management_tag,
+      ...customAttributesOf(Object.fromEntries([...(attributes.get(m.address) ?? [])].filter(([n]) => n !== 15).map(([n, v]) => [attributeName(n), v]))),
       ...settingsOfRow(store.settingsOf(m.address), proxies.get(m.address)),
     }));
     const grants = (q.grantsFull.raw().all() as Array<[string, Right, string, number | null, number | null]>).map(

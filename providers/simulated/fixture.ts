@@ -11,6 +11,7 @@ import schema from "../../schema/tenant-fixture.schema.json" with { type: "json"
 import contoso from "./fixtures/contoso.json" with { type: "json" };
 import empty from "./fixtures/empty.json" with { type: "json" };
 import type { Right } from "../../lib/provider/observed.js";
+import type { ManagementAttribute } from "../../lib/model/management-tag.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
 import { sortDiagnostics, type Diagnostic } from "../../lib/diagnostics/diagnostic.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
@@ -48,7 +49,10 @@ export interface FixtureMailbox {
   readonly readyAt?: string | null;
   readonly deletedAt?: string | null;
   readonly disconnectAt?: string | null;
+  /** CustomAttribute15 (named for the attribute exoform's tag lives in by default); null or absent: empty. */
   readonly managementTag?: string | null;
+  /** CustomAttribute1..14 that hold a value, e.g. { CustomAttribute3: "DEPT-42" }; default none. */
+  readonly customAttributes?: Readonly<Partial<Record<FixtureCustomAttribute, string>>>;
   /** Default false. */
   readonly hiddenFromAddressLists?: boolean;
   /** Extra SMTP addresses (not the primary); default none. */
@@ -58,6 +62,9 @@ export interface FixtureMailbox {
   /** Default false. */
   readonly messageCopyForSendOnBehalf?: boolean;
 }
+
+/** The custom attributes a fixture lists by name: CustomAttribute15 is FixtureMailbox.managementTag. */
+export type FixtureCustomAttribute = Exclude<ManagementAttribute, "CustomAttribute15">;
 
 export interface FixtureGrant {
   readonly mailbox: string;
@@ -416,6 +423,7 @@ export function normalizeFixture(f: TenantFixture): TenantFixture {
         deletedAt: isoOrNull(m.deletedAt),
         disconnectAt: isoOrNull(m.disconnectAt),
         managementTag: m.managementTag ?? null,
+        ...customAttributesOf(m.customAttributes),
         ...mailboxSettingsOf(m),
       }))
       .sort(byKey((m) => m.address)),
@@ -438,6 +446,14 @@ export function normalizeFixture(f: TenantFixture): TenantFixture {
 /** The UPNs of the users by id, lower-case. */
 function allUpnsOf(users: ReadonlyMap<string, FixtureUser>): Set<string> {
   return new Set([...users.values()].map((u) => u.userPrincipalName.toLowerCase()));
+}
+
+/** A mailbox's custom attributes as a fixture spells them: only those with a value, in attribute order; none: no field. */
+export function customAttributesOf(values: FixtureMailbox["customAttributes"]): Pick<FixtureMailbox, "customAttributes"> {
+  const entries = Object.entries(values ?? {})
+    .filter(([, v]) => typeof v === "string" && v !== "")
+    .sort(([a], [b]) => Number(a.slice("CustomAttribute".length)) - Number(b.slice("CustomAttribute".length)));
+  return entries.length > 0 ? { customAttributes: Object.fromEntries(entries) } : {};
 }
 
 /** The mailbox settings that differ from the service's defaults (a fixture spells out only those). */

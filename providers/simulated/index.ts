@@ -14,8 +14,8 @@ import type { ITenantProvider } from "../../lib/provider/provider.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
 import { SimulatedTenant } from "./tenant.js";
 
-export { SimulatedTenant, RETENTION_MS, DISCONNECT_MS, MAX_FULL_ACCESS } from "./tenant.js";
-export type { LogEntry, OpenOptions, ReadLogOptions, ReadRequestsOptions, RequestLogEntry } from "./tenant.js";
+export { SimulatedTenant, RETENTION_MS, DISCONNECT_MS, MAX_FULL_ACCESS, attributeName, attributeNumber, CUSTOM_ATTRIBUTES } from "./tenant.js";
+export type { CustomAttributes, LogEntry, MailboxUpdate, OpenOptions, ReadLogOptions, ReadRequestsOptions, RequestLogEntry } from "./tenant.js";
 export {
   BUILTIN_FIXTURES,
   DEFAULT_FAULTS,

@@ -11,8 +11,9 @@
  * the conservative refusals.
  */
 import type { CreateSharedMailboxInput, UpdateMailboxInput } from "../../lib/provider/provider.js";
-import type { ObservedMailbox, ObservedUser, Right } from "../../lib/provider/observed.js";
+import type { ObservedGroup, ObservedMailbox, ObservedUser, Right } from "../../lib/provider/observed.js";
 import { capabilitiesOf, licenseShortfall } from "../../lib/model/licensing.js";
+import type { ManagementAttribute } from "../../lib/model/management-tag.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
 import {
   ALIAS_RULE,
@@ -25,7 +26,7 @@ import {
   UNLICENSED_GRACE_DAYS,
 } from "../../lib/model/service-rules.js";
 import type { Runner } from "./runner.js";
-import { domainOf, localPart, lower, type MailboxRow, type Store, type Unsettled, type UserRow } from "./store.js";
+import { attributeNumber, domainOf, localPart, lower, type MailboxRow, type Store, type Unsettled, type UserRow } from "./store.js";
 
 /** Soft-deleted users and mailboxes are purged after 30 days (R2.3). */
 export const RETENTION_MS = RECYCLE_BIN_DAYS * DAY_MS;
@@ -35,6 +36,32 @@ export const DISCONNECT_MS = UNLICENSED_GRACE_DAYS * DAY_MS;
 export const MAX_FULL_ACCESS = MAX_FULL_ACCESS_ENTRIES;
 const SYNCED_MESSAGE =
   "Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.";
+
+/**
+ * Set-Mailbox as the simulated tenant takes it: the contract's fields, and
+ * custom attributes by name (the local endpoint's -CustomAttribute1..15,
+ * which name the attribute itself rather than the management tag).
+ */
+export interface MailboxUpdate extends UpdateMailboxInput {
+  /** "CustomAttribute3" -> its new value; null or "" clears it. Written after managementTag. */
+  readonly customAttributes?: Readonly<Partial<Record<ManagementAttribute, string | null>>>;
+}
+
+/**
+ * The custom attributes an update writes, number -> value (null: cleared):
+ * managementTag in the management attribute (`tagAttribute`), then the ones
+ * named. Exchange keeps no empty value: "" clears, as $null does.
+ */
+function attributeWrites(input: MailboxUpdate, tagAttribute: number): Map<number, string | null> {
+  const out = new Map<number, string | null>();
+  if (input.managementTag !== undefined) out.set(tagAttribute, input.managementTag || null);
+  for (const [name, value] of Object.entries(input.customAttributes ?? {})) {
+    const n = attributeNumber(name);
+    if (n === null) throw new Error(`"${name}" is not one of CustomAttribute1..15`);
+    out.set(n, value || null);
+  }
+  return out;
+}
 
 /** "provider": a call through ITenantProvider; "admin": an out-of-band edit. */
 export type Mode = "provider" | "admin";
@@ -121,7 +148,7 @@ export class Rules {
     return this.observedMailbox(address);
   }
 
-  updateMailbox(target: string, input: UpdateMailboxInput): ObservedMailbox {
+  updateMailbox(target: string, input: MailboxUpdate): ObservedMailbox {
     const m = this.writableMailbox(target, "provider");
     const caps = this.store.capsOfUser(m.user_id);
     if (input.displayName !== undefined) this.checkDisplayName(input.displayName);
@@ -133,18 +160,17 @@ export class Rules {
         this.run.refuse("precondition", "LicenseRequired", `${target} cannot have ${what} without Exchange Online Plan 2, or Plan 1 with the Exchange Online Archiving add-on; assign one of them first (R1.6)`);
       }
     }
-    if (input.managementTag !== undefined && input.managementTag !== null && input.managementTag.length > 1024) {
-      this.run.refuse("precondition", "InvalidArgument", `the management tag of ${target} is longer than 1024 characters (CustomAttribute15)`);
-    }
+    const attributes = attributeWrites(input, this.store.managementAttribute);
+    for (const [n, value] of attributes) this.checkAttributeValue(target, n, value);
     if (input.emailAddresses !== undefined) this.changeProxies(target, input.emailAddresses);
     this.store.q.updateMailbox.run(
       input.displayName ?? m.display_name,
       input.alias ?? m.alias,
       input.litigationHold === undefined ? m.litigation_hold : Number(input.litigationHold),
       input.archive === undefined ? m.archive : Number(input.archive),
-      input.managementTag === undefined ? m.management_tag : input.managementTag,
       target,
     );
+    for (const [n, value] of attributes) this.store.writeCustomAttribute(target, n, value);
     if (input.hiddenFromAddressLists !== undefined || input.messageCopyForSentAs !== undefined || input.messageCopyForSendOnBehalf !== undefined) {
       const s = this.store.settingsOf(target) ?? { hidden: 0, copy_sent_as: 0, copy_on_behalf: 0 };
       const flag = (value: boolean | undefined, stored: number) => (value === undefined ? stored : Number(value));
@@ -201,6 +227,7 @@ export class Rules {
     q.renameMailboxGrants.run(newAddress, target);
     q.renameMailboxSettings.run(newAddress, target);
     q.renameMailboxProxies.run(newAddress, target);
+    q.renameMailboxAttributes.run(newAddress, target);
     q.insertProxy.run(target, newAddress);
     return this.observedMailbox(newAddress);
   }
@@ -299,6 +326,80 @@ export class Rules {
     for (const row of rows) this.purgeUser(row);
   }
 
+  /** Set-Mailbox -CustomAttribute<n> out of band (a person in the portal); null clears it. */
+  setCustomAttribute(target: string, n: number, value: string | null): void {
+    this.liveMailbox(target);
+    const stored = value === "" ? null : value;
+    this.checkAttributeValue(target, n, stored);
+    this.store.writeCustomAttribute(target, n, stored);
+  }
+
+  // ---------------------------------------------------------------- groups (out of band: exoform reads groups, never changes them)
+
+  /** New-DistributionGroup -Type Security: a mail-enabled security group at a free address of an accepted domain (R5.2). */
+  createGroup(address: string, displayName: string): ObservedGroup {
+    this.checkNewAddress(address);
+    this.checkDisplayName(displayName);
+    this.checkAddressFree(address);
+    const id = this.store.nextGroupId();
+    this.store.q.insertGroup.run(id, address, displayName);
+    return this.group(address);
+  }
+
+  /** Add-DistributionGroupMember: a live user joins the group once. */
+  addGroupMember(address: string, upn: string): ObservedGroup {
+    const group = this.requireGroup(address);
+    const user = this.requireMember(address, upn);
+    if (this.group(address).members.includes(user.upn)) {
+      this.run.refuse("conflict", "MemberAlreadyExists", `The recipient "${upn}" is already a member of the group "${address}"; nothing to add`);
+    }
+    this.store.q.insertGroupMember.run(group.id, user.id);
+    return this.group(address);
+  }
+
+  /** Remove-DistributionGroupMember. */
+  removeGroupMember(address: string, upn: string): ObservedGroup {
+    const group = this.requireGroup(address);
+    const user = this.requireMember(address, upn);
+    if (this.store.q.deleteGroupMember.run(group.id, user.id).changes === 0) {
+      this.run.refuse("notFound", "MemberNotFound", `The recipient "${upn}" isn't a member of the group "${address}"; its members are listed by: exoform tenant show`);
+    }
+    return this.group(address);
+  }
+
+  /**
+   * Remove-DistributionGroup: a security group is deleted at once (no recycle
+   * bin), its memberships and the grants it held with it, as the grants of a
+   * purged user go (decision 0003). Its members' accounts are untouched.
+   */
+  deleteGroup(address: string): void {
+    const group = this.requireGroup(address);
+    this.store.q.deleteGroup.run(group.id);
+    this.store.q.deleteGrantsOfTrustee.run(address);
+  }
+
+  private requireGroup(address: string): { id: string; address: string } {
+    const group = this.store.groupByAddress(address);
+    if (!group) {
+      this.run.refuse("notFound", "ManagementObjectNotFound", `The operation couldn't be performed because group '${address}' couldn't be found; the tenant's groups are listed by: exoform tenant show`);
+    }
+    return group;
+  }
+
+  /** A group's members are live users of the tenant. */
+  private requireMember(address: string, upn: string): UserRow {
+    const user = this.store.liveUser(upn);
+    if (!user) {
+      const deleted = this.store.q.anyUserWithUpn.get(upn) !== undefined;
+      this.run.refuse("notFound", "Request_ResourceNotFound", `"${upn}" is ${deleted ? "a deleted user" : "not a user of the tenant"}, so it cannot be a member of group "${address}"; ${deleted ? "restore the user first" : "check the name"}`);
+    }
+    return user;
+  }
+
+  private group(address: string): ObservedGroup {
+    return this.store.groups().find((g) => g.address === address)!;
+  }
+
   setMailboxSize(target: string, sizeBytes: number): void {
     if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) this.run.refuse("precondition", "InvalidArgument", `size ${sizeBytes} of ${target} is not a whole number of bytes`);
     this.liveMailbox(target);
@@ -318,6 +419,13 @@ export class Rules {
   checkDisplayName(name: string): void {
     if (!isValidDisplayName(name)) {
       this.run.refuse("precondition", "InvalidDisplayName", `display name ${JSON.stringify(name.slice(0, 40))} is not valid: ${DISPLAY_NAME_RULE}`);
+    }
+  }
+
+  /** A custom attribute holds at most 1024 characters (Set-Mailbox refuses more). */
+  private checkAttributeValue(target: string, n: number, value: string | null): void {
+    if (value !== null && value.length > 1024) {
+      this.run.refuse("precondition", "InvalidArgument", `the value for CustomAttribute${n} of ${target} is longer than 1024 characters; shorten it`);
     }
   }
 

@@ -17,9 +17,19 @@ import type Database from "better-sqlite3";
 import { isReadOnly } from "./db.js";
 import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
 import { capabilitiesOf, UNLICENSED_SHARED_QUOTA, type ExchangeCapabilities } from "../../lib/model/licensing.js";
+import type { ManagementAttribute } from "../../lib/model/management-tag.js";
 import { DEFAULT_TIMING, type TimingSettings } from "./fixture.js";
 
 export const lower = (s: string): string => s.trim().toLowerCase();
+
+/** The number of a custom attribute named "CustomAttribute3" (any case), or null when `name` names none of CustomAttribute1..15. */
+export function attributeNumber(name: string): number | null {
+  const n = /^customattribute(\d{1,2})$/i.exec(name.trim())?.[1];
+  return n !== undefined && Number(n) >= 1 && Number(n) <= CUSTOM_ATTRIBUTES && !n.startsWith("0") ? Number(n) : null;
+}
+
+/** "CustomAttribute3" for 3: the property name Exchange gives custom attribute `n`. */
+export const attributeName = (n: number): ManagementAttribute => `CustomAttribute${n}` as ManagementAttribute;
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 export const localPart = (address: string): string => address.slice(0, address.indexOf("@"));
 export const domainOf = (address: string): string => address.slice(address.indexOf("@") + 1);
@@ -134,11 +144,15 @@ export interface Unsettled {
 }
 
 /**
- * Mailbox settings, extra SMTP addresses, session revocations and mail-enabled security groups came after schema version 1 too:
+ * Mailbox settings, extra SMTP addresses, session revocations, mail-enabled security groups and custom attributes came after schema version 1 too:
  * side tables created on open when missing (SCHEMA_VERSION unchanged), so
  * older tenant files keep opening and read every mailbox with the service's
  * defaults. proxy_addresses' key makes an extra address belong to one
  * mailbox (R5.2); rows go with their mailbox (ON DELETE CASCADE).
+ * custom_attributes holds a mailbox's CustomAttribute1..14, a row per
+ * non-empty value; CustomAttribute15 is the mailboxes table's management_tag
+ * column (named for the attribute that held exoform's tag before
+ * tenant.managementAttribute), so tenant files made before keep their values.
  */
 function settingsSql(temp: boolean): string {
   const table = temp ? "CREATE TEMP TABLE IF NOT EXISTS" : "CREATE TABLE IF NOT EXISTS";
@@ -166,6 +180,12 @@ ${table} mail_group_members (
   user_id  TEXT NOT NULL${temp ? "" : " REFERENCES users (id) ON DELETE CASCADE"},
   PRIMARY KEY (group_id, user_id)
 ) WITHOUT ROWID;
+${table} custom_attributes (
+  address TEXT NOT NULL${mailbox},
+  number  INTEGER NOT NULL CHECK (number BETWEEN 1 AND 14),
+  value   TEXT NOT NULL,
+  PRIMARY KEY (address, number)
+) WITHOUT ROWID;
 ${table} user_sessions (
   user_id    TEXT PRIMARY KEY${temp ? "" : " REFERENCES users (id) ON DELETE CASCADE"},
   revoked_at INTEGER NOT NULL
@@ -175,8 +195,20 @@ ${table} user_sessions (
 
 type RequestRow = [number, number, RequestLogEntry["service"], string, string, string | null, number, number, number, string | null, string | null, string, string | null];
 
+/** CustomAttribute1..15: the mailbox custom attributes Exchange has. */
+export const CUSTOM_ATTRIBUTES = 15;
+/** The custom attribute stored in the mailboxes table's management_tag column (see settingsSql). */
+const COLUMN_ATTRIBUTE = 15;
+
 export class Store {
   readonly q: Statements;
+
+  /**
+   * The custom attribute (1..15) that ObservedMailbox.managementTag reads and
+   * UpdateMailboxInput.managementTag writes: the desired state's
+   * tenant.managementAttribute, as the caller sets it (SimulatedTenant.setManagementAttribute).
+   */
+  managementAttribute = COLUMN_ATTRIBUTE;
 
   private unsettledView: Unsettled | null = null;
 
@@ -284,6 +316,16 @@ export class Store {
     return this.q.groupByAddress.get(address) as { id: string; address: string } | undefined;
   }
 
+  /** A new group's id: g-0001, g-0002... never one a group or a user has (fixtures share one id space). */
+  nextGroupId(): string {
+    let seq = Number(this.tryMeta("nextGroupSeq") ?? 1);
+    const taken = (id: string) => this.q.groupById.get(id) !== undefined || this.q.userById.get(id) !== undefined;
+    let id = `g-${String(seq).padStart(4, "0")}`;
+    while (taken(id)) id = `g-${String(++seq).padStart(4, "0")}`;
+    this.q.setMeta.run("nextGroupSeq", String(seq + 1));
+    return id;
+  }
+
   /** When the user's sessions were last revoked (ms), or undefined. */
   sessionsRevokedOf(userId: string): number | undefined {
     return this.q.sessionsOf.pluck().get(userId) as number | undefined;
@@ -292,9 +334,48 @@ export class Store {
   mailboxes(now: number): ObservedMailbox[] {
     const quota = this.quotaFunction();
     const proxies = this.proxiesByMailbox();
+    // the management attribute in the side table: its values by address, read once
+    const tags = this.managementAttribute === COLUMN_ATTRIBUTE ? null : new Map(this.q.attributeValues.raw().all(this.managementAttribute) as Array<[string, string]>);
     const out: ObservedMailbox[] = [];
-    for (const row of this.q.mailboxesAll.raw().iterate() as Iterable<MailboxTuple>) out.push(toObservedMailbox(row, now, quota, proxies.get(row[0]) ?? []));
+    for (const row of this.q.mailboxesAll.raw().iterate() as Iterable<MailboxTuple>) {
+      out.push(toObservedMailbox(row, now, quota, proxies.get(row[0]) ?? [], tags === null ? row[10] : (tags.get(row[0]) ?? null)));
+    }
     return out;
+  }
+
+  // ---------------------------------------------------------------- custom attributes
+
+  /** The value of custom attribute `n` (1..15) on the mailbox of `row`, or null when empty. */
+  customAttribute(row: Pick<MailboxRow, "address" | "management_tag">, n: number): string | null {
+    if (n === COLUMN_ATTRIBUTE) return row.management_tag;
+    return (this.q.attributeOf.pluck().get(row.address, n) as string | undefined) ?? null;
+  }
+
+  /** The non-empty custom attributes of the mailbox of `row`: number -> value, in number order. */
+  customAttributesOf(row: Pick<MailboxRow, "address" | "management_tag">): Map<number, string> {
+    const out = new Map(this.q.attributesOf.raw().all(row.address) as Array<[number, string]>);
+    if (row.management_tag !== null) out.set(COLUMN_ATTRIBUTE, row.management_tag);
+    return out;
+  }
+
+  /** Every mailbox's non-empty custom attributes: address -> (number -> value); mailboxes with none left out. */
+  customAttributesAll(): Map<string, Map<number, string>> {
+    const out = new Map<string, Map<number, string>>();
+    const add = (address: string, n: number, value: string) => {
+      const map = out.get(address) ?? new Map<number, string>();
+      map.set(n, value);
+      out.set(address, map);
+    };
+    for (const [address, n, value] of this.q.attributesAll.raw().iterate() as Iterable<[string, number, string]>) add(address, n, value);
+    for (const [address, value] of this.q.tagColumnAll.raw().iterate() as Iterable<[string, string]>) add(address, COLUMN_ATTRIBUTE, value);
+    return out;
+  }
+
+  /** Set custom attribute `n` (1..15) of a mailbox; null clears it. Inside the caller's write transaction. */
+  writeCustomAttribute(address: string, n: number, value: string | null): void {
+    if (n === COLUMN_ATTRIBUTE) this.q.setTagColumn.run(value, address);
+    else if (value === null) this.q.clearAttribute.run(address, n);
+    else this.q.setAttribute.run(address, n, value);
   }
 
   /** mailbox address -> its extra SMTP addresses, sorted, for every mailbox that has any. */
@@ -400,6 +481,7 @@ export class Store {
       now,
       () => quota,
       this.proxiesOf(row.address),
+      this.customAttribute(row, this.managementAttribute),
     );
   }
 
@@ -446,7 +528,8 @@ export class Store {
 
 // ------------------------------------------------------------------ row mapping
 
-function toObservedMailbox(r: MailboxTuple, now: number, quota: (userId: string) => number, proxies: readonly string[]): ObservedMailbox {
+/** `tag`: the value of the management attribute (the mailbox's custom attribute tenant.managementAttribute names). */
+function toObservedMailbox(r: MailboxTuple, now: number, quota: (userId: string) => number, proxies: readonly string[], tag: string | null): ObservedMailbox {
   return {
     address: r[0],
     displayName: r[1],
@@ -459,7 +542,7 @@ function toObservedMailbox(r: MailboxTuple, now: number, quota: (userId: string)
     archive: r[7] === 1,
     readyAt: r[8] !== null && r[8] > now ? new Date(r[8]).toISOString() : null,
     deletedAt: r[9] === null ? null : new Date(r[9]).toISOString(),
-    managementTag: r[10],
+    managementTag: tag,
     hiddenFromAddressLists: r[11] === 1,
     emailAddresses: proxies,
     messageCopyForSentAs: r[12] === 1,
@@ -563,7 +646,19 @@ function preparePlain(db: Database.Database) {
     groupByAddress: p("SELECT id, address FROM mail_groups WHERE address = ?"),
     insertGroup: p("INSERT INTO mail_groups (id, address, display_name) VALUES (?, ?, ?)"),
     insertGroupMember: p("INSERT INTO mail_group_members (group_id, user_id) VALUES (?, ?)"),
+    deleteGroupMember: p("DELETE FROM mail_group_members WHERE group_id = ? AND user_id = ?"),
+    groupById: p("SELECT id FROM mail_groups WHERE id = ?"),
+    deleteGroup: p("DELETE FROM mail_groups WHERE id = ?"),
     sessionsOf: p("SELECT revoked_at FROM user_sessions WHERE user_id = ?"),
+    // custom attributes: 1..14 in the side table, 15 in the management_tag column
+    attributeOf: p("SELECT value FROM custom_attributes WHERE address = ? AND number = ?"),
+    attributesOf: p("SELECT number, value FROM custom_attributes WHERE address = ? ORDER BY number"),
+    attributesAll: p("SELECT address, number, value FROM custom_attributes ORDER BY address, number"),
+    attributeValues: p("SELECT address, value FROM custom_attributes WHERE number = ?"),
+    tagColumnAll: p("SELECT address, management_tag FROM mailboxes WHERE management_tag IS NOT NULL ORDER BY address"),
+    setAttribute: p("INSERT INTO custom_attributes (address, number, value) VALUES (?, ?, ?) ON CONFLICT (address, number) DO UPDATE SET value = excluded.value"),
+    clearAttribute: p("DELETE FROM custom_attributes WHERE address = ? AND number = ?"),
+    setTagColumn: p("UPDATE mailboxes SET management_tag = ? WHERE address = ?"),
     mailboxesFull: p("SELECT * FROM mailboxes ORDER BY address"),
     grantsAll: p("SELECT mailbox, access_right, trustee, auto_mapping FROM grants ORDER BY mailbox, access_right, trustee"),
     grantsFull: p("SELECT mailbox, access_right, trustee, auto_mapping, effective_at FROM grants ORDER BY mailbox, access_right, trustee"),
@@ -589,7 +684,7 @@ function preparePlain(db: Database.Database) {
     deleteLicense: p("DELETE FROM user_licenses WHERE user_id = ? AND sku = ?"),
     deleteLicensesOf: p("DELETE FROM user_licenses WHERE user_id = ?"),
     insertMailbox: p(`INSERT INTO mailboxes (address, display_name, alias, type, user_id, size_bytes, litigation_hold, archive, ready_at, deleted_at, disconnect_at, management_tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    updateMailbox: p("UPDATE mailboxes SET display_name = ?, alias = ?, litigation_hold = ?, archive = ?, management_tag = ? WHERE address = ?"),
+    updateMailbox: p("UPDATE mailboxes SET display_name = ?, alias = ?, litigation_hold = ?, archive = ? WHERE address = ?"),
     upsertSettings: p(
       "INSERT INTO mailbox_settings (address, hidden, copy_sent_as, copy_on_behalf) VALUES (?, ?, ?, ?) " +
         "ON CONFLICT (address) DO UPDATE SET hidden = excluded.hidden, copy_sent_as = excluded.copy_sent_as, copy_on_behalf = excluded.copy_on_behalf",
@@ -603,6 +698,7 @@ function preparePlain(db: Database.Database) {
     renameMailboxGrants: p("UPDATE grants SET mailbox = ? WHERE mailbox = ?"),
     renameMailboxSettings: p("UPDATE mailbox_settings SET address = ? WHERE address = ?"),
     renameMailboxProxies: p("UPDATE proxy_addresses SET mailbox = ? WHERE mailbox = ?"),
+    renameMailboxAttributes: p("UPDATE custom_attributes SET address = ? WHERE address = ?"),
     deleteProxy: p("DELETE FROM proxy_addresses WHERE proxy = ? AND mailbox = ?"),
     setType: p("UPDATE mailboxes SET type = ?, disconnect_at = ? WHERE address = ?"),
     setDisconnect: p("UPDATE mailboxes SET disconnect_at = ? WHERE address = ?"),

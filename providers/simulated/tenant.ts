@@ -26,19 +26,22 @@ import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
-import type { CreateSharedMailboxInput, ITenantProvider, TenantClock, UpdateMailboxInput } from "../../lib/provider/provider.js";
+import type { CreateSharedMailboxInput, ITenantProvider, TenantClock } from "../../lib/provider/provider.js";
 import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
+import { DEFAULT_MANAGEMENT_ATTRIBUTE, type ManagementAttribute } from "../../lib/model/management-tag.js";
 import { connect, SCHEMA_SQL, SCHEMA_VERSION } from "./db.js";
 import { validateFixture, type FaultSettings, type TenantFixture, type TimingSettings } from "./fixture.js";
 import { exportFixture, replaceState } from "./fixture-io.js";
-import { Rules } from "./rules.js";
+import { Rules, type MailboxUpdate } from "./rules.js";
 import { Runner, type LogEntry, type ReadLogOptions } from "./runner.js";
-import { lower, Store, type ReadRequestsOptions, type RequestLogEntry } from "./store.js";
+import { attributeName, attributeNumber, lower, Store, type ReadRequestsOptions, type RequestLogEntry } from "./store.js";
 
 export { RETENTION_MS, DISCONNECT_MS, MAX_FULL_ACCESS } from "./rules.js";
 export type { LogEntry, ReadLogOptions } from "./runner.js";
 export type { ReadRequestsOptions, RequestLogEntry } from "./store.js";
+export type { MailboxUpdate } from "./rules.js";
+export { attributeName, attributeNumber, CUSTOM_ATTRIBUTES } from "./store.js";
 
 export interface OpenOptions {
   /** "virtual" (default): time moves only when told to. "real": wall time, offset from the stored time. */
@@ -161,6 +164,27 @@ export class SimulatedTenant implements ITenantProvider {
     this.store.db.close();
   }
 
+  // ---------------------------------------------------------------- the management attribute
+
+  /** The custom attribute the management tag is read from and written to (setManagementAttribute). */
+  get managementAttribute(): ManagementAttribute {
+    return attributeName(this.store.managementAttribute);
+  }
+
+  /**
+   * Read and write the management tag (ObservedMailbox.managementTag,
+   * UpdateMailboxInput.managementTag) in `attribute`: the desired state's
+   * tenant.managementAttribute, known once it is loaded, as the Microsoft
+   * provider is told it. null goes back to CustomAttribute15. The other
+   * custom attributes stay as people set them. Held by this instance only:
+   * another process opening the file reads CustomAttribute15 until told.
+   */
+  setManagementAttribute(attribute: ManagementAttribute | null): void {
+    const n = attributeNumber(attribute ?? DEFAULT_MANAGEMENT_ATTRIBUTE);
+    if (n === null) throw new UserError(`"${attribute}" is not a custom attribute; tenant.managementAttribute is one of CustomAttribute1..CustomAttribute15`, "usage");
+    this.store.managementAttribute = n;
+  }
+
   // ---------------------------------------------------------------- clock
 
   /** The tenant time in ms. */
@@ -200,7 +224,21 @@ export class SimulatedTenant implements ITenantProvider {
     return this.run.read("listGrants", true, () => this.store.grants());
   }
 
+  /** Every mailbox's non-empty custom attributes (CustomAttribute1..15), by address: what Get-Mailbox shows. */
+  async listCustomAttributes(): Promise<Map<string, CustomAttributes>> {
+    return this.run.read("listCustomAttributes", false, () => new Map([...this.store.customAttributesAll()].map(([address, values]) => [address, named(values)])));
+  }
+
   // ---------------------------------------------------------------- point reads
+
+  /** The non-empty custom attributes of one mailbox (live or soft-deleted); {} for an unknown address. */
+  async getCustomAttributes(address: string): Promise<CustomAttributes> {
+    const target = lower(address);
+    return this.run.read("getCustomAttributes", false, () => {
+      const row = this.store.mailboxRow(target);
+      return row ? named(this.store.customAttributesOf(row)) : {};
+    }, target);
+  }
 
   async getMailbox(address: string): Promise<ObservedMailbox | null> {
     return this.run.read("getMailbox", false, () => {
@@ -234,7 +272,11 @@ export class SimulatedTenant implements ITenantProvider {
     return this.run.write("setMailboxType", target, { type }, () => this.rules.convert(target, type, "provider"));
   }
 
-  async updateMailbox(address: string, input: UpdateMailboxInput): Promise<ObservedMailbox> {
+  /**
+   * Set-Mailbox. Beyond the contract, `input.customAttributes` sets any of
+   * CustomAttribute1..15 by name (the local endpoint's Set-Mailbox does).
+   */
+  async updateMailbox(address: string, input: MailboxUpdate): Promise<ObservedMailbox> {
     const target = lower(address);
     return this.run.write("updateMailbox", target, input, () => this.rules.updateMailbox(target, input));
   }
@@ -357,6 +399,35 @@ export class SimulatedTenant implements ITenantProvider {
     this.run.admin("purgeUser", who, {}, () => this.rules.purgeDeletedUser(who));
   }
 
+  /** Set one custom attribute as a person in the portal would (Set-Mailbox -CustomAttribute3 "DEPT-42"); null clears it. */
+  adminSetCustomAttribute(address: string, attribute: ManagementAttribute, value: string | null): void {
+    const target = lower(address);
+    const n = attributeNumber(attribute);
+    if (n === null) throw new UserError(`"${attribute}" is not one of CustomAttribute1..CustomAttribute15`, "usage");
+    this.run.admin("setCustomAttribute", target, { attribute: attributeName(n), value }, () => this.rules.setCustomAttribute(target, n, value));
+  }
+
+  /** Create a mail-enabled security group (no members yet), as an admin would with New-DistributionGroup -Type Security. */
+  adminCreateGroup(address: string, displayName: string): ObservedGroup {
+    const target = lower(address);
+    return this.run.admin("createGroup", target, { displayName }, () => this.rules.createGroup(target, displayName));
+  }
+
+  /** Add a live user to a group, or remove one (Add-/Remove-DistributionGroupMember). */
+  adminGroupMember(address: string, action: "add" | "remove", userPrincipalName: string): ObservedGroup {
+    const target = lower(address);
+    const upn = lower(userPrincipalName);
+    return this.run.admin(action === "add" ? "addGroupMember" : "removeGroupMember", target, { member: upn }, () =>
+      action === "add" ? this.rules.addGroupMember(target, upn) : this.rules.removeGroupMember(target, upn),
+    );
+  }
+
+  /** Delete a group and the grants it held (no recycle bin for security groups); no user account is touched. */
+  adminDeleteGroup(address: string): void {
+    const target = lower(address);
+    this.run.admin("deleteGroup", target, {}, () => this.rules.deleteGroup(target));
+  }
+
   adminSetMailboxSize(address: string, sizeBytes: number): void {
     const target = lower(address);
     this.run.admin("setMailboxSize", target, { sizeBytes }, () => this.rules.setMailboxSize(target, sizeBytes));
@@ -413,6 +484,14 @@ export class SimulatedTenant implements ITenantProvider {
   readRequests(options: ReadRequestsOptions = {}): RequestLogEntry[] {
     return this.store.readRequests(options);
   }
+}
+
+/** A mailbox's non-empty custom attributes by name, e.g. { CustomAttribute3: "DEPT-42" }. */
+export type CustomAttributes = Readonly<Partial<Record<ManagementAttribute, string>>>;
+
+/** number -> value as { CustomAttributeN: value }, in number order. */
+function named(values: ReadonlyMap<number, string>): CustomAttributes {
+  return Object.fromEntries([...values].sort(([a], [b]) => a - b).map(([n, value]) => [attributeName(n), value]));
 }
 
 // ------------------------------------------------------------------ atomic creation (create)

@@ -14,6 +14,7 @@ import { ProviderError, type ProviderErrorKind } from "../../lib/provider/errors
 import { observe } from "../../lib/provider/observe.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
 import type { TenantFixture } from "../../providers/simulated/fixture.js";
+import type { ManagementAttribute } from "../../lib/model/management-tag.js";
 
 /** What the suite needs beyond the contract: seeding and time. */
 export interface ConformanceAdmin {
@@ -33,6 +34,11 @@ export interface ConformanceSubject {
    * return it): the suite then expects the field to be absent rather than a value.
    */
   readonly readsAutoMapping?: boolean;
+  /**
+   * Read and write the management tag in `attribute` (the desired state's tenant.managementAttribute;
+   * null: CustomAttribute15), as the CLI tells a provider before it plans (lib/cli/provider.ts prepare).
+   */
+  useManagementAttribute(attribute: ManagementAttribute | null): void;
   cleanup(): Promise<void>;
 }
 
@@ -295,6 +301,28 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
       expect((await p.updateMailbox(`ops@${D}`, { managementTag: null })).managementTag).toBeNull();
     });
 
+    it("reads and writes the management tag in the custom attribute it is told, leaving the others as people set them", async () => {
+      const stackTag = "exoform:stack=a;removal=delete";
+      const fixture = conformanceFixture();
+      await subject.admin.seed({
+        ...fixture,
+        mailboxes: fixture.mailboxes.map((m) => (m.address === `Team@${D}` ? { ...m, managementTag: stackTag, customAttributes: { CustomAttribute3: "DEPT-42" } } : m)),
+      });
+      subject.useManagementAttribute("CustomAttribute3");
+      expect((await p.getMailbox(`team@${D}`))?.managementTag).toBe("DEPT-42");
+      expect((await p.listMailboxes()).find((m) => m.address === `team@${D}`)?.managementTag).toBe("DEPT-42");
+      await readyMailbox(`ops@${D}`);
+      expect((await p.updateMailbox(`ops@${D}`, { managementTag: "exoform:stack=x;removal=delete" })).managementTag).toBe("exoform:stack=x;removal=delete");
+      expect((await p.listMailboxes()).find((m) => m.address === `ops@${D}`)?.managementTag).toBe("exoform:stack=x;removal=delete");
+      subject.useManagementAttribute(null);
+      // CustomAttribute15 was never touched: the tag went to CustomAttribute3 only
+      expect((await p.getMailbox(`ops@${D}`))?.managementTag).toBeNull();
+      expect((await p.getMailbox(`team@${D}`))?.managementTag).toBe(stackTag);
+      subject.useManagementAttribute("CustomAttribute3");
+      expect((await p.updateMailbox(`ops@${D}`, { managementTag: null })).managementTag).toBeNull();
+      expect((await p.getMailbox(`team@${D}`))?.managementTag).toBe("DEPT-42");
+    });
+
     it("reads mailbox settings with the service's defaults, and sets several in one update", async () => {
       await readyMailbox(`ops@${D}`);
       expect(await p.getMailbox(`ops@${D}`)).toMatchObject({ hiddenFromAddressLists: false, emailAddresses: [], messageCopyForSentAs: false, messageCopyForSendOnBehalf: false });
@@ -383,6 +411,16 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
       await p.setSendOnBehalf(`team@${D}`, { add: [`helpdesk@${D}`], remove: [] });
       const held = (await p.getGrants(`team@${D}`)).filter((g) => g.trustee === `helpdesk@${D}`).map((g) => g.right);
       expect(held).toEqual(["FullAccess", "SendAs", "SendOnBehalf"]);
+    });
+
+    it("names a group trustee by its address in a single mailbox's grants, as the bulk read does", async () => {
+      await subject.admin.seed({ ...conformanceFixture(), groups: [{ id: "g-help", address: `helpdesk@${D}`, displayName: "Help Desk", members: ["c-amy"] }] });
+      await p.addMailboxPermission(`team@${D}`, `helpdesk@${D}`, { autoMapping: false });
+      await p.addRecipientPermission(`zed@${D}`, `helpdesk@${D}`);
+      await p.setSendOnBehalf(`team@${D}`, { add: [`helpdesk@${D}`], remove: [] });
+      const listed = await p.listGrants();
+      for (const mailbox of [`team@${D}`, `zed@${D}`]) expect(await p.getGrants(mailbox)).toEqual(listed.filter((g) => g.mailbox === mailbox));
+      expect(listed.filter((g) => g.trustee === `helpdesk@${D}`).map((g) => `${g.mailbox} ${g.right}`)).toEqual([`team@${D} FullAccess`, `team@${D} SendOnBehalf`, `zed@${D} SendAs`]);
     });
 
     it("returns complete bulk reads: the grants listed equal the grants read mailbox by mailbox", async () => {

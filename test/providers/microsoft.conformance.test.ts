@@ -19,6 +19,7 @@ runConformanceSuite("microsoft (over the local endpoint)", async () => {
   return {
     provider: wired.provider,
     readsAutoMapping: false,
+    useManagementAttribute: (attribute) => wired.provider.setManagementAttribute(attribute),
     admin: {
       seed: async (fixture) => {
         tenant.seed(fixture);

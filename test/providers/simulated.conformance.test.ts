@@ -10,6 +10,7 @@ runConformanceSuite("simulated", async () => {
   const tenant = SimulatedTenant.create(join(dir, "tenant.db"), conformanceFixture());
   return {
     provider: tenant,
+    useManagementAttribute: (attribute) => tenant.setManagementAttribute(attribute),
     admin: {
       seed: async (fixture) => tenant.seed(fixture),
       advanceClock: async (ms) => tenant.advanceClock(ms),
