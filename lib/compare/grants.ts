@@ -109,12 +109,30 @@ function heldExactly(spec: CanonicalSharedMailbox, current: readonly ObservedGra
   return true;
 }
 
-/** The comparison of a mailbox whose grants are exactly the declared ones. */
+/** The comparison of a mailbox whose grants are exactly the declared ones: one object, its rights built only when read (drift reads them; the planner does not). */
 function sameGrants(spec: CanonicalSharedMailbox, current: readonly ObservedGrant[]): GrantComparison {
-  return { rights: RIGHTS.map((right) => new HeldAsDeclared(spec, current, right)), authoritative: spec.permissionsMode === "authoritative", same: true };
+  return new GrantsAsDeclared(spec, current);
 }
 
-/** One right held exactly as declared: nothing missing, re-mapped or extra; its maps are built only when read (drift reads them, the planner does not). */
+class GrantsAsDeclared implements GrantComparison {
+  readonly same = true;
+  #rights: readonly RightComparison[] | undefined;
+
+  constructor(
+    private readonly spec: CanonicalSharedMailbox,
+    private readonly current: readonly ObservedGrant[],
+  ) {}
+
+  get authoritative(): boolean {
+    return this.spec.permissionsMode === "authoritative";
+  }
+
+  get rights(): readonly RightComparison[] {
+    return (this.#rights ??= RIGHTS.map((right) => new HeldAsDeclared(this.spec, this.current, right)));
+  }
+}
+
+/** One right held exactly as declared: nothing missing, re-mapped or extra; its maps are built only when read. */
 class HeldAsDeclared implements RightComparison {
   readonly missing = EMPTY;
   readonly remapped = EMPTY;

@@ -101,6 +101,8 @@ export function draftDocument(input: DocumentInput): DraftPlan {
     stack: input.desired.stack,
     tenantId: input.observed.tenant.id,
     observedAt: input.observed.observedAt,
+    // the canonical form carries it only when not the default
+    ...(input.desired.tenant.managementAttribute !== undefined ? { managementAttribute: input.desired.tenant.managementAttribute } : {}),
     ...(input.targets !== undefined ? { targets: input.targets } : {}),
     actions: input.actions,
     diagnostics,
@@ -125,6 +127,7 @@ function sealDocument(view: PlanView, input: DocumentInput): PlanDocument {
     observedAt: view.observedAt,
     desiredDigest: digestOf(input.desired),
     fingerprint: { algorithm: "sha256", objects },
+    ...(view.managementAttribute !== undefined ? { managementAttribute: view.managementAttribute } : {}),
     ...(view.targets !== undefined ? { targets: view.targets } : {}),
     actions: view.actions,
     diagnostics: view.diagnostics,

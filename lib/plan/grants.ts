@@ -6,7 +6,7 @@
  * users of the tenant (R3.7, R3.8).
  */
 import type { CanonicalSharedMailbox } from "../model/normalize.js";
-import type { GrantComparison, RightComparison } from "../compare/grants.js";
+import type { GrantComparison } from "../compare/grants.js";
 import { trusteeState } from "../compare/observed-index.js";
 import type { Right } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
@@ -39,7 +39,7 @@ export function checkGrants(ctx: PlanContext, spec: CanonicalSharedMailbox, cmp:
     reportTrustee(ctx, spec.address, right, trustee, status);
     if (status !== "unlicensed") (refused ??= new Set()).add(trustee);
   };
-  checkMemberCount(ctx, spec, cmp.rights.find((r) => r.right === "FullAccess")!);
+  checkMemberCount(ctx, spec, cmp);
   for (const g of spec.fullAccess) check("FullAccess", g.trustee);
   for (const t of spec.sendAs) check("SendAs", t);
   for (const t of spec.sendOnBehalf) check("SendOnBehalf", t);
@@ -182,9 +182,11 @@ function licensedByThisPlan(ctx: PlanContext, upn: string): boolean {
   return spec !== undefined && spec.license !== "none" && ctx.capabilities([spec.license]).exchange;
 }
 
-function checkMemberCount(ctx: PlanContext, spec: CanonicalSharedMailbox, r: RightComparison): void {
-  // the declared list bounds the count (validation refuses repeats): the usual mailbox is far below both limits
-  if (spec.fullAccess.length + (spec.permissionsMode === "additive" ? r.extra.length : 0) <= FULL_ACCESS_WARN) return;
+function checkMemberCount(ctx: PlanContext, spec: CanonicalSharedMailbox, cmp: GrantComparison): void {
+  // the declared list bounds the count (validation refuses repeats), and only an additive mailbox keeps
+  // holders the code does not list: the usual mailbox is far below both limits, and nothing is built for it
+  if (spec.fullAccess.length <= FULL_ACCESS_WARN && (cmp.same || spec.permissionsMode !== "additive")) return;
+  const r = cmp.rights.find((x) => x.right === "FullAccess")!;
   let count = r.want.size;
   if (spec.permissionsMode === "additive") count += r.extra.length;
   if (count > FULL_ACCESS_MAX) {

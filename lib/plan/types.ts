@@ -9,6 +9,7 @@
  * (docs/decisions/0011, "A new action type").
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { ManagementAttribute } from "../model/management-tag.js";
 import type { CanonicalDesiredState } from "../model/normalize.js";
 import type { Right } from "../provider/observed.js";
 
@@ -155,6 +156,8 @@ export interface PlanDocument {
   /** "sha256:<hex>" of the canonical desired-state document. */
   readonly desiredDigest: string;
   readonly fingerprint: PlanFingerprint;
+  /** tenant.managementAttribute when not the default (CustomAttribute15): where apply of this saved plan writes the tag. */
+  readonly managementAttribute?: ManagementAttribute;
   /** Mailboxes the plan was restricted to with --target; absent: all. */
   readonly targets?: readonly string[];
   /** In a valid execution order: every dependsOn id appears earlier. */

@@ -72,6 +72,26 @@ describe("tenant.managementAttribute on the simulated tenant, through the CLI", 
     expect((JSON.parse(again.stdout) as { actions: unknown[] }).actions).toEqual([]);
   });
 
+  it("applies a saved plan, with no desired state given, into the attribute the plan records", async () => {
+    const dir = folder("attr-cli-saved");
+    const tenant = join(dir, "tenant.db");
+    const file = writeInput(dir, "desired.json", contosoDocument());
+    const planFile = join(dir, "plan.json");
+    expect((await exoformInProcess("tenant", "init", "--tenant", tenant)).status).toBe(0);
+    const planned = await exoformInProcess("plan", "--desired", file, "--tenant", tenant, "--out", planFile);
+    expect(planned.status, planned.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(planFile, "utf8")) as { managementAttribute?: string }).managementAttribute).toBe("CustomAttribute3");
+    const applied = await exoformInProcess("apply", planFile, "--tenant", tenant);
+    expect(applied.status, applied.stderr).toBe(0);
+    const t = SimulatedTenant.open(tenant);
+    try {
+      expect(await t.getCustomAttributes(info)).toEqual({ CustomAttribute3: TAG });
+      expect(await t.getCustomAttributes(support)).toEqual({ CustomAttribute3: TAG });
+    } finally {
+      t.close();
+    }
+  });
+
   it("refuses to plan over a value exoform did not write in CustomAttribute3, naming the mailbox, the attribute and the fixes", async () => {
     const dir = folder("attr-cli-foreign");
     const tenant = join(dir, "tenant.db");

@@ -49,7 +49,7 @@ import { withJsonErrors } from "../json-errors.js";
 import { collect, formatOf, formatOption, TEXT_OR_JSON, parseDuration, wantsJson, type FormatOptions } from "../options.js";
 import { formatWait, type LockInfo } from "../../apply/lock.js";
 import { TENANT_OPTION_HELP } from "../tenant.js";
-import { openProvider, reportCost } from "../provider.js";
+import { openProvider, reportCost, type OpenedProvider } from "../provider.js";
 import { exitAfterInterruption, interruptOnSignals, shellCommand, SIGNAL_EXIT_CODES, type ApplyInterruption, type StopSignal } from "../interrupt.js";
 
 interface ApplyCliOptions extends FormatOptions {
@@ -126,7 +126,8 @@ async function applyCommand(planFile: string | undefined, options: ApplyCliOptio
   const tenant = opened.provider;
   let interruption: ApplyInterruption | null = null;
   try {
-    await opened.prepare(desired ?? { tenant: { id: saved!.tenantId }, sharedMailboxes: saved!.actions.map((a) => ({ address: a.target })) });
+    // a saved plan says where its tag goes (tenant.managementAttribute, when not the default)
+    await opened.prepare(desired ?? preparedBy(saved!));
     const doc = saved ?? (await planNow(tenant, desired!, { json, autoApprove: options.autoApprove === true, targets: options.target }, interactive));
     const journal = new FileJournal(
       journalPath(opened.stateDir, doc.contentDigest, tenant.instance),
@@ -276,4 +277,10 @@ export function renderResult(result: ApplyResult): string {
     }
   }
   return `${lines.map(clean).join("\n")}\n`;
+}
+
+/** What a saved plan tells the provider before apply: the tenant, where the management tag goes, the mailboxes it touches. */
+function preparedBy(saved: PlanDocument): Parameters<OpenedProvider["prepare"]>[0] {
+  const tenant = { id: saved.tenantId, ...(saved.managementAttribute !== undefined ? { managementAttribute: saved.managementAttribute } : {}) };
+  return { tenant, sharedMailboxes: saved.actions.map((a) => ({ address: a.target })) };
 }
