@@ -15,6 +15,7 @@ import type { CanonicalDesiredState } from "./normalize.js";
  */
 export function groupAutoMappingWarnings(desired: Pick<CanonicalDesiredState, "sharedMailboxes">, groupAddresses: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = [];
+  if (groupAddresses.size === 0) return out; // most tenants name no group: no pass over every grant
   for (const m of desired.sharedMailboxes) {
     for (const g of m.fullAccess) {
       if (!g.autoMapping || !groupAddresses.has(g.trustee)) continue;

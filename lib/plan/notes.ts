@@ -12,7 +12,7 @@
  * this stack tagged for deletion that it must nevertheless keep.
  */
 import { compareGrants } from "../compare/grants.js";
-import { parseManagementTag } from "../model/management-tag.js";
+import { DEFAULT_MANAGEMENT_ATTRIBUTE, parseManagementTag } from "../model/management-tag.js";
 import type { CanonicalDesiredState, CanonicalSharedMailbox } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { ObservedMailbox } from "../provider/observed.js";
@@ -50,14 +50,19 @@ function noteTaggedKept(ctx: PlanContext, m: ObservedMailbox): void {
   ctx.note(
     "left_code_kept",
     m.address,
-    `mailbox "${m.address}" is ${KEPT}: it carries this stack's deletion tag, but it is a user mailbox now and exoform deletes only shared mailboxes, so a person's mail is never deleted; clear the tag (Set-Mailbox -Identity ${m.address} -CustomAttribute15 $null) or convert it back to shared and plan again`,
+    `mailbox "${m.address}" is ${KEPT}: it carries this stack's deletion tag, but it is a user mailbox now and exoform deletes only shared mailboxes, so a person's mail is never deleted; clear the tag (Set-Mailbox -Identity ${m.address} -${attributeOf(ctx)} $null) or convert it back to shared and plan again`,
   );
+}
+
+/** The custom attribute holding the tag in this tenant (tenant.managementAttribute). */
+function attributeOf(ctx: PlanContext): string {
+  return ctx.desired.tenant.managementAttribute ?? DEFAULT_MANAGEMENT_ATTRIBUTE;
 }
 
 function noteLeftCode(ctx: PlanContext, m: ObservedMailbox, removalPolicy: "retain" | "delete", kind: "shared" | "user"): void {
   const why =
     removalPolicy === "delete"
-      ? `: it was declared with removalPolicy "delete", but it does not carry this stack's deletion tag (${m.managementTag ?? "CustomAttribute15 is empty"}), so exoform does not delete it`
+      ? `: it was declared with removalPolicy "delete", but it does not carry this stack's deletion tag (${m.managementTag ?? `${attributeOf(ctx)} is empty`}), so exoform does not delete it`
       : kind === "user"
         ? ": it was a person's mailbox given back (userMailboxes), and leaving the code never deletes one"
         : "";
