@@ -19,6 +19,7 @@ import { observe } from "../lib/provider/observe.js";
 import type { ObservedState } from "../lib/provider/observed.js";
 import { loadFixture, SimulatedTenant, type TenantFixture } from "../providers/simulated/index.js";
 import { generateScenario, writeJsonFile, type ScenarioOptions } from "../scripts/gen/index.js";
+import { planStepScenario } from "./floors.js";
 import { pacedApply } from "./paced-apply.js";
 import { prepareCa, readWire } from "./read-wire.js";
 
@@ -251,6 +252,43 @@ async function synthConstructs(args: ScenarioArgs): Promise<ScenarioFigures> {
   };
 }
 
+/**
+ * Issue 15: desired-state validation (schema, semantic rules, canonical form:
+ * validateDesiredState) against JSON.parse of the same text, medians of
+ * `runs` runs after one warm-up; the ratio is on CPU time (a loaded machine
+ * inflates wall times unevenly).
+ */
+async function validateDesired(args: ScenarioArgs): Promise<ScenarioFigures> {
+  const file = join(str(args, "dir"), DESIRED);
+  const text = readFileSync(file, "utf8");
+  const runs = num(args, "runs");
+  const parse: Array<{ seconds: number; cpu: number }> = [];
+  const validate: Array<{ seconds: number; cpu: number }> = [];
+  for (let i = 0; i <= runs; i++) {
+    const parsed = await timed(() => JSON.parse(text) as unknown);
+    const validated = await timed(() => validateDesiredState(parsed.value, file).state !== undefined);
+    if (!validated.value) throw new Error(`${file} is not a valid desired state`);
+    if (i === 0) continue;
+    parse.push(parsed);
+    validate.push(validated);
+  }
+  const cpu = { parse: median(parse.map((r) => r.cpu)), validate: median(validate.map((r) => r.cpu)) };
+  return {
+    seconds: median(validate.map((r) => r.seconds)),
+    cpuSeconds: cpu.validate,
+    baselineSeconds: median(parse.map((r) => r.seconds)),
+    details: { parseCpuMs: ms(cpu.parse), validateCpuMs: ms(cpu.validate), cpuRatio: round(cpu.validate / cpu.parse, 2), runs },
+  };
+}
+
+/** Issue 15: the planning step against its merge-join floor, the whole command's floors, and bytes held per grant (bench/floors.ts). */
+async function planStep(args: ScenarioArgs): Promise<ScenarioFigures> {
+  const figures = await planStepScenario(str(args, "dir"), FILES, args["runs"] !== undefined ? num(args, "runs") : 3);
+  const expected = args["expectedActions"];
+  if (expected !== undefined && figures["actions"] !== Number(expected)) throw new Error(`the plan holds ${figures["actions"]} actions, expected ${expected}`);
+  return { seconds: figures["planStepCpuMs"]! / 1000, cpuSeconds: figures["planStepCpuMs"]! / 1000, details: figures };
+}
+
 function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -273,6 +311,8 @@ export const SCENARIOS: Readonly<Record<string, (args: ScenarioArgs) => Scenario
   "tenant-init": tenantInit,
   "list-grants": listGrants,
   "plan-pure": planPure,
+  "validate-desired": validateDesired,
+  "plan-step": planStep,
   "apply-grants": applyGrants,
   "apply-paced": applyPaced,
   synth: synthConstructs,

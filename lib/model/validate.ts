@@ -4,33 +4,22 @@
  * back in one list, each naming the file, the mailbox and the rule; nothing
  * stops at the first.
  *
+ * The schema's validators are compiled at build time (npm run gen:types, into
+ * lib/model/generated/desired-state-validators.ts; docs/decisions/0014): no
+ * Ajv instance is made and no schema compiled when a document is validated.
+ *
  * The per-mailbox checks are exported too (checkSharedMailboxSpec,
  * checkUserMailboxSpec, trusteeProblems), so the constructs reject misuse in
  * their constructors with exactly the rules and words `exoform validate` uses.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import schema from "../../schema/desired-state.schema.json" with { type: "json" };
 import type { DesiredState } from "./generated/desired-state.js";
-import { canonicalize, domainOf, lower, type CanonicalDesiredState } from "./normalize.js";
+import { validateDesiredState as validateDocument, validateSharedMailboxSpec, validateUserMailboxSpec, type PrecompiledValidator } from "./generated/desired-state-validators.js";
+import { canonicalize, lower, type CanonicalDesiredState } from "./normalize.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { ARCHIVE_ADDON_SKUS } from "./licensing.js";
 import { ALIAS_RULE, derivedAlias, DISPLAY_NAME_RULE, isValidAlias, isValidDisplayName, MAX_DISPLAY_NAME_LENGTH, suggestAlias } from "./service-rules.js";
-
-type Part = "" | "SharedMailboxSpec" | "UserMailboxSpec";
-const validators = new Map<Part, ValidateFunction>();
-let ajv: Ajv | undefined;
-
-/** The compiled validator for the whole document ("") or one definition. */
-function schemaValidator(part: Part): ValidateFunction {
-  let v = validators.get(part);
-  if (v === undefined) {
-    ajv ??= new Ajv({ allErrors: true, strict: true, useDefaults: false, verbose: true });
-    if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema);
-    v = ajv.getSchema(part === "" ? schema.$id : `${schema.$id}#/definitions/${part}`)!;
-    validators.set(part, v);
-  }
-  return v;
-}
 
 export interface ValidationResult {
   /** The canonical document, when there are no errors. */
@@ -43,7 +32,7 @@ export interface ValidationResult {
  * canonical document when there are no errors, and every diagnostic found.
  */
 export function validateDesiredState(doc: unknown, source: string): ValidationResult {
-  const validate = schemaValidator("");
+  const validate = validateDocument;
   const valid = validate(doc);
   const diagnostics = valid ? [] : schemaDiagnostics(doc, validate.errors ?? [], source, (p) => mailboxAt(doc, p));
   // The semantic rules run on a schema-invalid document too (they skip what
@@ -60,16 +49,15 @@ export function validateDesiredState(doc: unknown, source: string): ValidationRe
  * rules (duplicate addresses) need the whole document: validateDesiredState.
  */
 export function checkSharedMailboxSpec(spec: unknown, domains: readonly string[], source: string): Diagnostic[] {
-  return checkPart("SharedMailboxSpec", spec, domains, source, (m, ctx, emit) => sharedMailboxRules(m as Record<string, unknown>, ctx, "", emit));
+  return checkPart(validateSharedMailboxSpec, spec, domains, source, (m, ctx, emit) => sharedMailboxRules(m as Record<string, unknown>, ctx, "", emit));
 }
 
 /** Every problem with one user mailbox spec on its own. */
 export function checkUserMailboxSpec(spec: unknown, domains: readonly string[], source: string): Diagnostic[] {
-  return checkPart("UserMailboxSpec", spec, domains, source, (m, ctx, emit) => userMailboxRules(m as Record<string, unknown>, ctx, "", emit));
+  return checkPart(validateUserMailboxSpec, spec, domains, source, (m, ctx, emit) => userMailboxRules(m as Record<string, unknown>, ctx, "", emit));
 }
 
-function checkPart(part: Part, spec: unknown, domains: readonly string[], source: string, rules: (spec: unknown, ctx: TenantDomains | null, emit: Emit) => void): Diagnostic[] {
-  const validate = schemaValidator(part);
+function checkPart(validate: PrecompiledValidator, spec: unknown, domains: readonly string[], source: string, rules: (spec: unknown, ctx: TenantDomains | null, emit: Emit) => void): Diagnostic[] {
   const target = addressOf(spec) ?? "";
   const out = validate(spec) ? [] : schemaDiagnostics(spec, validate.errors ?? [], source, () => target);
   if (isRecord(spec)) rules(spec, tenantDomains(domains), emitter(out, source));
@@ -196,14 +184,27 @@ function emitter(out: Diagnostic[], source: string): Emit {
 }
 
 interface TenantDomains {
-  readonly set: ReadonlySet<string>;
+  /** "@contoso.com" for each domain, lower-cased: see inTenant. */
+  readonly suffixes: readonly string[];
   /** "contoso.com, contoso.onmicrosoft.com", for messages. */
   readonly list: string;
 }
 
 function tenantDomains(domains: readonly string[]): TenantDomains {
   const set = new Set(domains.map(lower));
-  return { set, list: [...set].sort().join(", ") };
+  // a "domain" holding "@" (the schema refuses one) can never be what follows an address's last "@"
+  return { suffixes: [...set].filter((d) => !d.includes("@")).map((d) => `@${d}`), list: [...set].sort().join(", ") };
+}
+
+/**
+ * Whether `address` (lower-cased, and matching ADDRESS) is in a domain the
+ * tenant owns: what follows its last "@" is one of them. Read as a suffix
+ * rather than cut out and looked up, because it runs once per grant (a
+ * million in a large tenant) and a suffix test allocates nothing.
+ */
+function inTenant(address: string, domains: TenantDomains): boolean {
+  for (const suffix of domains.suffixes) if (address.endsWith(suffix)) return true;
+  return false;
 }
 
 export type GrantList = "fullAccess" | "sendAs" | "sendOnBehalf";
@@ -218,27 +219,30 @@ export interface Problem {
  * (self grant, trustee outside the tenant: R3.8). Duplicates need the list.
  */
 export function trusteeProblems(mailbox: string, list: GrantList, trustee: string, domains: readonly string[]): Problem[] {
-  return trusteeRules(lower(mailbox), list, lower(trustee), tenantDomains(domains));
+  return [...trusteeRules(lower(mailbox), list, lower(trustee), tenantDomains(domains))];
 }
 
-function trusteeRules(address: string, list: GrantList, trustee: string, domains: TenantDomains | null): Problem[] {
-  const out: Problem[] = [];
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
+/** Runs once per declared grant (a million in a large tenant): a grant without problems allocates nothing. */
+function trusteeRules(address: string, list: GrantList, trustee: string, domains: TenantDomains | null): readonly Problem[] {
+  let out: Problem[] | undefined;
   if (trustee === address) {
-    out.push({ code: "self_grant", message: `mailbox "${address}" grants ${list} to itself; a mailbox cannot be its own trustee, remove it from ${list}` });
+    (out ??= []).push({ code: "self_grant", message: `mailbox "${address}" grants ${list} to itself; a mailbox cannot be its own trustee, remove it from ${list}` });
   }
   if (!ADDRESS.test(trustee)) {
-    out.push({ code: "bad_trustee", message: `mailbox "${address}" grants ${list} to "${trustee}", which is not an address; expected a UPN like name@contoso.com` });
-  } else if (domains !== null && !domains.set.has(domainOf(trustee))) {
-    out.push({
+    (out ??= []).push({ code: "bad_trustee", message: `mailbox "${address}" grants ${list} to "${trustee}", which is not an address; expected a UPN like name@contoso.com` });
+  } else if (domains !== null && !inTenant(trustee, domains)) {
+    (out ??= []).push({
       code: "trustee_outside_tenant",
       message: `mailbox "${address}" grants ${list} to "${trustee}", who is not in a domain the tenant owns (${domains.list}); Exchange Online grants access only to people inside the tenant (R3.8)`,
     });
   }
-  return out;
+  return out ?? NO_PROBLEMS;
 }
 
 function addressRule(address: string, at: string, domains: TenantDomains | null, emit: Emit): void {
-  if (domains !== null && ADDRESS.test(address) && !domains.set.has(domainOf(address))) {
+  if (domains !== null && ADDRESS.test(address) && !inTenant(address, domains)) {
     emit("address_outside_tenant", address, `${at}/address`, `mailbox address "${address}" is not in a domain the tenant owns (${domains.list}); add the domain to tenant.domains or fix the address`);
   }
 }
@@ -251,7 +255,7 @@ function addressRule(address: string, at: string, domains: TenantDomains | null,
  */
 function nameRules(m: Record<string, unknown>, address: string, at: string, emit: Emit): void {
   const name = m["displayName"];
-  if (typeof name === "string" && name.length > 0 && [...name].length <= MAX_DISPLAY_NAME_LENGTH && !isValidDisplayName(name)) {
+  if (typeof name === "string" && name.length > 0 && !isValidDisplayName(name) && [...name].length <= MAX_DISPLAY_NAME_LENGTH) {
     if (name.trim().length === 0) {
       emit("display_name_blank", address, `${at}/displayName`, `mailbox "${address}" has a display name of only spaces, which Exchange Online refuses (${DISPLAY_NAME_RULE}); give the mailbox a name people will recognise in the address book`);
     } else {
@@ -305,27 +309,41 @@ function sharedMailboxRules(m: Record<string, unknown>, domains: TenantDomains |
   }
   emailAddressRules(m, address, at, domains, emit);
   previousAddressRules(m, address, at, emit);
-  const lists: Array<[GrantList, ReadonlyArray<string | undefined>]> = [
-    ["fullAccess", records(m["fullAccess"]).map((g) => (typeof g?.["trustee"] === "string" ? g["trustee"] : undefined))],
-    ["sendAs", strings(m["sendAs"])],
-    ["sendOnBehalf", strings(m["sendOnBehalf"])],
-  ];
-  for (const [list, trustees] of lists) {
+  grantRules(m, address, at, domains, emit);
+}
+
+const GRANT_LISTS: readonly GrantList[] = ["fullAccess", "sendAs", "sendOnBehalf"];
+
+/**
+ * Each trustee of each grant list: listed once, and trusteeRules. The
+ * hottest loop of validation (one pass per declared grant), so it reads the
+ * lists in place and builds a location only for a problem.
+ */
+function grantRules(m: Record<string, unknown>, address: string, at: string, domains: TenantDomains | null, emit: Emit): void {
+  for (const list of GRANT_LISTS) {
+    const items = m[list];
+    if (!Array.isArray(items)) continue;
     const seen = new Set<string>();
-    trustees.forEach((raw, j) => {
-      if (raw === undefined) return;
+    for (let j = 0; j < items.length; j++) {
+      const raw = trusteeOf(list, items[j]);
+      if (raw === undefined) continue;
       const trustee = lower(raw);
-      const loc = `${at}/${list}/${j}`;
       if (seen.has(trustee)) {
-        emit("duplicate_trustee", address, loc, `mailbox "${address}" lists "${trustee}" twice in ${list}; list each trustee once`);
+        emit("duplicate_trustee", address, `${at}/${list}/${j}`, `mailbox "${address}" lists "${trustee}" twice in ${list}; list each trustee once`);
       }
       seen.add(trustee);
       for (const p of trusteeRules(address, list, trustee, domains)) {
         // a malformed trustee is the schema's to report
-        if (p.code !== "bad_trustee") emit(p.code, address, loc, p.message);
+        if (p.code !== "bad_trustee") emit(p.code, address, `${at}/${list}/${j}`, p.message);
       }
-    });
+    }
   }
+}
+
+/** The trustee of one item of a grant list (fullAccess holds { trustee }, the others addresses), or undefined when unreadable. */
+function trusteeOf(list: GrantList, item: unknown): string | undefined {
+  if (list !== "fullAccess") return typeof item === "string" ? item : undefined;
+  return isRecord(item) && typeof item["trustee"] === "string" ? item["trustee"] : undefined;
 }
 
 /**
@@ -334,12 +352,13 @@ function sharedMailboxRules(m: Record<string, unknown>, domains: TenantDomains |
  * that assignment: DependencyViolation). Returns the licences declared, as
  * far as they can be read.
  */
-function licenseRules(m: Record<string, unknown>, address: string, at: string, emit: Emit): string[] {
+function licenseRules(m: Record<string, unknown>, address: string, at: string, emit: Emit): readonly string[] {
   const declares = (key: string) => Object.hasOwn(m, key);
   if (declares("license") && declares("licenses")) {
     emit("license_and_licenses", address, `${at}/licenses`, `mailbox "${address}" declares both license and licenses; give every SKU in licenses (e.g. licenses: ["EXCHANGESTANDARD", "EXCHANGEARCHIVE_ADDON"]) and remove license`);
   }
-  const listed = Array.isArray(m["licenses"]) ? strings(m["licenses"]) : typeof m["license"] === "string" && m["license"] !== "none" ? [m["license"]] : [];
+  const listed = Array.isArray(m["licenses"]) ? strings(m["licenses"]) : typeof m["license"] === "string" && m["license"] !== "none" ? [m["license"]] : NONE;
+  if (listed.length === 0) return NONE;
   const seen = new Set<string>();
   listed.forEach((sku, j) => {
     if (sku === undefined) return;
@@ -381,12 +400,13 @@ function addressListRules(m: Record<string, unknown>, at: string, rule: AddressL
 
 /** The extra SMTP addresses: in the tenant's domains, not the primary, each once. Across mailboxes: see crossMailboxAddressRules. */
 function emailAddressRules(m: Record<string, unknown>, address: string, at: string, domains: TenantDomains | null, emit: Emit): void {
+  if (isEmptyList(m["emailAddresses"])) return;
   const rule: AddressListRule = {
     field: "emailAddresses",
     self: ["email_address_is_primary", `mailbox "${address}" lists its primary address in emailAddresses; emailAddresses holds the extra addresses only, remove it`],
     duplicate: ["duplicate_email_address", (a) => `mailbox "${address}" lists "${a}" twice in emailAddresses; list each address once`],
     other: (a) =>
-      domains !== null && !domains.set.has(domainOf(a))
+      domains !== null && !inTenant(a, domains)
         ? ["email_address_outside_tenant", `mailbox "${address}" has extra address "${a}", which is not in a domain the tenant owns (${domains.list}); Exchange Online accepts proxy addresses in accepted domains only: add the domain to tenant.domains or fix the address`]
         : undefined,
   };
@@ -395,6 +415,7 @@ function emailAddressRules(m: Record<string, unknown>, address: string, at: stri
 
 /** previousAddresses: not the current address, each once. Across mailboxes: see crossMailboxAddressRules. */
 function previousAddressRules(m: Record<string, unknown>, address: string, at: string, emit: Emit): void {
+  if (isEmptyList(m["previousAddresses"])) return;
   const rule: AddressListRule = {
     field: "previousAddresses",
     self: ["previous_address_is_current", `mailbox "${address}" lists its own address in previousAddresses; list only the addresses it had before a rename`],
@@ -416,39 +437,50 @@ function semanticDiagnostics(doc: unknown, source: string): Diagnostic[] {
   const domainList = isRecord(tenant) && Array.isArray(tenant["domains"]) ? strings(tenant["domains"]).filter((d) => d !== undefined) : [];
   // without readable domains, no address can be judged in or out of the tenant
   const domains = domainList.length > 0 ? tenantDomains(domainList) : null;
-  const shared = records(doc["sharedMailboxes"]);
-  const users = records(doc["userMailboxes"]);
+  const shared = mailboxes(doc["sharedMailboxes"]);
+  const users = mailboxes(doc["userMailboxes"]);
 
-  const firstSeen = new Map<string, string>();
-  const noteAddress = (address: string, at: string) => {
-    const prior = firstSeen.get(address);
+  /**
+   * Where in `list` each address is first declared: one index per list (a
+   * shared address among the users is a fault of its own), holding positions
+   * rather than locations, so a large document keeps no string per mailbox.
+   */
+  const noteAddress = (seen: Map<string, number>, list: string, address: string, i: number) => {
+    const prior = seen.get(address);
     if (prior !== undefined) {
-      emit("duplicate_address", address, at, `mailbox "${address}" is declared more than once (also at ${source}#${prior}); each address may appear once`);
-    } else firstSeen.set(address, at);
+      emit("duplicate_address", address, `/${list}/${i}`, `mailbox "${address}" is declared more than once (also at ${source}#/${list}/${prior}); each address may appear once`);
+    } else seen.set(address, i);
   };
-
-  shared.forEach((m, i) => {
+  const sharedAt = new Map<string, number>();
+  shared.forEach(({ m, address }, i) => {
     if (m === undefined) return;
-    const at = `/sharedMailboxes/${i}`;
-    const address = addressOf(m);
-    if (address !== undefined) noteAddress(address, at);
-    sharedMailboxRules(m, domains, at, emit);
+    if (address !== undefined) noteAddress(sharedAt, "sharedMailboxes", address, i);
+    sharedMailboxRules(m, domains, `/sharedMailboxes/${i}`, emit);
   });
 
-  crossMailboxAddressRules(shared, emit);
-  const sharedAddresses = new Set(shared.map((m) => (m === undefined ? undefined : addressOf(m))));
-  users.forEach((m, i) => {
+  crossMailboxAddressRules(shared, sharedAt, emit);
+  const userAt = new Map<string, number>();
+  users.forEach(({ m, address }, i) => {
     if (m === undefined) return;
     const at = `/userMailboxes/${i}`;
-    const address = addressOf(m);
-    if (address !== undefined && sharedAddresses.has(address)) {
+    if (address !== undefined && sharedAt.has(address)) {
       emit("listed_as_shared_and_user", address, at, `mailbox "${address}" is listed both as a shared mailbox and as a user mailbox; keep it in one list`);
       return;
     }
-    if (address !== undefined) noteAddress(address, at);
+    if (address !== undefined) noteAddress(userAt, "userMailboxes", address, i);
     userMailboxRules(m, domains, at, emit);
   });
   return out;
+}
+
+/** One item of a mailbox list: the object (undefined when the item is not one) and its lower-cased address, read once. */
+interface Listed {
+  readonly m: Record<string, unknown> | undefined;
+  readonly address: string | undefined;
+}
+
+function mailboxes(x: unknown): Listed[] {
+  return records(x).map((m) => ({ m, address: m === undefined ? undefined : addressOf(m) }));
 }
 
 /**
@@ -457,34 +489,30 @@ function semanticDiagnostics(doc: unknown, source: string): Diagnostic[] {
  * one mailbox to rename: it may not be another declared mailbox's address,
  * nor be claimed by two mailboxes.
  */
-function crossMailboxAddressRules(shared: ReadonlyArray<Record<string, unknown> | undefined>, emit: Emit): void {
-  const owner = new Map<string, string>();
-  for (const m of shared) {
-    const address = m === undefined ? undefined : addressOf(m);
-    if (address !== undefined) owner.set(address, address);
-  }
+function crossMailboxAddressRules(shared: readonly Listed[], primaries: ReadonlyMap<string, unknown>, emit: Emit): void {
   const claimedBy = new Map<string, string>();
   for (const { address, listed: previous, loc } of listedAddresses(shared, "previousAddresses")) {
     const other = claimedBy.get(previous);
-    if (owner.has(previous) && previous !== address) {
+    if (primaries.has(previous) && previous !== address) {
       emit("previous_address_in_use", address, loc, `mailbox "${address}" lists "${previous}" in previousAddresses, but a mailbox with that address is declared too; one mailbox cannot be both renamed and kept, so remove one of them`);
     } else if (other !== undefined && other !== address) {
       emit("previous_address_claimed_twice", address, loc, `mailbox "${address}" lists "${previous}" in previousAddresses, and so does mailbox "${other}"; the mailbox at "${previous}" can be renamed to one of them only`);
     } else claimedBy.set(previous, address);
   }
+  /** Who holds each extra address so far (a primary address is its own holder). */
+  const extraHolder = new Map<string, string>();
   for (const { address, listed: extra, loc } of listedAddresses(shared, "emailAddresses")) {
-    const holder = owner.get(extra);
+    const holder = primaries.has(extra) ? extra : extraHolder.get(extra);
     if (holder !== undefined && holder !== address) {
       emit("email_address_taken", address, loc, `mailbox "${address}" lists "${extra}" in emailAddresses, but ${holder === extra ? "that is the primary address of another mailbox" : `mailbox "${holder}" lists it too`}; an address belongs to one mailbox (R5.2), remove it from one of them`);
-    } else owner.set(extra, address);
+    } else if (holder === undefined) extraHolder.set(extra, address);
   }
 }
 
 /** Every address listed in `field` of every shared mailbox, lower-cased, with the mailbox's address and where it is. */
-function* listedAddresses(shared: ReadonlyArray<Record<string, unknown> | undefined>, field: AddressListRule["field"]): Generator<{ address: string; listed: string; loc: string }> {
-  for (const [i, m] of shared.entries()) {
-    const address = m === undefined ? undefined : addressOf(m);
-    if (m === undefined || address === undefined) continue;
+function* listedAddresses(shared: readonly Listed[], field: AddressListRule["field"]): Generator<{ address: string; listed: string; loc: string }> {
+  for (const [i, { m, address }] of shared.entries()) {
+    if (m === undefined || address === undefined || isEmptyList(m[field])) continue;
     for (const [j, raw] of strings(m[field]).entries()) {
       if (raw !== undefined) yield { address, listed: lower(raw), loc: `/sharedMailboxes/${i}/${field}/${j}` };
     }
@@ -504,6 +532,13 @@ function addressOf(x: unknown): string | undefined {
 function records(x: unknown): Array<Record<string, unknown> | undefined> {
   return Array.isArray(x) ? x.map((v) => (isRecord(v) ? v : undefined)) : [];
 }
+
+/** True unless `x` is an array with items: nothing listed to check. */
+function isEmptyList(x: unknown): boolean {
+  return !Array.isArray(x) || x.length === 0;
+}
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /** The items of an array, with undefined for each item that is not a string (indexes kept). */
 function strings(x: unknown): Array<string | undefined> {

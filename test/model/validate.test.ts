@@ -37,6 +37,7 @@ const rows: Array<[string, (d: Doc) => void, string, string, RegExp]> = [
   ["no tenant domains", (d) => (d["tenant"].domains = []), "schema_minItems", "", /"tenant.domains" needs at least 1/],
   ["bad stack name", (d) => (d["stack"] = "-contoso"), "schema_pattern", "", /"stack" "-contoso" is not valid: a stack name/],
   ["duplicate address", (d) => (d["sharedMailboxes"][1].address = "SUPPORT@contoso.com"), "duplicate_address", "support@contoso.com", /declared more than once \(also at t\.json#\/sharedMailboxes\/0\)/],
+  ["a user mailbox declared twice", (d) => d["userMailboxes"].push({ address: "Kim.Nguyen@contoso.com", license: "EXCHANGESTANDARD" }), "duplicate_address", "kim.nguyen@contoso.com", /declared more than once \(also at t\.json#\/userMailboxes\/0\)/],
   ["shared and user at once", (d) => (d["userMailboxes"][0].address = "info@contoso.com"), "listed_as_shared_and_user", "info@contoso.com", /both as a shared mailbox and as a user mailbox/],
   ["address outside the tenant", (d) => (d["sharedMailboxes"][1].address = "info@fabrikam.com"), "address_outside_tenant", "info@fabrikam.com", /not in a domain the tenant owns \(contoso\.com\)/],
   ["user mailbox outside the tenant", (d) => (d["userMailboxes"][0].address = "kim@fabrikam.com"), "address_outside_tenant", "kim@fabrikam.com", /add the domain to tenant.domains/],
