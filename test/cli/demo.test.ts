@@ -3,7 +3,7 @@
  * tenant. It must converge on a new tenant and find nothing to do the second
  * time, or a newcomer's first command is broken.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -47,5 +47,21 @@ describe("exoform demo", () => {
     expect(thirdText).toContain("$ exoform tenant init --fixture contoso");
     expect(thirdText).toMatch(/Apply complete: [1-9]\d* done/);
     expect(thirdText).toContain("Converged: the tenant matches the desired state.");
+  });
+
+  it("outside the repository (an installed package, a team's project), refuses with what to run instead and creates nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "exoform-demo-elsewhere-"));
+    const here = process.cwd();
+    process.chdir(dir);
+    try {
+      const out = capture();
+      expect(await main(["node", "exoform", "demo"])).toBe(1);
+      const text = out.join("");
+      expect(text).toContain("exoform demo runs the contoso example of the exoform repository");
+      expect(text).toContain("exoform init");
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      process.chdir(here);
+    }
   });
 });

@@ -25,6 +25,9 @@ import { TENANT_OPTION_HELP, openTenant } from "../tenant.js";
 import { resolveProviderKind } from "../provider.js";
 import { startEndpoint, type LocalEndpoint } from "../../../providers/local-endpoint/server.js";
 
+/** The example the demo synthesizes, relative to the repository's root (cdktf.json's app). */
+const CONTOSO_APP = "examples/contoso/main.ts";
+
 interface DemoOptions {
   readonly tenant?: string;
   readonly fresh?: boolean;
@@ -39,6 +42,13 @@ export function register(program: Command): void {
     .option("--fresh", "start from a new contoso tenant even if one exists")
     .option("--output <dir>", "where synth writes the example's stacks", "cdktf.out")
     .action(async (options: DemoOptions) => {
+      // the demo synthesizes the repository's contoso example (cdktf.json's app): it runs in a clone, not in a team's project
+      if (!existsSync(resolve(CONTOSO_APP))) {
+        throw new UserError(
+          `exoform demo runs the contoso example of the exoform repository (${CONTOSO_APP}), which is not in ${process.cwd()}; run it in a clone (git clone, then npm ci && npm start), or start your own project with: exoform init`,
+          "demo_outside_repository",
+        );
+      }
       const tenantPath = resolveTenantPath(options.tenant);
       const tenantArg = relative(process.cwd(), tenantPath) || tenantPath;
       const planFile = relative(process.cwd(), resolve(tenantPath, "..", "demo-plan.json"));
