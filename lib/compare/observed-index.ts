@@ -6,6 +6,7 @@
  * this is the guard for the ones that do not).
  */
 import { compareStrings } from "../private/canonical-json.js";
+import { lowerCase as lower, mayHaveCapitals } from "../private/text.js";
 import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedState, ObservedUser } from "../provider/observed.js";
 
 export interface ObservedIndex {
@@ -32,17 +33,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** A character toLowerCase could change: an ASCII capital, or anything beyond ASCII. */
-const MAY_HAVE_CAPITALS = /[A-Z\u0080-\uffff]/;
-
-/**
- * `s` lower-cased. Tested first, so the common case (providers normalise)
- * allocates nothing: this runs for every grant of the tenant (bench/, 0006).
- */
-function lower(s: string): string {
-  return MAY_HAVE_CAPITALS.test(s) ? s.toLowerCase() : s;
 }
 
 export function indexObserved(observed: ObservedState): ObservedIndex {
@@ -93,7 +83,7 @@ function indexGrants(list: readonly ObservedGrant[]): Map<string, ObservedGrant[
     while (end < list.length && list[end]!.mailbox === mailbox) end++;
     const key = lower(mailbox);
     let run = list.slice(start, end);
-    if (key !== mailbox || run.some((g) => MAY_HAVE_CAPITALS.test(g.trustee))) run = run.map((g) => ({ ...g, mailbox: key, trustee: lower(g.trustee) }));
+    if (key !== mailbox || run.some((g) => mayHaveCapitals(g.trustee))) run = run.map((g) => ({ ...g, mailbox: key, trustee: lower(g.trustee) }));
     const earlier = grants.get(key);
     grants.set(key, earlier === undefined ? run : earlier.concat(run));
     start = end;

@@ -12,6 +12,7 @@ import type {
   UserMailboxSpec,
 } from "./generated/desired-state.js";
 import { compareStrings } from "../private/canonical-json.js";
+import { lowerCase } from "../private/text.js";
 import { DEFAULT_MANAGEMENT_ATTRIBUTE, type ManagementAttribute } from "./management-tag.js";
 
 export const DESIRED_FORMAT_VERSION = 1;
@@ -85,7 +86,8 @@ export interface CanonicalDesiredState {
   readonly ignore?: readonly CanonicalIgnoreRule[];
 }
 
-export const lower = (s: string): string => s.toLowerCase();
+/** Lower-cased (case-insensitive identities); `s` itself when it already is. */
+export const lower = lowerCase;
 
 /**
  * One string per distinct name across a document. A large desired state
@@ -97,13 +99,15 @@ export const lower = (s: string): string => s.toLowerCase();
 export class NamePool {
   private readonly names = new Map<string, string>();
 
-  /** `s` lower-cased, as the one string this pool holds for it. */
+  /** `s` lower-cased, as the one string this pool holds for it (looked up as written first: most names repeat exactly). */
   lower(s: string): string {
-    const name = s.toLowerCase();
-    const held = this.names.get(name);
-    if (held !== undefined) return held;
-    this.names.set(name, name);
-    return name;
+    const seen = this.names.get(s);
+    if (seen !== undefined) return seen;
+    const name = lowerCase(s);
+    const held = this.names.get(name) ?? name;
+    this.names.set(name, held);
+    this.names.set(s, held);
+    return held;
   }
 }
 

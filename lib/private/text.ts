@@ -20,3 +20,21 @@ export function valueText(v: unknown): string {
     return Object.prototype.toString.call(v);
   }
 }
+
+/** A character toLowerCase could change: an ASCII capital, or anything beyond ASCII. */
+const MAY_HAVE_CAPITALS = /[A-Z\u0080-\uffff]/;
+
+/** Whether toLowerCase could change `s`. */
+export function mayHaveCapitals(s: string): boolean {
+  return MAY_HAVE_CAPITALS.test(s);
+}
+
+/**
+ * `s` lower-cased: addresses and UPNs compare case-insensitively. Tested
+ * first, so the common case (already lower-case, as providers and most
+ * documents write them) returns `s` itself: this runs for every mailbox and
+ * grant of a desired state and a tenant (issue 15, decision 0006).
+ */
+export function lowerCase(s: string): string {
+  return MAY_HAVE_CAPITALS.test(s) ? s.toLowerCase() : s;
+}
