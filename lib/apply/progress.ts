@@ -132,24 +132,15 @@ export class PlainProgress implements ProgressReporter {
         this.waiting.set(event.action.id, { until: this.now() + event.delayMs, throttled: event.error.kind === "throttled" });
         if (this.perAction) this.line(`retry ${actionLabel(event.action)}: ${event.error.code} (attempt ${event.attempt}), waiting ${event.delayMs} ms`);
         return;
-      case "note":
-        this.line(`note: ${event.message}`);
-        return;
-      case "stopping":
-        this.line(stoppingLine(event.action));
-        return;
-      case "interrupted":
-        this.line(INTERRUPTED);
-        return;
-      case "settle-wait":
-        this.line(settleWaitLine(event.ms));
-        return;
       case "finish":
         this.close();
         if (!this.perAction) this.line(this.progressLine());
         return;
-      default:
+      default: {
+        const text = messageLine(event);
+        if (text !== undefined) this.line(text);
         return;
+      }
     }
   }
 
@@ -182,6 +173,22 @@ export class PlainProgress implements ProgressReporter {
   private line(text: string): void {
     this.lastLineAt = this.now();
     this.out.write(`${clean(text)}\n`);
+  }
+}
+
+/** The line of an event both reporters print as it is (notes, stopping, interrupted, waiting out the lag), or undefined. */
+function messageLine(event: ApplyEvent): string | undefined {
+  switch (event.type) {
+    case "note":
+      return `note: ${event.message}`;
+    case "stopping":
+      return stoppingLine(event.action);
+    case "interrupted":
+      return INTERRUPTED;
+    case "settle-wait":
+      return settleWaitLine(event.ms);
+    default:
+      return undefined;
   }
 }
 
@@ -224,25 +231,16 @@ export class TtyProgress implements ProgressReporter {
         if (event.result.status === "failed") this.line(formatActionLine(this.finished, this.total, event.action, event.result));
         this.draw(false);
         return;
-      case "note":
-        this.line(`note: ${event.message}`);
-        return;
-      case "stopping":
-        this.line(stoppingLine(event.action));
-        return;
-      case "interrupted":
-        this.line(INTERRUPTED);
-        return;
-      case "settle-wait":
-        this.line(settleWaitLine(event.ms));
-        return;
       case "finish":
         this.current = "";
         this.draw(true);
         this.out.write("\n");
         return;
-      default:
+      default: {
+        const text = messageLine(event);
+        if (text !== undefined) this.line(text);
         return;
+      }
     }
   }
 
