@@ -177,6 +177,17 @@ async function withRetryOrThrow<T>(ctx: RetryContext, fn: () => Promise<T>): Pro
   }
 }
 
+/**
+ * The end of the lag window (`lagEnds`) when a request sent at tenant time `sentAt` may have reached a
+ * backend that had not yet seen the writes it builds on, else null. Judged by when the request was SENT,
+ * not when its answer came: meanwhile another action's wait can move a shared tenant clock (a virtual
+ * clock jumps; a slow answer takes real time) far past the window, and a lagging backend's "couldn't be
+ * found" would then look like a real one.
+ */
+function lagToWaitOut(sentAt: number | null, lagEnds: number | null): number | null {
+  return sentAt !== null && lagEnds !== null && sentAt < lagEnds ? lagEnds : null;
+}
+
 /** Thrown by an interruptible clock's sleep when the apply is interrupted: the waiting action stops, unfinished. */
 class Interrupted extends Error {
   constructor() {
@@ -562,20 +573,21 @@ class Run {
     // a read reaches lags, "couldn't be found"): that read is taken again once, when the lag window has passed
     const lagEnds = built === null ? null : built + this.settle.windowMs;
     for (let again = false; ; again = true) {
+      const sentAt = again || lagEnds === null ? null : await this.tenantMs();
       try {
         // a half-run action (an interrupted run started it) may have written: settle it like an unknown outcome
         pre = await settled(halfRun);
         break;
       } catch (e) {
         const cause = e instanceof CallFailed ? e.cause : e;
-        const now = !again && lagEnds !== null && ProviderError.is(cause) && cause.kind === "notFound" ? (await this.provider.clock.now()).getTime() : null;
-        if (now === null || lagEnds === null || now >= lagEnds) return this.failure(action, cause, 0, elapsed());
+        const until = lagToWaitOut(sentAt, lagEnds);
+        if (until === null || !ProviderError.is(cause) || cause.kind !== "notFound") return this.failure(action, cause, 0, elapsed());
         this.emit({
           type: "note",
           action,
-          message: `${actionLabel(action)}: reading whether it is already done answered ${(cause as ProviderError).code} right after this apply changed what it builds on; its reads may lag its writes, so it is read again when they have caught up`,
+          message: `${actionLabel(action)}: reading whether it is already done answered ${cause.code} right after this apply changed what it builds on; its reads may lag its writes, so it is read again when they have caught up`,
         });
-        await this.clock.sleep(lagEnds - now);
+        await this.sleepUntil(until);
       }
     }
     if (pre === true) {
@@ -594,6 +606,7 @@ class Run {
     const state = this.attemptState(ctx);
     try {
       for (;;) {
+        const sentAt = retriedAfterLag || built === null ? null : await this.tenantMs();
         try {
           const outcome = await this.writeSettling(action, ctx, state, settled, () => attempts++);
           if (outcome === "read") return { ...base, status: "done", attempts, durationMs: elapsed(), settledBy: "read" };
@@ -602,7 +615,6 @@ class Run {
           if (!(e instanceof CallFailed)) return this.failure(action, e, attempts, elapsed());
           const cause = e.cause;
           const refusal = ProviderError.is(cause) && (cause.kind === "notFound" || cause.kind === "conflict" || cause.kind === "precondition");
-          const refusedAt = refusal && built !== null ? await this.provider.clock.now().then((d) => d.getTime(), () => null) : null;
           // the service refused because the effect is already there (another writer, or our own half-run write)
           if (ProviderError.is(cause) && (cause.kind === "conflict" || cause.kind === "notFound")) {
             const present = await settled(true).then(
@@ -623,16 +635,15 @@ class Run {
           }
           // an eventually consistent service may refuse a write because the backend it reached has not seen
           // a write this one builds on (a user created a moment ago: "does not exist"): once, after the lag window
-          const lagEnds = built === null ? null : built + this.settle.windowMs;
-          if (!retriedAfterLag && refusal && lagEnds !== null && refusedAt !== null && refusedAt < lagEnds) {
+          const until = lagToWaitOut(sentAt, lagEnds);
+          if (refusal && until !== null) {
             retriedAfterLag = true;
             this.emit({
               type: "note",
               action,
               message: `${actionLabel(action)}: the service answered ${cause.code} (${cause.message}) right after this apply changed what it builds on; its reads may lag its writes, so it is tried once more when they have caught up`,
             });
-            const now = (await this.provider.clock.now()).getTime();
-            if (lagEnds > now) await this.clock.sleep(lagEnds - now);
+            await this.sleepUntil(until);
             continue;
           }
           return this.failure(action, cause, attempts, elapsed());
@@ -673,13 +684,25 @@ class Run {
     };
   }
 
+  /** The tenant time (ms), or null when the clock cannot be read (the time is only a hint for lagging reads). */
+  private async tenantMs(): Promise<number | null> {
+    return this.provider.clock.now().then(
+      (d) => d.getTime(),
+      () => null,
+    );
+  }
+
+  /** Sleep on the tenant's clock until `at` (at once when it is past). */
+  private async sleepUntil(at: number): Promise<void> {
+    const now = (await this.provider.clock.now()).getTime();
+    if (at > now) await this.clock.sleep(at - now);
+  }
+
   /** Remember when this run last wrote to `target` (never rejects: the time is a hint for later reads). */
   private async wrote(target: string): Promise<void> {
-    try {
-      this.lastWriteAt.set(target, (await this.provider.clock.now()).getTime());
-    } catch {
-      // no clock reading: keep the earlier time, if any
-    }
+    const at = await this.tenantMs();
+    // no clock reading: keep the earlier time, if any
+    if (at !== null) this.lastWriteAt.set(target, at);
   }
 
   /**

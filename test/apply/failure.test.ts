@@ -68,7 +68,7 @@ describe("apply after a terminal error", () => {
     const release = tenant.hold("setAccountEnabled", "support@contoso.com");
     const events: string[] = [];
     const applying = applyPlan(plan, tenant, { ...FAST, signal: interrupt.signal, onEvent: (e) => events.push(e.type) });
-    await new Promise((r) => setTimeout(r, 10));
+    await tenant.called("setAccountEnabled", "support@contoso.com");
     interrupt.abort();
     release();
     const result = await applying;

@@ -39,7 +39,8 @@ describe("one apply per tenant", () => {
     const plan = await buildPlan(tenant, [grantBen]);
     const release = tenant.hold("addRecipientPermission");
     const first = applyPlan(plan, tenant, { ...FAST, lock: new FileLockStore(location, () => new Date("2026-11-01T09:00:00Z")), holder: ann });
-    await new Promise((r) => setTimeout(r, 20));
+    // its write is in flight (held): the lock was taken before it
+    await tenant.called("addRecipientPermission");
     const held = await new FileLockStore(location).read();
     expect(held).toMatchObject({ who: "ann@build-01", pid: 4242, tenantId: "contoso", planId: plan.contentDigest, since: "2026-11-01T09:00:00.000Z" });
 

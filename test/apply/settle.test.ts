@@ -4,8 +4,9 @@
  * again; against an eventually consistent tenant (reads lag writes, the fake's
  * lagReads) it re-reads with backoff on the tenant's clock before it calls an
  * effect absent, trusts a read that shows an effect only once its own earlier
- * writes to the target can show, waits out the lag once on resume, and
- * verifies with backoff.
+ * writes to the target can show, waits out the lag once on resume, judges a
+ * refusal that may be lag by when its request was sent (not when the shared
+ * tenant clock says the answer came), and verifies with backoff.
  */
 import { describe, expect, it } from "vitest";
 import { applyPlan, MemoryJournal, verifyByReplanning, type ApplyEvent, type JournalState } from "../../lib/apply/index.js";
@@ -14,7 +15,8 @@ import { ProviderError } from "../../lib/provider/errors.js";
 import { observe } from "../../lib/provider/observe.js";
 import { FakeProvider, user } from "../util/fake-provider.js";
 import { desiredFrom } from "../integration/helpers.js";
-import { buildPlan, contoso, contosoSeed, FAST } from "./helpers.js";
+import type { PlanDocument } from "../../lib/plan/types.js";
+import { buildPlan, contoso, contosoSeed, FAST, type ActionSpec } from "./helpers.js";
 
 const SUPPORT = "support@contoso.com";
 const grantBen = { type: "permission.grant", target: SUPPORT, params: { right: "SendAs", trustee: "ben.ortiz@contoso.com" } } as const;
@@ -39,6 +41,32 @@ function after(tenant: FakeProvider, write: string, op: string): number {
 }
 
 const appliedOps = (tenant: FakeProvider, op: string) => tenant.state.applied.filter((c) => c.op === op).length;
+
+const NEW = "new@contoso.com";
+
+/** A tenant whose reads lag writes, and a plan that creates NEW and then runs `next` (depending on the create). */
+async function afterCreatingNew(next: ActionSpec): Promise<{ tenant: FakeProvider; plan: PlanDocument }> {
+  const tenant = contoso();
+  const plan = await buildPlan(tenant, [
+    { type: "mailbox.create", target: NEW, params: { displayName: "New" } },
+    { ...next, dependsOn: [`mailbox.create:${NEW}`] },
+  ]);
+  tenant.lagReads({ reads: 0 });
+  return { tenant, plan };
+}
+
+/**
+ * Run `apply` with the first call of `op` held in flight while the tenant clock moves on by ten minutes, as
+ * another action's wait on a shared virtual clock moves it (a mailbox still provisioning), then let the call answer.
+ */
+async function whileHeld<T>(tenant: FakeProvider, op: string, apply: () => Promise<T>): Promise<T> {
+  const release = tenant.hold(op);
+  const applying = apply();
+  await tenant.called(op);
+  tenant.state.now += 10 * 60_000;
+  release();
+  return applying;
+}
 
 describe("apply settles a write that may have happened by reading, before running it again", () => {
   it("counts a write whose response was lost as done when one read shows its effect, and never sends it again", async () => {
@@ -142,12 +170,7 @@ describe("against an eventually consistent tenant (reads lag writes)", () => {
   });
 
   it("runs a write once more, after the lag window, when the service refused it right after this apply created what it builds on", async () => {
-    const tenant = contoso();
-    const plan = await buildPlan(tenant, [
-      { type: "mailbox.create", target: "new@contoso.com", params: { displayName: "New" } },
-      { type: "user.blockSignIn", target: "new@contoso.com", dependsOn: ["mailbox.create:new@contoso.com"] },
-    ]);
-    tenant.lagReads({ reads: 0 });
+    const { tenant, plan } = await afterCreatingNew({ type: "user.blockSignIn", target: NEW });
     // the backend the PATCH reached has not seen the new user yet
     tenant.fail("setAccountEnabled", { kind: "notFound", code: "Request_ResourceNotFound" });
     const notes: string[] = [];
@@ -155,6 +178,22 @@ describe("against an eventually consistent tenant (reads lag writes)", () => {
     expect(result.actions[1]).toMatchObject({ status: "done", attempts: 2 });
     expect(notes.some((n) => n.includes("tried once more"))).toBe(true);
     expect(appliedOps(tenant, "setAccountEnabled")).toBe(1);
+  });
+
+  it("runs a refused write once more when it was sent within the lag window, though another action's wait moved the tenant clock past the window before the refusal came back", async () => {
+    const { tenant, plan } = await afterCreatingNew({ type: "user.blockSignIn", target: NEW });
+    tenant.fail("setAccountEnabled", { kind: "notFound", code: "Request_ResourceNotFound" });
+    const result = await whileHeld(tenant, "setAccountEnabled", () => applyPlan(plan, tenant, FAST));
+    expect(result.actions[1]).toMatchObject({ status: "done", attempts: 2 });
+    expect(appliedOps(tenant, "setAccountEnabled")).toBe(1);
+  });
+
+  it("reads a pre-check again that was sent within the lag window, though another action's wait moved the tenant clock past the window before its \"couldn't be found\" came back", async () => {
+    const { tenant, plan } = await afterCreatingNew({ ...grantBen, target: NEW });
+    tenant.fail("getGrants", { kind: "notFound", code: "ManagementObjectNotFound" }, 1, NEW);
+    const result = await whileHeld(tenant, "getGrants", () => applyPlan(plan, tenant, FAST));
+    expect(result.actions[1]).toMatchObject({ status: "done", attempts: 1 });
+    expect(appliedOps(tenant, "addRecipientPermission")).toBe(1);
   });
 
   it("does not run a refused write again when nothing this apply wrote precedes it, or when the tenant is strongly consistent", async () => {

@@ -144,7 +144,9 @@ describe("exoform apply stopped by a signal", () => {
   });
 
   it("on a second signal while finishing: says it is finishing the writes in flight, then exits with the first signal's code, the lock released", async () => {
-    const s = await scenario(1500);
+    // the second signal must arrive while the writes in flight at the first still run: 3 s each leaves room for a
+    // test worker slowed down by the other worker beside it
+    const s = await scenario(3000);
     const child = await interruptTwice(s, "SIGTERM");
     const out = await child.done;
 
@@ -157,7 +159,8 @@ describe("exoform apply stopped by a signal", () => {
   });
 
   it("on a third signal: exits at once, removing the lock file, and says how to resume; the resume settles the writes left in flight", async () => {
-    const s = await scenario(4000);
+    // three signals while the writes in flight at the first still run (6 s each: room for a slowed-down test worker)
+    const s = await scenario(6000);
     const child = await interruptTwice(s, "SIGINT");
     child.kill("SIGINT");
     const out = await child.done;
@@ -171,7 +174,7 @@ describe("exoform apply stopped by a signal", () => {
     const { state, text } = await journalOf(s);
     expect(state.begun).toBe(true);
     expect(text.endsWith("\n")).toBe(true);
-    // it did not wait for the writes in flight (each takes 4 s): some started and never finished
+    // it did not wait for the writes in flight (each takes 6 s): some started and never finished
     const finished = new Set(state.entries.filter((e) => e.t !== "started").map((e) => e.id));
     expect(state.entries.filter((e) => e.t === "started" && !finished.has(e.id)).length).toBeGreaterThan(0);
     await resumeConverges(s);

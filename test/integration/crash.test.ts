@@ -5,8 +5,9 @@
  * resumed apply converges with every planned write committed exactly once.
  *
  * The crash fault SIGKILLs its process, so each crashing apply is a child
- * (scripts/apply-child.ts, the CLI's apply without its start-up cost); the
- * resume runs in the test process. Two children at a time (2 cores).
+ * (scripts/apply-child.ts, the CLI's apply without its start-up cost, bundled
+ * once so that none of the ~50 children compiles TypeScript); the resume runs
+ * in the test process. Two children at a time (2 cores).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +17,8 @@ import { UserError } from "../../lib/diagnostics/errors.js";
 import type { PlanDocument } from "../../lib/plan/types.js";
 import { loadFixture, SimulatedTenant, type LogEntry } from "../../providers/simulated/index.js";
 import {
+  bundleScript,
+  CHILD_SCRIPT,
   callKey,
   committedWrites,
   contosoDesired,
@@ -53,6 +56,7 @@ const fixture = loadFixture("contoso");
 let doc: PlanDocument;
 let planFile: string;
 let writes: number;
+let bundle: Awaited<ReturnType<typeof bundleScript>> | undefined;
 const cases: CrashCase[] = [];
 
 function header(d: PlanDocument, tenant: SimulatedTenant) {
@@ -81,7 +85,7 @@ async function crashAndResume(mode: Mode, n: number): Promise<CrashCase> {
   const startSeq = setup.readLog({ limit: 1 })[0]!.seq;
   setup.close();
 
-  const child = await startChild({ tenant: tenantPath, plan: planFile, stateDir, lock: lockPath, parallelism: 4 }).done;
+  const child = await startChild({ tenant: tenantPath, plan: planFile, stateDir, lock: lockPath, parallelism: 4 }, bundle!.file, { execArgv: [] }).done;
 
   const tenant = SimulatedTenant.open(tenantPath);
   try {
@@ -120,6 +124,7 @@ async function crashAndResume(mode: Mode, n: number): Promise<CrashCase> {
 }
 
 beforeAll(async () => {
+  bundle = await bundleScript(CHILD_SCRIPT);
   const tenant = SimulatedTenant.create(join(root, "plan-tenant.db"), fixture);
   doc = await planAgainst(tenant, desired);
   tenant.close();
@@ -137,9 +142,12 @@ beforeAll(async () => {
     if (beforeCommitSample(n)) tasks.push(() => crashAndResume("beforeCommit", n));
   }
   cases.push(...(await pool(tasks, 2)));
-}, 120_000);
+}, 240_000);
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  bundle?.remove();
+  rmSync(root, { recursive: true, force: true });
+});
 
 /** Whether the journal the crash left records `id` as done. */
 function journaledDone(survived: JournalState, id: string): boolean {

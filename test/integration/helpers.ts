@@ -5,7 +5,7 @@
  * runner for child processes (scripts/apply-child.ts).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -268,6 +268,21 @@ export interface StartOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Node options before the script; default ["--import", "tsx"] (none for a bundled script). */
   readonly execArgv?: readonly string[];
+}
+
+/**
+ * The child script as one ES module (esbuild, packages external), so that a
+ * child starts without compiling TypeScript: 2 s less per process. Written
+ * under node_modules/.cache so that its packages resolve; remove() deletes it.
+ */
+export async function bundleScript(entry: string): Promise<{ readonly file: string; remove(): void }> {
+  const { build } = await import("esbuild");
+  const cache = join(REPO, "node_modules", ".cache");
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, "exoform-it-"));
+  const file = join(dir, "child.mjs");
+  await build({ absWorkingDir: REPO, entryPoints: [entry], outfile: file, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Start `node --import tsx <script> <json>` in the repository. */

@@ -39,6 +39,7 @@ import type { LogEntry } from "../../providers/simulated/index.js";
 import { serve } from "../local-endpoint/serve.js";
 import { wiredProvider } from "../providers/microsoft/wire.js";
 import {
+  bundleScript,
   callKey,
   committedWrites,
   contosoDesired,
@@ -54,7 +55,7 @@ import {
   type RunningChild,
 } from "./helpers.js";
 import type { WireChildArgs } from "./scripts/apply-wire-child.js";
-import { bundleScript, childEnv, declaredEventual, journalLeft, normalizeWireLog, WIRE_CHILD_SCRIPT } from "./wire.js";
+import { childEnv, declaredEventual, journalLeft, normalizeWireLog, WIRE_CHILD_SCRIPT } from "./wire.js";
 
 interface WireCrashCase {
   readonly n: number;
@@ -184,6 +185,19 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** The actions a child's result document (its stdout) reports failed, with their errors: why a child exited 1 on its own. */
+function failedActions(outcome: ChildOutcome): string {
+  try {
+    const result = JSON.parse(outcome.stdout) as { actions: Array<{ id: string; status: string; error?: { code: string; message: string } }> };
+    return result.actions
+      .filter((a) => a.status === "failed")
+      .map((a) => `\n  ${a.id}: ${a.error?.code ?? ""} ${a.error?.message ?? ""}`)
+      .join("");
+  } catch {
+    return "";
+  }
+}
+
 function journaledDone(survived: JournalState | null, id: string): boolean {
   return survived?.entries.some((e) => e.t === "done" && e.id === id) ?? false;
 }
@@ -201,7 +215,7 @@ describe("an apply through the Microsoft provider killed right after a committed
   it("kills the child with SIGKILL after at least N committed writes, leaving its lock and its journal", () => {
     const problems: string[] = [];
     for (const c of cases) {
-      if (c.crashed.signal !== "SIGKILL") problems.push(`${c.n}: child ended with ${c.crashed.signal ?? `exit ${c.crashed.code}`}: ${c.crashed.stderr.slice(0, 300)}`);
+      if (c.crashed.signal !== "SIGKILL") problems.push(`${c.n}: child ended with ${c.crashed.signal ?? `exit ${c.crashed.code}`}: ${c.crashed.stderr.slice(0, 300)}${failedActions(c.crashed)}`);
       // at least N: requests the child had in flight still commit after its death
       const committed = committedWrites(c.crashLog).length;
       if (committed < c.n) problems.push(`${c.n}: only ${committed} writes committed before the crash`);
@@ -216,7 +230,7 @@ describe("an apply through the Microsoft provider killed right after a committed
     for (const c of cases) {
       const r = c.result;
       if (r === null || !r.resumed || !r.converged || r.failed > 0 || r.notStarted > 0 || c.left.replan > 0 || c.left.drift > 0) {
-        problems.push(`${c.n}: exit ${c.resumed.code} ${JSON.stringify({ ...r, ...c.left })} ${c.resumed.stderr.slice(0, 300)}`);
+        problems.push(`${c.n}: exit ${c.resumed.code} ${JSON.stringify({ ...r, ...c.left })} ${c.resumed.stderr.slice(0, 300)}${failedActions(c.resumed)}`);
       }
     }
     expect(problems).toEqual([]);

@@ -3,7 +3,7 @@
  * provider (providers/microsoft) against a simulated tenant served on Microsoft's
  * wire (providers/local-endpoint), in this process or in a child process.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FileJournal, type JournalHeader, type JournalState } from "../../lib/apply/index.js";
 import type { CanonicalDesiredState } from "../../lib/model/normalize.js";
@@ -39,21 +39,6 @@ export function childEnv(served: Served): NodeJS.ProcessEnv {
   // the CA's key signs endpoints' certificates in this process only; a child applying needs none
   delete env["EXOFORM_TEST_CA_KEY"];
   return env;
-}
-
-/**
- * The child script as one ES module (esbuild, packages external), so that a
- * child starts without compiling TypeScript: 2 s less per process. Written
- * under node_modules/.cache so that its packages resolve; remove() deletes it.
- */
-export async function bundleScript(entry: string): Promise<{ readonly file: string; remove(): void }> {
-  const { build } = await import("esbuild");
-  const cache = join(REPO, "node_modules", ".cache");
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(join(cache, "exoform-it-"));
-  const file = join(dir, "child.mjs");
-  await build({ absWorkingDir: REPO, entryPoints: [entry], outfile: file, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
-  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The journal a child left in `stateDir` (its one file), as a resumed apply reads it; null when it never began. */

@@ -187,6 +187,7 @@ export class FakeProvider implements ITenantProvider {
   private writeCount = 0;
   private crashPlan: { at: number; afterApply: boolean; onCrash: () => void } | null = null;
   private readonly gates: Array<{ op: string; target: string | undefined; promise: Promise<void> }> = [];
+  private callWaiters: Array<{ matches: (c: CallRecord) => boolean; resolve: () => void }> = [];
   /** Writes that must silently do nothing (a service that lies): for verification tests. */
   readonly dropWrites = new Set<string>();
 
@@ -254,6 +255,16 @@ export class FakeProvider implements ITenantProvider {
     return release;
   }
 
+  /**
+   * Resolves once this provider has received a call of `op` (on `target`), made already or to come: a
+   * test waits for the apply to reach a point instead of guessing how long that takes on a busy machine.
+   */
+  called(op: string, target?: string): Promise<void> {
+    const matches = (c: CallRecord) => c.op === op && (target === undefined || c.target === target);
+    if (this.calls.some(matches)) return Promise.resolve();
+    return new Promise<void>((resolve) => this.callWaiters.push({ matches, resolve }));
+  }
+
   /** Writes of this provider, as "op target args". */
   writes(): string[] {
     return this.calls.filter((c) => c.write && c.outcome === "ok").map((c) => `${c.op} ${c.target} ${c.args}`);
@@ -272,6 +283,7 @@ export class FakeProvider implements ITenantProvider {
     const write = WRITES.has(op);
     const record: CallRecord = { op, target, args: JSON.stringify(args), write, outcome: "ok" };
     this.calls.push(record);
+    if (this.callWaiters.length > 0) this.callWaiters = this.callWaiters.filter((w) => (w.matches(record) ? (w.resolve(), false) : true));
     const perTarget = (this.inFlightByTarget.get(target) ?? 0) + 1;
     if (target !== "") {
       this.inFlight++;
