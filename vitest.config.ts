@@ -39,6 +39,7 @@ export default defineConfig({
         // the environment, spies on process.stdout, listeners on process) it puts back when it ends.
         test: { name: "shared-process", include: [TESTS], exclude: MOCKING, isolate: false },
       },
+      // with no file that mocks, the project keeps a pattern that matches no file, so it runs nothing
       { extends: true, test: { name: "own-process", include: MOCKING.length > 0 ? MOCKING : ["test/no-mocking-file"], isolate: true } },
     ],
   },
