@@ -56,7 +56,7 @@ const EMPTY: readonly string[] = [];
 
 /** `spec`'s grants against `current`, the grants on its mailbox (lower-cased, as indexObserved gives them). */
 export function compareGrants(spec: CanonicalSharedMailbox, current: readonly ObservedGrant[]): GrantComparison {
-  if (heldExactly(spec, current)) return sameGrants(spec, current);
+  if (heldExactly(spec, current)) return new GrantsAsDeclared(spec, current);
   const byRight = new Map<Right, Map<string, ObservedGrant>>(RIGHTS.map((r) => [r, new Map()]));
   for (const g of current) byRight.get(g.right)?.set(g.trustee, g);
   let same = true;
@@ -110,10 +110,6 @@ function heldExactly(spec: CanonicalSharedMailbox, current: readonly ObservedGra
 }
 
 /** The comparison of a mailbox whose grants are exactly the declared ones: one object, its rights built only when read (drift reads them; the planner does not). */
-function sameGrants(spec: CanonicalSharedMailbox, current: readonly ObservedGrant[]): GrantComparison {
-  return new GrantsAsDeclared(spec, current);
-}
-
 class GrantsAsDeclared implements GrantComparison {
   readonly same = true;
   #rights: readonly RightComparison[] | undefined;

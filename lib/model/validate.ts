@@ -32,9 +32,8 @@ export interface ValidationResult {
  * canonical document when there are no errors, and every diagnostic found.
  */
 export function validateDesiredState(doc: unknown, source: string): ValidationResult {
-  const validate = validateDocument;
-  const valid = validate(doc);
-  const diagnostics = valid ? [] : schemaDiagnostics(doc, validate.errors ?? [], source, (p) => mailboxAt(doc, p));
+  const valid = validateDocument(doc);
+  const diagnostics = valid ? [] : schemaDiagnostics(doc, validateDocument.errors ?? [], source, (p) => mailboxAt(doc, p));
   // The semantic rules run on a schema-invalid document too (they skip what
   // they cannot read), so one pass reports every problem.
   diagnostics.push(...semanticDiagnostics(doc, source));

@@ -408,10 +408,14 @@ export class Store {
     let mailbox = "";
     // iterate, not all(): no million-row intermediate array (measured ~1.5x faster)
     for (const row of this.q.grantsAll.raw().iterate() as Iterable<GrantTuple>) {
+      // the row is ours (a fresh array per row): its strings are swapped for the shared ones in place
       if (row[0] !== mailbox) mailbox = row[0];
-      let trustee = trustees.get(row[2]);
-      if (trustee === undefined) trustees.set(row[2], (trustee = row[2]));
-      out.push(toObservedGrant([mailbox, RIGHT_NAMES[row[1]], trustee, row[3]]));
+      else row[0] = mailbox;
+      const trustee = trustees.get(row[2]);
+      if (trustee === undefined) trustees.set(row[2], row[2]);
+      else row[2] = trustee;
+      row[1] = RIGHT_NAMES[row[1]];
+      out.push(toObservedGrant(row));
     }
     return out;
   }
