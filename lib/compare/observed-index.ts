@@ -19,8 +19,15 @@ export interface ObservedIndex {
   readonly mailboxes: ReadonlyMap<string, ObservedMailbox>;
   /** Soft-deleted mailboxes by address. */
   readonly deletedMailboxes: ReadonlyMap<string, readonly ObservedMailbox[]>;
-  /** Grants by mailbox address. */
+  /** Grants by mailbox address (built on first use: the planner walks `liveMailboxes` instead). */
   readonly grants: ReadonlyMap<string, readonly ObservedGrant[]>;
+  /**
+   * The live mailboxes in address order, and beside each (same position in
+   * `liveGrants`) its grants: for a consumer that walks the declared
+   * mailboxes in the same order, a merge-join with no lookup (the planner).
+   */
+  readonly liveMailboxes: readonly ObservedMailbox[];
+  readonly liveGrants: ReadonlyArray<readonly ObservedGrant[]>;
   readonly skus: ReadonlyMap<string, ObservedSku>;
   readonly servicePlansBySku: ReadonlyMap<string, readonly string[]>;
   /** Extra SMTP addresses (emailAddresses) of every mailbox, live or soft-deleted, to the mailbox's address. */
@@ -49,14 +56,18 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
   const mailboxes = new Map<string, ObservedMailbox>();
   const deletedMailboxes = new Map<string, ObservedMailbox[]>();
   const proxies = new Map<string, string>();
+  let liveMailboxes: ObservedMailbox[] = [];
   for (const raw of observed.mailboxes) {
     const address = lower(raw.address);
     const m = address === raw.address ? raw : { ...raw, address };
     for (const extra of raw.emailAddresses ?? []) proxies.set(lower(extra), address);
-    if (m.deletedAt === null) mailboxes.set(address, m);
-    else push(deletedMailboxes, address, m);
+    if (m.deletedAt === null) {
+      mailboxes.set(address, m);
+      liveMailboxes.push(m);
+    } else push(deletedMailboxes, address, m);
   }
-  const grants = indexGrants(observed.grants);
+  // providers list mailboxes by address; a list in another order (or with a repeat) is put in order from the map
+  if (!strictlyAscending(liveMailboxes)) liveMailboxes = [...mailboxes.values()].sort((a, b) => compareStrings(a.address, b.address));
   const skus = new Map<string, ObservedSku>();
   const servicePlansBySku = new Map<string, readonly string[]>();
   for (const s of observed.skus) {
@@ -65,30 +76,116 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
   }
   const groups = new Map<string, ObservedGroup>();
   for (const g of observed.groups ?? []) groups.set(lower(g.address), g);
-  return { users, deletedUsers, usersById, mailboxes, deletedMailboxes, grants, skus, servicePlansBySku, proxies, groups };
+  let grants: Map<string, ObservedGrant[]> | undefined;
+  const grantsByMailbox = () => (grants ??= indexGrants(observed.grants));
+  const liveGrants = grantsOfLive(liveMailboxes, observed.grants, grantsByMailbox);
+  return {
+    users,
+    deletedUsers,
+    usersById,
+    mailboxes,
+    deletedMailboxes,
+    get grants() {
+      return grantsByMailbox();
+    },
+    liveMailboxes,
+    liveGrants,
+    skus,
+    servicePlansBySku,
+    proxies,
+    groups,
+  };
+}
+
+function strictlyAscending(list: readonly ObservedMailbox[]): boolean {
+  for (let i = 1; i < list.length; i++) if (!(list[i - 1]!.address < list[i]!.address)) return false;
+  return true;
+}
+
+const NO_GRANTS: readonly ObservedGrant[] = [];
+
+/**
+ * Each live mailbox's grants, beside it: the sorted grant list walked once
+ * together with the sorted mailboxes, each mailbox's run of grants taken as
+ * one slice (a million grants: issue 15). A grant list in another order is
+ * read through the map by mailbox instead (which puts each mailbox's in order).
+ */
+function grantsOfLive(live: readonly ObservedMailbox[], list: readonly ObservedGrant[], byMailbox: () => ReadonlyMap<string, readonly ObservedGrant[]>): ReadonlyArray<readonly ObservedGrant[]> {
+  const out = new Array<readonly ObservedGrant[]>(live.length).fill(NO_GRANTS);
+  let k = 0;
+  let start = 0;
+  let previous = "";
+  while (start < list.length) {
+    const mailbox = list[start]!.mailbox;
+    let end = start + 1;
+    while (end < list.length && list[end]!.mailbox === mailbox) end++;
+    const key = lower(mailbox);
+    if (key <= previous) return live.map((m) => byMailbox().get(m.address) ?? NO_GRANTS);
+    previous = key;
+    while (k < live.length && live[k]!.address < key) k++;
+    if (k < live.length && live[k]!.address === key) {
+      const run = lowerRun(list.slice(start, end), key, mailbox);
+      if (!inGrantOrder(run)) return live.map((m) => byMailbox().get(m.address) ?? NO_GRANTS);
+      out[k] = run;
+    }
+    start = end;
+  }
+  return out;
+}
+
+/** A run of one mailbox's grants with mailbox and trustees lower-cased (providers already give them so: then the run itself). */
+function lowerRun(run: ObservedGrant[], key: string, mailbox: string): ObservedGrant[] {
+  return key !== mailbox || run.some((g) => mayHaveCapitals(g.trustee)) ? run.map((g) => ({ ...g, mailbox: key, trustee: lower(g.trustee) })) : run;
 }
 
 /**
- * Grants by mailbox. Providers list them sorted by mailbox, so each
- * mailbox's grants are one run of the list, taken as one slice rather than
- * pushed grant by grant (a million grants: issue 15); a list in another
- * order is indexed all the same, its runs joined.
+ * Grants by mailbox, each mailbox's in (right, trustee) order. Providers list
+ * them sorted, so each mailbox's grants are one run of the list, taken as one
+ * slice rather than pushed grant by grant (a million grants: issue 15); a
+ * list in another order is indexed all the same, its runs joined and sorted.
  */
 function indexGrants(list: readonly ObservedGrant[]): Map<string, ObservedGrant[]> {
   const grants = new Map<string, ObservedGrant[]>();
+  let ordered = true;
   let start = 0;
   while (start < list.length) {
     const mailbox = list[start]!.mailbox;
     let end = start + 1;
     while (end < list.length && list[end]!.mailbox === mailbox) end++;
     const key = lower(mailbox);
-    let run = list.slice(start, end);
-    if (key !== mailbox || run.some((g) => mayHaveCapitals(g.trustee))) run = run.map((g) => ({ ...g, mailbox: key, trustee: lower(g.trustee) }));
+    const run = lowerRun(list.slice(start, end), key, mailbox);
     const earlier = grants.get(key);
+    if (earlier !== undefined || !inGrantOrder(run)) ordered = false;
     grants.set(key, earlier === undefined ? run : earlier.concat(run));
     start = end;
   }
+  if (!ordered) for (const run of grants.values()) run.sort(compareGrantOrder);
   return grants;
+}
+
+function compareGrantOrder(a: ObservedGrant, b: ObservedGrant): number {
+  return compareStrings(a.right, b.right) || compareStrings(a.trustee, b.trustee);
+}
+
+function inGrantOrder(run: readonly ObservedGrant[]): boolean {
+  for (let i = 1; i < run.length; i++) if (compareGrantOrder(run[i - 1]!, run[i]!) >= 0) return false;
+  return true;
+}
+
+/**
+ * The grants on the mailbox at `address`: a live mailbox's found by binary
+ * search of the live list (no map to build), any other's from the map.
+ */
+export function grantsOn(ix: ObservedIndex, address: string): readonly ObservedGrant[] {
+  const live = ix.liveMailboxes;
+  let lo = 0;
+  let hi = live.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (live[mid]!.address < address) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < live.length && live[lo]!.address === address ? ix.liveGrants[lo]! : (ix.grants.get(address) ?? NO_GRANTS);
 }
 
 /** The most recently soft-deleted of `list` (ties: the first listed), or undefined. */

@@ -109,6 +109,31 @@ export class NamePool {
     this.names.set(s, held);
     return held;
   }
+
+  /** Every name the pool holds, once each. */
+  distinct(): string[] {
+    return [...new Set(this.names.values())];
+  }
+}
+
+/** The trustees of each state canonicalize made, from its pool (beside the state: not part of it, nor of its digest). */
+const TRUSTEES = new WeakMap<CanonicalDesiredState, readonly string[]>();
+
+/**
+ * Every trustee the code names, on any mailbox and right, once each: the
+ * pool canonicalize filled anyway, or a walk of the grants for a state made
+ * another way. The planner checks each trustee once per plan from this list.
+ */
+export function declaredTrustees(state: CanonicalDesiredState): readonly string[] {
+  const known = TRUSTEES.get(state);
+  if (known !== undefined) return known;
+  const all = new Set<string>();
+  for (const m of state.sharedMailboxes) {
+    for (const g of m.fullAccess) all.add(g.trustee);
+    for (const t of m.sendAs) all.add(t);
+    for (const t of m.sendOnBehalf) all.add(t);
+  }
+  return [...all];
 }
 
 export function canonicalFullAccess(g: FullAccessGrant, names?: NamePool): CanonicalFullAccess {
@@ -165,7 +190,7 @@ export function canonicalize(doc: DesiredState): CanonicalDesiredState {
   const ignore = (doc.ignore ?? []).map(canonicalIgnore).sort(
     (a, b) => compareStrings(a.mailbox, b.mailbox) || compareStrings(a.field ?? "", b.field ?? ""),
   );
-  return {
+  const state: CanonicalDesiredState = {
     formatVersion: 1,
     stack: doc.stack,
     tenant: {
@@ -180,6 +205,8 @@ export function canonicalize(doc: DesiredState): CanonicalDesiredState {
     userMailboxes: doc.userMailboxes.map(canonicalUserMailbox).sort((a, b) => compareStrings(a.address, b.address)),
     ...(ignore.length > 0 ? { ignore } : {}),
   };
+  TRUSTEES.set(state, names.distinct());
+  return state;
 }
 
 function sortedLower(list: readonly string[]): string[] {

@@ -89,6 +89,8 @@ export class PlanContext {
   readonly userMailboxSpecs: ReadonlyMap<string, CanonicalUserMailbox>;
   /** Trustee checks, once per UPN per plan (see grants.ts). */
   readonly trustees = new Map<string, "ok" | "unlicensed" | "deleted" | "missing" | "deleted_by_plan" | "renamed_by_plan">();
+  /** Every trustee the code names is "ok" (set by settleTrustees before planning; false until then). */
+  trusteesAllOk = false;
   /**
    * Accounts this plan deletes (the anchors of the mailboxes it deletes, R2.3),
    * by UPN, with the mailbox: no grant may name them. Filled before any mailbox is planned.

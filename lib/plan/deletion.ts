@@ -10,6 +10,7 @@
  */
 import { formatBytes } from "../model/licensing.js";
 import { deletableByStack } from "../compare/mailbox.js";
+import { grantsOn } from "../compare/observed-index.js";
 import type { ObservedMailbox } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
 import type { AccessChange } from "./types.js";
@@ -29,7 +30,7 @@ export function planDeletion(ctx: PlanContext, m: ObservedMailbox): void {
     );
     return;
   }
-  const access: AccessChange[] = (ctx.ix.grants.get(m.address) ?? []).map((g) => ({
+  const access: AccessChange[] = grantsOn(ctx.ix, m.address).map((g) => ({
     mailbox: m.address,
     principal: g.trustee,
     right: g.right,

@@ -5,7 +5,7 @@
  * autoMapping change is a revoke then a grant (R3.5). Trustees must be live
  * users of the tenant (R3.7, R3.8).
  */
-import type { CanonicalSharedMailbox } from "../model/normalize.js";
+import { declaredTrustees, type CanonicalSharedMailbox } from "../model/normalize.js";
 import type { GrantComparison } from "../compare/grants.js";
 import { trusteeState } from "../compare/observed-index.js";
 import type { Right } from "../provider/observed.js";
@@ -30,6 +30,9 @@ const NONE_REFUSED: ReadonlySet<string> = new Set();
  * granted (usually none: nothing is built for a mailbox whose trustees are all fine).
  */
 export function checkGrants(ctx: PlanContext, spec: CanonicalSharedMailbox, cmp: GrantComparison): ReadonlySet<string> {
+  checkMemberCount(ctx, spec, cmp);
+  // every declared trustee was checked once before planning (settleTrustees): usually all are fine, and then nothing is left to do
+  if (ctx.trusteesAllOk) return NONE_REFUSED;
   let reported: Set<string> | undefined;
   let refused: Set<string> | undefined;
   const check = (right: Right, trustee: string) => {
@@ -39,7 +42,6 @@ export function checkGrants(ctx: PlanContext, spec: CanonicalSharedMailbox, cmp:
     reportTrustee(ctx, spec.address, right, trustee, status);
     if (status !== "unlicensed") (refused ??= new Set()).add(trustee);
   };
-  checkMemberCount(ctx, spec, cmp);
   for (const g of spec.fullAccess) check("FullAccess", g.trustee);
   for (const t of spec.sendAs) check("SendAs", t);
   for (const t of spec.sendOnBehalf) check("SendOnBehalf", t);
@@ -117,6 +119,18 @@ export function planGrants(
       });
     }
   }
+}
+
+/**
+ * What each trustee the code names is, worked out once before any mailbox is
+ * planned (the accounts the plan deletes and renames are known by then), so
+ * that a plan whose trustees are all live and licensed checks no grant one
+ * by one (issue 15).
+ */
+export function settleTrustees(ctx: PlanContext): void {
+  let allOk = true;
+  for (const trustee of declaredTrustees(ctx.desired)) if (trusteeStatus(ctx, trustee) !== "ok") allOk = false;
+  ctx.trusteesAllOk = allOk;
 }
 
 type TrusteeStatus = "ok" | "unlicensed" | "deleted" | "missing" | "deleted_by_plan" | "renamed_by_plan";

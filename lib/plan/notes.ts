@@ -12,6 +12,7 @@
  * this stack tagged for deletion that it must nevertheless keep.
  */
 import { compareGrants } from "../compare/grants.js";
+import { grantsOn } from "../compare/observed-index.js";
 import { DEFAULT_MANAGEMENT_ATTRIBUTE, parseManagementTag } from "../model/management-tag.js";
 import type { CanonicalDesiredState, CanonicalSharedMailbox } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
@@ -23,15 +24,15 @@ const KEPT = "no longer managed by this stack; kept, as removalPolicy retain";
 
 export function planNotes(
   ctx: PlanContext,
-  declared: ReadonlySet<string>,
+  undeclared: readonly ObservedMailbox[],
   inScope: (address: string) => boolean,
   previous: CanonicalDesiredState | undefined,
 ): void {
   const before = new Map<string, { readonly removalPolicy: "retain" | "delete"; readonly kind: "shared" | "user" }>();
   for (const m of previous?.sharedMailboxes ?? []) before.set(m.address, { removalPolicy: m.removalPolicy, kind: "shared" });
   for (const m of previous?.userMailboxes ?? []) before.set(m.address, { removalPolicy: "retain", kind: "user" });
-  for (const m of ctx.ix.mailboxes.values()) {
-    if (declared.has(m.address) || !inScope(m.address) || isDeletable(ctx, m)) continue;
+  for (const m of undeclared) {
+    if (!inScope(m.address) || isDeletable(ctx, m)) continue;
     const was = before.get(m.address);
     const tagged = parseManagementTag(m.managementTag)?.stack === ctx.desired.stack;
     if (tagged) noteTaggedKept(ctx, m);
@@ -75,7 +76,7 @@ function noteLeftCode(ctx: PlanContext, m: ObservedMailbox, removalPolicy: "reta
 
 /** permissionsMode changed since the previous code: what the new mode means for this mailbox's grants. */
 function notePermissionsMode(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
-  const grants = compareGrants(spec, ctx.ix.grants.get(spec.address) ?? []);
+  const grants = compareGrants(spec, grantsOn(ctx.ix, spec.address));
   const extra = grants.rights.flatMap((r) => r.extra.map((t) => `${t} (${r.right})`)).sort(compareStrings);
   const listed = extra.length > 0 ? `: ${extra.join(", ")}` : "";
   const message =

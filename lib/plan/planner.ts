@@ -9,13 +9,14 @@
  */
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { groupAutoMappingWarnings } from "../model/group-trustees.js";
-import type { CanonicalDesiredState } from "../model/normalize.js";
+import type { CanonicalDesiredState, CanonicalSharedMailbox, CanonicalUserMailbox } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
-import type { ObservedState } from "../provider/observed.js";
+import type { ObservedMailbox, ObservedState } from "../provider/observed.js";
 import { PlanContext } from "./context.js";
 import { isDeletable, planDeletion } from "./deletion.js";
 import { draftDocument, type DraftPlan } from "./document.js";
 import { topologicalOrder } from "./graph.js";
+import { settleTrustees } from "./grants.js";
 import { warnLeaverGrants } from "./leaver.js";
 import { planNotes } from "./notes.js";
 import { recordRename } from "./rename.js";
@@ -36,38 +37,48 @@ export function planDraft(desired: CanonicalDesiredState, observed: ObservedStat
   const ctx = new PlanContext(desired, observed);
   const targets = options.targets !== undefined ? [...new Set(options.targets.map((t) => t.toLowerCase()))].sort(compareStrings) : undefined;
   const inScope = targets !== undefined ? ((set: Set<string>) => (a: string) => set.has(a))(new Set(targets)) : () => true;
+  const shared = inAddressOrder(desired.sharedMailboxes);
+  const users = inAddressOrder(desired.userMailboxes);
+  const live = ctx.ix.liveMailboxes;
 
-  // Declared mailboxes, shared and user alike, in one address order (seats are taken in this order).
-  type Item = { readonly address: string; readonly run: () => void };
-  const items: Item[] = [];
-  const declared = new Set<string>();
-  for (const spec of desired.sharedMailboxes) {
-    declared.add(spec.address);
-    // a mailbox the code renames is declared under its new address: never deleted (or noted as left) under its old one
-    for (const previous of spec.previousAddresses) declared.add(previous);
-    recordRename(ctx, spec);
-    if (inScope(spec.address)) items.push({ address: spec.address, run: () => planSharedMailbox(ctx, spec) });
+  // Before any mailbox is planned: the renames, then the mailboxes this plan deletes (their accounts go with them:
+  // grants anywhere in this plan must not name them, grants.ts), then what each declared trustee is.
+  for (const spec of shared) recordRename(ctx, spec);
+  const undeclared = undeclaredLive(live, shared, users);
+  const deletions = undeclared.filter((m) => inScope(m.address) && isDeletable(ctx, m));
+  for (const m of deletions) {
+    const anchor = ctx.ix.usersById.get(m.userId);
+    if (anchor !== undefined && !m.litigationHold) ctx.deletedByPlan.set(anchor.userPrincipalName, m.address);
   }
-  for (const spec of desired.userMailboxes) {
-    declared.add(spec.address);
-    if (inScope(spec.address)) items.push({ address: spec.address, run: () => planUserMailbox(ctx, spec) });
+  settleTrustees(ctx);
+
+  // Declared mailboxes, shared and user alike, and the deletions, in one address order (seats are taken in this order):
+  // a merge of the sorted lists, each shared mailbox meeting its live mailbox and grants on the way (no lookups).
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  let k = 0;
+  for (;;) {
+    const next = least(shared[i]?.address, users[j]?.address, deletions[d]?.address);
+    if (next === undefined) break;
+    if (shared[i]?.address === next) {
+      const spec = shared[i++]!;
+      if (!inScope(next)) continue;
+      while (k < live.length && live[k]!.address < next) k++;
+      const found = k < live.length && live[k]!.address === next;
+      planSharedMailbox(ctx, spec, found ? live[k] : undefined, found ? ctx.ix.liveGrants[k]! : []);
+    } else if (users[j]?.address === next) {
+      const spec = users[j++]!;
+      if (inScope(next)) planUserMailbox(ctx, spec);
+    } else planDeletion(ctx, deletions[d++]!);
   }
-  for (const m of observed.mailboxes) {
-    if (!declared.has(m.address) && inScope(m.address) && isDeletable(ctx, m)) {
-      items.push({ address: m.address, run: () => planDeletion(ctx, m) });
-      // its account goes with it: grants anywhere in this plan must not name it (grants.ts)
-      const anchor = ctx.ix.usersById.get(m.userId);
-      if (anchor !== undefined && !m.litigationHold) ctx.deletedByPlan.set(anchor.userPrincipalName, m.address);
-    }
-  }
-  items.sort((a, b) => compareStrings(a.address, b.address));
-  for (const item of items) item.run();
   warnLeaverGrants(ctx);
-  planNotes(ctx, declared, inScope, options.previous);
+  planNotes(ctx, undeclared, inScope, options.previous);
   // automapping never works through a group: the one thing about group trustees validation cannot see
   ctx.diagnostics.push(...groupAutoMappingWarnings(desired, new Set(ctx.ix.groups.keys())).filter((d) => inScope(d.target)));
 
   if (targets !== undefined) {
+    const declared = new Set([...shared.flatMap((m) => [m.address, ...m.previousAddresses]), ...users.map((m) => m.address)]);
     for (const t of targets) {
       if (!declared.has(t) && !ctx.ix.mailboxes.has(t)) {
         ctx.error("unknown_target", t, `--target "${t}" is neither declared in the code nor a mailbox in the tenant; check the address`);
@@ -86,6 +97,42 @@ export function planDraft(desired: CanonicalDesiredState, observed: ObservedStat
     diagnostics: targets === undefined ? ctx.diagnostics : ctx.diagnostics.map(withTargetSeatHint),
     ...(targets !== undefined ? { targets } : {}),
   });
+}
+
+/** `list` itself when in address order (the canonical form is), or a sorted copy. */
+function inAddressOrder<T extends { readonly address: string }>(list: readonly T[]): readonly T[] {
+  for (let i = 1; i < list.length; i++) {
+    if (list[i - 1]!.address > list[i]!.address) return [...list].sort((a, b) => compareStrings(a.address, b.address));
+  }
+  return list;
+}
+
+/** The least of the addresses given (undefined: that list is done). */
+function least(a: string | undefined, b: string | undefined, c: string | undefined): string | undefined {
+  let m = a;
+  if (b !== undefined && (m === undefined || b < m)) m = b;
+  if (c !== undefined && (m === undefined || c < m)) m = c;
+  return m;
+}
+
+/**
+ * The live mailboxes the code does not declare (under their address, or as
+ * the old address of a mailbox it renames), in address order: one walk of the
+ * three sorted lists.
+ */
+function undeclaredLive(live: readonly ObservedMailbox[], shared: readonly CanonicalSharedMailbox[], users: readonly CanonicalUserMailbox[]): ObservedMailbox[] {
+  const renamedAway = new Set(shared.flatMap((m) => m.previousAddresses));
+  const out: ObservedMailbox[] = [];
+  let i = 0;
+  let j = 0;
+  for (const m of live) {
+    const a = m.address;
+    while (i < shared.length && shared[i]!.address < a) i++;
+    while (j < users.length && users[j]!.address < a) j++;
+    if (shared[i]?.address === a || users[j]?.address === a || (renamedAway.size > 0 && renamedAway.has(a))) continue;
+    out.push(m);
+  }
+  return out;
 }
 
 /** Seat errors whose cause may be --target itself: conversions outside the targets would free seats. */

@@ -7,6 +7,7 @@
  * against the mailbox as the rename leaves it (lib/compare asRenamed).
  */
 import { asRenamed, renamedFrom, type Renamed } from "../compare/mailbox.js";
+import { grantsOn } from "../compare/observed-index.js";
 import type { CanonicalSharedMailbox } from "../model/normalize.js";
 import type { ObservedMailbox } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
@@ -37,7 +38,7 @@ export function planRename(ctx: PlanContext, spec: CanonicalSharedMailbox, previ
   }
   const anchor = anchorOf(ctx, old, previous);
   if (anchor === undefined || !checkAddressFree(ctx, address, `is declared as the new address of "${old}"`)) return;
-  const renamed = asRenamed(previous, anchor, ctx.ix.grants.get(old) ?? [], address);
+  const renamed = asRenamed(previous, anchor, grantsOn(ctx.ix, old), address);
   if (renamed.renamesAccount && anchor.onPremisesSyncEnabled) {
     ctx.error(
       "hybrid_rename",

@@ -5,6 +5,7 @@
  * R4.2, R5.1). Every path ends in the same tail: licences, settings, grants.
  */
 import { compareGrants, type GrantComparison } from "../compare/grants.js";
+import { grantsOn } from "../compare/observed-index.js";
 import { compareSharedMailbox, compareSignIn, compareTag, desiredLicenses, renamedFrom, type SharedMailboxComparison } from "../compare/mailbox.js";
 import { compareSettings } from "../compare/settings.js";
 import type { MailboxNeeds } from "../model/licensing.js";
@@ -26,7 +27,8 @@ export const RECREATE_MINUTES = 30;
 /** A new mailbox accepts members after "a few minutes" (R3.4). */
 export const PROVISION_MINUTES = 5;
 
-export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
+/** `live`: the live mailbox at the declared address, if any, with its grants (the planner's walk finds both, lib/plan/planner.ts). */
+export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox, live: ObservedMailbox | undefined, grants: readonly ObservedGrant[]): void {
   if (spec.signIn !== undefined) {
     ctx.note(
       "sign_in_exception",
@@ -34,7 +36,6 @@ export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox
       `sign-in stays allowed on the account of shared mailbox ${spec.address}, by a declared exception: "${spec.signIn.reason}"; anyone with its password can read and send as the mailbox (R4.1), so review the reason`,
     );
   }
-  const live = ctx.ix.mailboxes.get(spec.address);
   if (live === undefined) {
     const previous = renamedFrom(spec, ctx.ix.mailboxes);
     if (previous !== undefined) {
@@ -59,7 +60,7 @@ export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox
     planConversion(ctx, spec, live, anchor);
     return;
   }
-  planLiveShared(ctx, spec, live, anchor, ctx.ix.grants.get(spec.address) ?? [], [], waitIfNotReady(ctx, live));
+  planLiveShared(ctx, spec, live, anchor, grants, [], waitIfNotReady(ctx, live));
 }
 
 /**
@@ -114,7 +115,7 @@ function planConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, mbx: Obs
     usageLocation: anchor.usageLocation,
     after: [],
     mailbox: mbx,
-    grants: compareGrants(spec, ctx.ix.grants.get(spec.address) ?? []),
+    grants: compareGrants(spec, grantsOn(ctx.ix, spec.address)),
     ready: () => [convert],
     convert: (assigns) => {
       convert = addConvert(ctx, spec, anchor.userPrincipalName, [...assigns, ...wait()], mbx.displayName);
@@ -207,7 +208,7 @@ function planRestore(ctx: PlanContext, spec: CanonicalSharedMailbox): void {
     usageLocation: user.usageLocation,
     after: [restore],
     mailbox: mbx,
-    grants: compareGrants(spec, ctx.ix.grants.get(address) ?? []),
+    grants: compareGrants(spec, grantsOn(ctx.ix, address)),
     ready: () => [shared ? restoredWait : convert],
     ...(shared
       ? {}

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { desiredFromObserved } from "../../lib/export/from-observed.js";
 import { parseManagementTag } from "../../lib/model/management-tag.js";
-import { plan } from "../../lib/plan/planner.js";
+import { plan, planDraft } from "../../lib/plan/planner.js";
 import { ACTION_TYPES, type PlanDocument } from "../../lib/plan/types.js";
 import { canonicalJson } from "../../lib/private/canonical-json.js";
 import { applyModel } from "../util/apply-model.js";
@@ -94,6 +94,26 @@ describe("planner properties", () => {
         expect(canonicalJson(plan(desired, observed))).toBe(canonicalJson(plan(desired, observed)));
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("plans the same whatever order the tenant's lists and the code's mailboxes come in, and whatever case the provider leaves addresses in", () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ t, desired, enable, notReady }) => {
+        const observed = withDrift(t.observed, enable, notReady);
+        const shuffled = {
+          ...observed,
+          users: [...observed.users].reverse(),
+          mailboxes: [...observed.mailboxes].reverse().map((m) => ({ ...m, address: m.address.toUpperCase() })),
+          grants: [...observed.grants].reverse().map((g) => ({ ...g, mailbox: g.mailbox.toUpperCase(), trustee: g.trustee.toUpperCase() })),
+        };
+        // a desired state not made by canonicalize (no trustee list beside it), its mailboxes out of order
+        const reordered = { ...desired, sharedMailboxes: [...desired.sharedMailboxes].reverse(), userMailboxes: [...desired.userMailboxes].reverse() };
+        const expected = canonicalJson(planDraft(desired, observed).view);
+        expect(canonicalJson(planDraft(desired, shuffled).view)).toBe(expected);
+        expect(canonicalJson(planDraft(reordered, observed).view)).toBe(expected);
+      }),
+      { numRuns: 100 },
     );
   });
 
