@@ -71,6 +71,8 @@ export interface MailboxSettingsRow {
 }
 /** A grant as read raw: mailbox, right, trustee, auto_mapping. */
 type GrantTuple = [string, Right, string, number | null];
+/** One grant of a mailbox's JSON array (grantsByMailbox): right, trustee, auto_mapping. */
+type GrantCells = [Right, string, number | null];
 /** A sku as read raw: part number, sku id, prepaid, service plans (JSON). */
 export type SkuTuple = [string, string, number, string];
 
@@ -401,21 +403,16 @@ export class Store {
     // grants on soft-deleted mailboxes are listed too (Get-EXOMailboxPermission -SoftDeletedMailbox):
     // a restore brings them back, so a plan that restores a mailbox must know them
     const out: ObservedGrant[] = [];
-    // SQLite hands back a new string per column per row; a tenant has a few thousand trustees and
-    // mailboxes but a million grants, so each grant shares one string per mailbox, trustee and right
-    // (rows come in mailbox order: the mailbox is the previous row's or new): about 100 bytes less per grant
+    // One row per mailbox, its grants as one JSON array: a million grants cross from SQLite as a hundred
+    // thousand strings, not four million values (measured 1.4 s against 2.0 s CPU at 1M grants, issue 15).
+    // Each grant shares one string per mailbox (the row's), trustee and right: about 100 bytes less per grant.
     const trustees = new Map<string, string>();
-    let mailbox = "";
-    // iterate, not all(): no million-row intermediate array (measured ~1.5x faster)
-    for (const row of this.q.grantsAll.raw().iterate() as Iterable<GrantTuple>) {
-      // the row is ours (a fresh array per row): its strings are swapped for the shared ones in place
-      if (row[0] !== mailbox) mailbox = row[0];
-      else row[0] = mailbox;
-      const trustee = trustees.get(row[2]);
-      if (trustee === undefined) trustees.set(row[2], row[2]);
-      else row[2] = trustee;
-      row[1] = RIGHT_NAMES[row[1]];
-      out.push(toObservedGrant(row));
+    for (const [mailbox, json] of this.q.grantsByMailbox.raw().iterate() as Iterable<[string, string]>) {
+      for (const [right, name, autoMapping] of JSON.parse(json) as GrantCells[]) {
+        let trustee = trustees.get(name);
+        if (trustee === undefined) trustees.set(name, (trustee = name));
+        out.push(toObservedGrant([mailbox, RIGHT_NAMES[right], trustee, autoMapping]));
+      }
     }
     return out;
   }
@@ -582,6 +579,8 @@ function toObservedGrant(r: readonly [string, Right, string, number | null]): Ob
 const MAILBOX_COLUMNS =
   "m.address, m.display_name, m.alias, m.type, m.user_id, m.size_bytes, m.litigation_hold, m.archive, m.ready_at, m.deleted_at, m.management_tag, " +
   "s.hidden, s.copy_sent_as, s.copy_on_behalf FROM mailboxes m LEFT JOIN mailbox_settings s ON s.address = m.address";
+/** Each mailbox's grants as one JSON array of [right, trustee, auto_mapping], in (right, trustee) order. */
+const GRANTS_BY_MAILBOX = "SELECT mailbox, json_group_array(json_array(access_right, trustee, auto_mapping) ORDER BY access_right, trustee) FROM grants";
 const REQUEST_FIELDS = "at, service, method, path, cmdlet, status, latency_ms, throttled, fault, app_id, request_id, batch_id";
 
 export type Statements = ReturnType<typeof preparePlain>;
@@ -617,7 +616,7 @@ function prepareUnsettled(db: Database.Database) {
         "CASE WHEN ready_at <= exoform_now() THEN NULL ELSE ready_at END AS ready_at, deleted_at, disconnect_at, management_tag " +
         "FROM mailboxes WHERE NOT exoform_gone_mailbox(address) ORDER BY address",
     ),
-    grantsAll: p("SELECT mailbox, access_right, trustee, auto_mapping FROM grants WHERE NOT exoform_gone_grant(mailbox, trustee) ORDER BY mailbox, access_right, trustee"),
+    grantsByMailbox: p(`${GRANTS_BY_MAILBOX} WHERE NOT exoform_gone_grant(mailbox, trustee) GROUP BY mailbox ORDER BY mailbox`),
     grantsFull: p(
       "SELECT mailbox, access_right, trustee, auto_mapping, CASE WHEN effective_at <= exoform_now() THEN NULL ELSE effective_at END AS effective_at " +
         "FROM grants WHERE NOT exoform_gone_grant(mailbox, trustee) ORDER BY mailbox, access_right, trustee",
@@ -664,7 +663,7 @@ function preparePlain(db: Database.Database) {
     clearAttribute: p("DELETE FROM custom_attributes WHERE address = ? AND number = ?"),
     setTagColumn: p("UPDATE mailboxes SET management_tag = ? WHERE address = ?"),
     mailboxesFull: p("SELECT * FROM mailboxes ORDER BY address"),
-    grantsAll: p("SELECT mailbox, access_right, trustee, auto_mapping FROM grants ORDER BY mailbox, access_right, trustee"),
+    grantsByMailbox: p(`${GRANTS_BY_MAILBOX} GROUP BY mailbox ORDER BY mailbox`),
     grantsFull: p("SELECT mailbox, access_right, trustee, auto_mapping, effective_at FROM grants ORDER BY mailbox, access_right, trustee"),
     // point
     userById: p("SELECT * FROM users WHERE id = ?"),
