@@ -4,8 +4,10 @@
  * random numbers: the same inputs always give a byte-identical document.
  *
  * Mailboxes are planned in address order (the seat pool is drawn down in that
- * order), actions are then put in dependency order, and a plan with any error
- * carries no actions at all: every error is reported, none is half-applied.
+ * order), by walking the sorted declared and live mailbox lists together: a
+ * merge-join, with no map lookup per mailbox (issue 15). Actions are then put
+ * in dependency order, and a plan with any error carries no actions at all:
+ * every error is reported, none is half-applied.
  */
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { groupAutoMappingWarnings } from "../model/group-trustees.js";
