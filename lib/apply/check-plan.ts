@@ -22,7 +22,8 @@
  * away from the plan (fingerprints, lib/plan/fingerprint.ts). writeRefusal
  * re-checks the same rules right before one write, against a point read.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { ajvPackage } from "../private/ajv.js";
 import schema from "../../schema/plan.schema.json" with { type: "json" };
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { UserError } from "../diagnostics/errors.js";
@@ -216,6 +217,7 @@ let validators: Validators | undefined;
 
 function compiled(): Validators {
   if (validators === undefined) {
+    const { Ajv } = ajvPackage();
     const ajv = new Ajv({ allErrors: true, strict: true });
     ajv.addSchema(schema);
     const defs = schema.definitions as unknown as Record<string, { properties?: { type?: { const?: string } } }>;

@@ -5,7 +5,8 @@
  * once as one UserError.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { ajvPackage } from "../private/ajv.js";
 import schema from "../../schema/policy.schema.json" with { type: "json" };
 import { UserError } from "../diagnostics/errors.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -13,7 +14,7 @@ import type { Policy, PolicyRule } from "./types.js";
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, strictTypes: false }).compile(schema);
+  compiled ??= new (ajvPackage().Ajv)({ allErrors: true, strict: true, strictTypes: false }).compile(schema);
   return compiled;
 }
 

@@ -6,7 +6,10 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import selfsigned from "selfsigned";
+import { lazyModule } from "../../lib/private/lazy-module.js";
+
+/** selfsigned, loaded when a certificate is first made (not at every command's start). */
+const selfsignedPackage = lazyModule<typeof import("selfsigned")>("selfsigned");
 
 export interface EndpointTls {
   /** PEM of the CA that signed the server certificate: what clients trust. */
@@ -27,7 +30,7 @@ export interface CertificateAuthority {
 /** A new certificate authority, valid for 30 days (wall time: TLS checks wall time). */
 export async function makeCertificateAuthority(): Promise<CertificateAuthority> {
   const { notBeforeDate, notAfterDate } = validity();
-  const ca = await selfsigned.generate([{ name: "commonName", value: "exoform local endpoint CA" }], {
+  const ca = await selfsignedPackage().generate([{ name: "commonName", value: "exoform local endpoint CA" }], {
     keyType: "ec",
     algorithm: "sha256",
     notBeforeDate,
@@ -47,7 +50,7 @@ export async function makeCertificateAuthority(): Promise<CertificateAuthority> 
 export async function makeTls(stateDir: string | null, ca?: CertificateAuthority): Promise<EndpointTls> {
   const authority = ca ?? (await makeCertificateAuthority());
   const { notBeforeDate, notAfterDate } = validity();
-  const server = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], {
+  const server = await selfsignedPackage().generate([{ name: "commonName", value: "127.0.0.1" }], {
     keyType: "ec",
     algorithm: "sha256",
     notBeforeDate,
@@ -77,6 +80,6 @@ function validity(): { notBeforeDate: Date; notAfterDate: Date } {
 
 /** A client certificate and key for certificate credentials (tests and demos; never written by the endpoint). */
 export async function makeClientCertificate(subject: string): Promise<{ certPem: string; keyPem: string }> {
-  const pems = await selfsigned.generate([{ name: "commonName", value: subject }], { keyType: "rsa", keySize: 2048, algorithm: "sha256" });
+  const pems = await selfsignedPackage().generate([{ name: "commonName", value: subject }], { keyType: "rsa", keySize: 2048, algorithm: "sha256" });
   return { certPem: pems.cert, keyPem: pems.private };
 }

@@ -14,21 +14,22 @@
  */
 import { createHash, createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
-import {
-  AuthError,
-  ConfidentialClientApplication,
-  LogLevel,
-  type Configuration,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-} from "@azure/msal-node";
+import type { AuthError, ConfidentialClientApplication, Configuration, INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
+import { lazyModule } from "../../lib/private/lazy-module.js";
 import { ProviderError, type ProviderErrorKind } from "../../lib/provider/errors.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
 import { FEDERATED_TOKEN_AUDIENCE, type MicrosoftSettings } from "./config.js";
 import { redact, registerSecret } from "./secrets.js";
 
 export type Resource = "graph" | "exchange";
+
+/** msal-node, loaded when the first token is asked for: commands that never reach Microsoft do not pay for it at start-up. */
+const msalPackage = lazyModule<typeof import("@azure/msal-node")>("@azure/msal-node");
+
+/** msal's AuthError (what msal expects of its network client and assertion callback, and what authFailure reads). */
+function authError(code: string, message: string): AuthError {
+  return new (msalPackage().AuthError)(code, "", message);
+}
 
 /** What a token says about its holder (decoded, not verified: the services verify it). */
 export interface TokenClaims {
@@ -145,7 +146,9 @@ export function loadCertificate(path: string, password: string | null): Certific
 
 /** Client credentials on msal-node. Certificates are read here, once: a bad file is a UserError now, not a failed apply later. */
 export class MsalTokenSource implements TokenSource {
-  private readonly app: ConfidentialClientApplication;
+  private readonly auth: Configuration["auth"];
+  private readonly network: INetworkModule;
+  private app: ConfidentialClientApplication | undefined;
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
 
@@ -165,24 +168,28 @@ export class MsalTokenSource implements TokenSource {
     if (credential.kind === "secret") auth.clientSecret = credential.secret.reveal();
     else if (credential.kind === "certificate") auth.clientCertificate = loadCertificate(credential.path, credential.password?.reveal() ?? null);
     else auth.clientAssertion = () => this.assertion();
-    this.app = new ConfidentialClientApplication({
-      auth,
-      system: {
-        networkClient: fetchNetworkClient(this.fetch, options.timeoutMs ?? 30_000, () => options.onRequest?.()),
-        loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined },
-      },
-    });
+    this.auth = auth;
+    this.network = fetchNetworkClient(this.fetch, options.timeoutMs ?? 30_000, () => options.onRequest?.());
+  }
+
+  /** msal's client, made with the first token request (loading msal then). */
+  private client(): ConfidentialClientApplication {
+    const msal = msalPackage();
+    return (this.app ??= new msal.ConfidentialClientApplication({
+      auth: this.auth,
+      system: { networkClient: this.network, loggerOptions: { piiLoggingEnabled: false, logLevel: msal.LogLevel.Error, loggerCallback: () => undefined } },
+    }));
   }
 
   async token(resource: Resource): Promise<string> {
     const scopes = [scopeFor(resource, resource === "graph" ? this.settings.graphUrl : this.settings.exchangeUrl)];
     try {
-      let result = await this.app.acquireTokenByClientCredential({ scopes });
+      let result = await this.client().acquireTokenByClientCredential({ scopes });
       // msal renews 5 minutes before expiry already; this guards that rule should its cache ever hand out less
       if (result?.fromCache && (result.expiresOn?.getTime() ?? 0) - this.now() < TOKEN_RENEWAL_MS) {
-        result = await this.app.acquireTokenByClientCredential({ scopes, skipCache: true });
+        result = await this.client().acquireTokenByClientCredential({ scopes, skipCache: true });
       }
-      if (!result?.accessToken) throw new AuthError("no_token", "", "the identity platform returned no access token");
+      if (!result?.accessToken) throw authError("no_token", "the identity platform returned no access token");
       registerSecret(result.accessToken);
       return result.accessToken;
     } catch (e) {
@@ -199,22 +206,22 @@ export class MsalTokenSource implements TokenSource {
     const credential = this.settings.credential;
     if (credential.kind === "federatedTokenFile") {
       const token = readFileSync(credential.path, "utf8").trim();
-      if (token === "") throw new AuthError("credential_unavailable", "", `the federated token file ${credential.path} is empty`);
+      if (token === "") throw authError("credential_unavailable", `the federated token file ${credential.path} is empty`);
       registerSecret(token);
       return token;
     }
-    if (credential.kind !== "githubActions") throw new AuthError("credential_unavailable", "", "no client assertion is configured");
+    if (credential.kind !== "githubActions") throw authError("credential_unavailable", "no client assertion is configured");
     const url = `${credential.requestUrl}${credential.requestUrl.includes("?") ? "&" : "?"}audience=${encodeURIComponent(FEDERATED_TOKEN_AUDIENCE)}`;
     this.options.onRequest?.();
     let res: Response;
     try {
       res = await this.fetch(url, { headers: { authorization: `bearer ${credential.requestToken.reveal()}` }, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
     } catch (e) {
-      throw new AuthError("network_error", "", `GitHub's OIDC token service cannot be reached (${errorText(e)})`);
+      throw authError("network_error", `GitHub's OIDC token service cannot be reached (${errorText(e)})`);
     }
     const body = (await res.json().catch(() => ({}))) as { value?: unknown };
     if (!res.ok || typeof body.value !== "string") {
-      throw new AuthError("credential_unavailable", "", `GitHub's OIDC token service answered ${res.status} without a token; give the job "permissions: id-token: write"`);
+      throw authError("credential_unavailable", `GitHub's OIDC token service answered ${res.status} without a token; give the job "permissions: id-token: write"`);
     }
     registerSecret(body.value);
     return body.value;
@@ -234,7 +241,7 @@ export function fetchNetworkClient(f: typeof fetch, timeoutMs: number, onRequest
         signal: AbortSignal.timeout(timeout ?? timeoutMs),
       });
     } catch (e) {
-      throw new AuthError("network_error", "", `Network request failed: ${errorText(e)}`);
+      throw authError("network_error", `Network request failed: ${errorText(e)}`);
     }
     const headers: Record<string, string> = {};
     res.headers.forEach((value, key) => (headers[key] = value));
@@ -242,7 +249,7 @@ export function fetchNetworkClient(f: typeof fetch, timeoutMs: number, onRequest
     try {
       body = (await res.json()) as T;
     } catch (e) {
-      throw new AuthError(res.status >= 500 ? "network_error" : "token_parsing_error", "", `Failed to parse response (${res.status}): ${errorText(e)}`);
+      throw authError(res.status >= 500 ? "network_error" : "token_parsing_error", `Failed to parse response (${res.status}): ${errorText(e)}`);
     }
     return { headers, body, status: res.status };
   };
@@ -260,7 +267,8 @@ export function authFailure(e: unknown, resource: Resource): ProviderError {
   let kind: ProviderErrorKind = "forbidden";
   let code = "AuthenticationFailed";
   let message = errorText(e);
-  if (e instanceof AuthError) {
+  // an AuthError can only come from msal, so msal is loaded if `e` is one
+  if (isAuthError(e)) {
     const status = (e as AuthError & { status?: number }).status;
     const errorNo = (e as AuthError & { errorNo?: string }).errorNo;
     code = errorNo ? `AADSTS${errorNo}` : e.errorCode || code;
@@ -269,6 +277,10 @@ export function authFailure(e: unknown, resource: Resource): ProviderError {
     else if (TRANSIENT_AUTH_CODES.has(e.errorCode) || (status !== undefined && status >= 500)) kind = "transient";
   }
   return new ProviderError({ kind, code, message: `cannot get a token for ${resource === "graph" ? "Microsoft Graph" : "Exchange Online"}: ${redact(message)}`, operation: "authenticate", target: resource });
+}
+
+function isAuthError(e: unknown): e is AuthError {
+  return e instanceof msalPackage().AuthError;
 }
 
 function errorText(e: unknown): string {

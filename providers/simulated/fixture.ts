@@ -6,7 +6,8 @@
  * express, and reports every problem at once, each named by file#path.
  */
 import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject } from "ajv";
+import type { Ajv, ErrorObject } from "ajv";
+import { ajvPackage } from "../../lib/private/ajv.js";
 import schema from "../../schema/tenant-fixture.schema.json" with { type: "json" };
 import contoso from "./fixtures/contoso.json" with { type: "json" };
 import empty from "./fixtures/empty.json" with { type: "json" };
@@ -221,7 +222,7 @@ export function loadFixture(spec: string): TenantFixture {
 
 let compiled: ReturnType<Ajv["compile"]> | undefined;
 function schemaValidator(): ReturnType<Ajv["compile"]> {
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
+  compiled ??= new (ajvPackage().Ajv)({ allErrors: true, strict: true }).compile(schema);
   return compiled;
 }
 
