@@ -137,7 +137,7 @@ export function declaredTrustees(state: CanonicalDesiredState): readonly string[
 }
 
 export function canonicalFullAccess(g: FullAccessGrant, names?: NamePool): CanonicalFullAccess {
-  return { trustee: names !== undefined ? names.lower(g.trustee) : lower(g.trustee), autoMapping: g.autoMapping ?? true };
+  return { autoMapping: g.autoMapping ?? true, trustee: names !== undefined ? names.lower(g.trustee) : lower(g.trustee) };
 }
 
 /** The declared licences as a sorted set: `licenses`, or the `license` shorthand ("none" is none). */
@@ -147,27 +147,27 @@ export function declaredLicenses(m: Pick<SharedMailboxSpec, "license" | "license
 }
 
 export function canonicalSharedMailbox(m: SharedMailboxSpec, names: NamePool = new NamePool()): CanonicalSharedMailbox {
-  const licenses = declaredLicenses(m);
+  // keys in sorted order, as canonical JSON writes them: digesting the state then copies nothing (lib/private/canonical-json.ts)
   const out: CanonicalSharedMailbox = {
     address: lower(m.address),
-    previousAddresses: sortedUniqueLower(m.previousAddresses ?? []),
-    displayName: m.displayName,
     ...(m.alias !== undefined ? { alias: m.alias } : {}),
-    origin: m.origin ?? "new",
+    archive: m.archive ?? false,
+    displayName: m.displayName,
+    emailAddresses: sortedUniqueLower(m.emailAddresses ?? []),
     fullAccess: (m.fullAccess ?? []).map((g) => canonicalFullAccess(g, names)).sort((a, b) => compareStrings(a.trustee, b.trustee)),
+    hiddenFromAddressLists: m.hiddenFromAddressLists ?? false,
+    licenses: declaredLicenses(m),
+    litigationHold: m.litigationHold ?? false,
+    messageCopyForSendOnBehalf: m.messageCopyForSendOnBehalf ?? false,
+    messageCopyForSentAs: m.messageCopyForSentAs ?? false,
+    origin: m.origin ?? "new",
+    permissionsMode: m.permissionsMode ?? "authoritative",
+    previousAddresses: sortedUniqueLower(m.previousAddresses ?? []),
+    removalPolicy: m.removalPolicy ?? "retain",
     sendAs: sortedNames(m.sendAs ?? [], names),
     sendOnBehalf: sortedNames(m.sendOnBehalf ?? [], names),
-    permissionsMode: m.permissionsMode ?? "authoritative",
-    licenses,
-    ...(m.usageLocation !== undefined ? { usageLocation: m.usageLocation } : {}),
-    litigationHold: m.litigationHold ?? false,
-    archive: m.archive ?? false,
-    removalPolicy: m.removalPolicy ?? "retain",
     ...(m.signIn?.allowed === true ? { signIn: { allowed: true as const, reason: m.signIn.reason ?? "" } } : {}),
-    hiddenFromAddressLists: m.hiddenFromAddressLists ?? false,
-    emailAddresses: sortedUniqueLower(m.emailAddresses ?? []),
-    messageCopyForSentAs: m.messageCopyForSentAs ?? false,
-    messageCopyForSendOnBehalf: m.messageCopyForSendOnBehalf ?? false,
+    ...(m.usageLocation !== undefined ? { usageLocation: m.usageLocation } : {}),
   };
   return out;
 }
@@ -178,8 +178,8 @@ export function canonicalUserMailbox(m: UserMailboxSpec): CanonicalUserMailbox {
 
 function canonicalIgnore(r: IgnoreRule): CanonicalIgnoreRule {
   return {
-    mailbox: r.mailbox === "*" ? "*" : lower(r.mailbox),
     ...(r.field !== undefined ? { field: r.field } : {}),
+    mailbox: r.mailbox === "*" ? "*" : lower(r.mailbox),
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
   };
 }
@@ -190,20 +190,21 @@ export function canonicalize(doc: DesiredState): CanonicalDesiredState {
   const ignore = (doc.ignore ?? []).map(canonicalIgnore).sort(
     (a, b) => compareStrings(a.mailbox, b.mailbox) || compareStrings(a.field ?? "", b.field ?? ""),
   );
+  // keys in sorted order (see canonicalSharedMailbox)
   const state: CanonicalDesiredState = {
     formatVersion: 1,
+    ...(ignore.length > 0 ? { ignore } : {}),
+    sharedMailboxes: doc.sharedMailboxes.map((m) => canonicalSharedMailbox(m, names)).sort((a, b) => compareStrings(a.address, b.address)),
     stack: doc.stack,
     tenant: {
-      id: doc.tenant.id,
       domains: sortedLower(doc.tenant.domains),
-      ...(doc.tenant.usageLocation !== undefined ? { usageLocation: doc.tenant.usageLocation } : {}),
+      id: doc.tenant.id,
       ...(doc.tenant.managementAttribute !== undefined && doc.tenant.managementAttribute !== DEFAULT_MANAGEMENT_ATTRIBUTE
         ? { managementAttribute: doc.tenant.managementAttribute }
         : {}),
+      ...(doc.tenant.usageLocation !== undefined ? { usageLocation: doc.tenant.usageLocation } : {}),
     },
-    sharedMailboxes: doc.sharedMailboxes.map((m) => canonicalSharedMailbox(m, names)).sort((a, b) => compareStrings(a.address, b.address)),
     userMailboxes: doc.userMailboxes.map(canonicalUserMailbox).sort((a, b) => compareStrings(a.address, b.address)),
-    ...(ignore.length > 0 ? { ignore } : {}),
   };
   TRUSTEES.set(state, names.distinct());
   return state;

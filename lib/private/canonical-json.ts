@@ -9,14 +9,33 @@ export function canonicalJson(value: unknown, indent?: number): string {
   return JSON.stringify(sortKeys(value), null, indent);
 }
 
+/**
+ * `value` with the keys of every object sorted and undefined members left
+ * out. A value already in that form is returned as it is, not copied: the
+ * canonical desired state is built in key order, so digesting it copies
+ * nothing (issue 15).
+ */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const sorted = sortKeys(v);
+      if (sorted !== v) (out ??= value.slice(0, i)).push(sorted);
+      else out?.push(v);
     }
+    return out ?? value;
+  }
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    const sorted = keys.map((key) => sortKeys(record[key]));
+    let same = !keys.some(isArrayIndex);
+    for (let i = 0; i < keys.length && same; i++) same = (i === 0 || keys[i - 1]! < keys[i]!) && record[keys[i]!] !== undefined && sorted[i] === record[keys[i]!];
+    if (same) return value;
+    const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    const out: Record<string, unknown> = {};
+    for (const i of order) if (sorted[i] !== undefined) out[keys[i]!] = sorted[i];
     return out;
   }
   return value;

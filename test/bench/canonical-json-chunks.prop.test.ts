@@ -25,6 +25,37 @@ const large = (item: fc.Arbitrary<unknown>) =>
 const value = fc.oneof(small, large(small), large(fc.oneof({ arbitrary: small, weight: 200 }, { arbitrary: large(small), weight: 1 })));
 const indent = fc.constantFrom(undefined, 0, 1, 2, 4, 12);
 
+/** canonicalJson as first written: every object copied with its keys sorted (the reference the no-copy fast path must match). */
+function referenceJson(v: unknown, indent?: number): string | undefined {
+  const sorted = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(sorted);
+    if (x === null || typeof x !== "object") return x;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(x).sort()) if ((x as Record<string, unknown>)[k] !== undefined) out[k] = sorted((x as Record<string, unknown>)[k]);
+    return out;
+  };
+  return JSON.stringify(sorted(v), null, indent);
+}
+
+/** `v` rebuilt with every object's keys inserted in sorted order: the form canonicalJson returns without copying. */
+function keyOrdered(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(keyOrdered);
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, keyOrdered((v as Record<string, unknown>)[k])]));
+}
+
+describe("canonicalJson", () => {
+  it("writes exactly what copying every object with sorted keys writes, for values in any key order and values already in key order", () => {
+    fc.assert(
+      fc.property(value, indent, (v, i) => {
+        expect(canonicalJson(v, i)).toBe(referenceJson(v, i));
+        expect(canonicalJson(keyOrdered(v), i)).toBe(referenceJson(v, i));
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
+
 describe("canonicalJsonChunks", () => {
   it("joins to exactly canonicalJson for any value and indent", () => {
     fc.assert(
