@@ -107,23 +107,40 @@ export function mergeJoinFloor(desired: DesiredGrants, observed: ObservedState):
   };
 }
 
-/** The floors of one plan's inputs in `dir` (the bench's file names). */
-export function planFloors(dir: string, files: { readonly DESIRED: string; readonly TENANT: string; readonly OBSERVED: string }, runs: number): Record<string, number> {
-  const desiredFile = join(dir, files.DESIRED);
-  const parse = cpuMedian(runs, parseDesiredFloor(desiredFile));
+/**
+ * CPU seconds of each of `fns`, medians of `runs` after one warm-up each,
+ * their runs interleaved (a, b, a, b...): a figure and its floor measured
+ * side by side, so that a machine that speeds up or slows down during the
+ * measurement moves both alike.
+ */
+export function cpuMedians(runs: number, fns: ReadonlyArray<() => unknown>): number[] {
+  for (const fn of fns) fn();
+  const samples = fns.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    fns.forEach((fn, k) => {
+      const start = process.cpuUsage();
+      fn();
+      const used = process.cpuUsage(start);
+      samples[k]!.push((used.user + used.system) / 1e6);
+    });
+  }
+  return samples.map((list) => list.sort((a, b) => a - b)[list.length >> 1]!);
+}
+
+/** The whole command's floors for one plan's inputs in `dir` (the bench's file names): JSON.parse of the desired state, the raw SQLite read. */
+export function planFloors(dir: string, files: { readonly DESIRED: string; readonly TENANT: string }, runs: number): Record<string, number> {
+  const parse = cpuMedian(runs, parseDesiredFloor(join(dir, files.DESIRED)));
   const sqlite = cpuMedian(runs, sqliteReadFloor(join(dir, files.TENANT)));
-  const desired = JSON.parse(readFileSync(desiredFile, "utf8")) as DesiredGrants;
-  const observed = JSON.parse(readFileSync(join(dir, files.OBSERVED), "utf8")) as ObservedState;
-  const join_ = cpuMedian(runs, mergeJoinFloor(desired, observed));
-  return { parseDesiredCpuMs: Math.round(parse * 1000), sqliteReadCpuMs: Math.round(sqlite * 1000), mergeJoinCpuMs: Math.round(join_ * 1000) };
+  return { parseDesiredCpuMs: Math.round(parse * 1000), sqliteReadCpuMs: Math.round(sqlite * 1000) };
 }
 
 /**
  * The planning step against its floor, and the memory of a read tenant, in
  * one child (bench/run.ts gives it --expose-gc):
  * - planStepCpuMs: planDraft() on the validated desired state and the
- *   tenant as observed (medians of `runs` warmed runs, CPU), against
- *   mergeJoinCpuMs, the merge-join of the same grants;
+ *   tenant as observed, against mergeJoinCpuMs, the merge-join of the same
+ *   grants read the same way, both in the same heap, their runs interleaved
+ *   (medians of `runs` warmed runs each, CPU);
  * - bytesPerGrant: the heap the tenant's observation (read from its SQLite
  *   file, as `exoform plan` reads it) and the planner's index of it hold,
  *   divided by the number of grants: mailboxes and users count toward it too;
@@ -151,7 +168,7 @@ export async function planStepScenario(dir: string, files: { readonly DESIRED: s
   const held = process.memoryUsage().heapUsed - before;
   const bytesPerGrant = held / observed.grants.length;
 
-  const planStep = cpuMedian(runs, () => planDraft(state, observed));
+  const [mergeJoin, planStep] = cpuMedians(runs, [mergeJoinFloor(raw as DesiredGrants, observed), () => planDraft(state, observed)]);
   const actions = planDraft(state, observed).view.actions.length;
-  return { ...floors, planStepCpuMs: Math.round(planStep * 1000), bytesPerGrant: Math.round(bytesPerGrant), grants: observed.grants.length, mailboxes: ix.mailboxes.size, actions };
+  return { ...floors, mergeJoinCpuMs: Math.round(mergeJoin! * 1000), planStepCpuMs: Math.round(planStep! * 1000), bytesPerGrant: Math.round(bytesPerGrant), grants: observed.grants.length, mailboxes: ix.mailboxes.size, actions };
 }

@@ -289,11 +289,11 @@ function validationRow(folder: string, sizeText: string, attempt: Attempt): void
  */
 function planFloorRows(dir: string, sizeText: string, expectedActions: number, planArgs: readonly string[], planOut: string, versionOut: string, attempt: Attempt): void {
   let step: Measured | undefined;
-  const stepOf = () => (step ??= child("plan-step", { dir, expectedActions, runs: 3 }));
+  const stepOf = () => (step ??= child("plan-step", { dir, expectedActions, runs: 5 }));
   const detail = (key: string) => Number(stepOf().details[key]);
   attempt("planning step vs merge-join floor", sizeText, { text: "<= 4x floor", check: (r) => (r.figure ?? Infinity) <= 4 }, () => {
     const ratio = detail("planStepCpuMs") / detail("mergeJoinCpuMs");
-    return { ...fromChild(stepOf()), figure: ratio, figureText: `${ratio.toFixed(1)}x (${detail("planStepCpuMs")} / ${detail("mergeJoinCpuMs")} ms CPU), medians of 3 warmed runs` };
+    return { ...fromChild(stepOf()), figure: ratio, figureText: `${ratio.toFixed(1)}x (${detail("planStepCpuMs")} / ${detail("mergeJoinCpuMs")} ms CPU), medians of 5 warmed runs each, interleaved, in one heap` };
   });
   attempt("heap held per grant (read tenant + planner's index)", sizeText, { text: "<= 300 bytes", check: (r) => (r.figure ?? Infinity) <= 300 }, () => {
     const bytes = detail("bytesPerGrant");
