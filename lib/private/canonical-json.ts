@@ -30,7 +30,8 @@ function sortKeys(value: unknown): unknown {
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
     const sorted = keys.map((key) => sortKeys(record[key]));
-    let same = !keys.some(isArrayIndex);
+    // integer-like keys are listed first by JSON.stringify, and "__proto__" is dropped by the copy: both are copied as before
+    let same = !keys.some((key) => isArrayIndex(key) || key === "__proto__");
     for (let i = 0; i < keys.length && same; i++) same = (i === 0 || keys[i - 1]! < keys[i]!) && record[keys[i]!] !== undefined && sorted[i] === record[keys[i]!];
     if (same) return value;
     const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
