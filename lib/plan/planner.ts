@@ -56,23 +56,23 @@ export function planDraft(desired: CanonicalDesiredState, observed: ObservedStat
 
   // Declared mailboxes, shared and user alike, and the deletions, in one address order (seats are taken in this order):
   // a merge of the sorted lists, each shared mailbox meeting its live mailbox and grants on the way (no lookups).
-  let i = 0;
-  let j = 0;
-  let d = 0;
-  let k = 0;
+  let s = 0; // next shared mailbox
+  let u = 0; // next user mailbox
+  let del = 0; // next deletion
+  let l = 0; // the live mailbox the walk has reached
   for (;;) {
-    const next = least(shared[i]?.address, users[j]?.address, deletions[d]?.address);
+    const next = least(shared[s]?.address, users[u]?.address, deletions[del]?.address);
     if (next === undefined) break;
-    if (shared[i]?.address === next) {
-      const spec = shared[i++]!;
+    if (shared[s]?.address === next) {
+      const spec = shared[s++]!;
       if (!inScope(next)) continue;
-      while (k < live.length && live[k]!.address < next) k++;
-      const found = k < live.length && live[k]!.address === next;
-      planSharedMailbox(ctx, spec, found ? live[k] : undefined, found ? ctx.ix.liveGrants[k]! : []);
-    } else if (users[j]?.address === next) {
-      const spec = users[j++]!;
+      while (l < live.length && live[l]!.address < next) l++;
+      const found = l < live.length && live[l]!.address === next;
+      planSharedMailbox(ctx, spec, found ? live[l] : undefined, found ? ctx.ix.liveGrants[l]! : []);
+    } else if (users[u]?.address === next) {
+      const spec = users[u++]!;
       if (inScope(next)) planUserMailbox(ctx, spec);
-    } else planDeletion(ctx, deletions[d++]!);
+    } else planDeletion(ctx, deletions[del++]!);
   }
   warnLeaverGrants(ctx);
   planNotes(ctx, undeclared, inScope, options.previous);
