@@ -1,6 +1,8 @@
 /**
  * One observation indexed once, for the planner and drift alike: maps by
- * address, UPN and id, so nothing is scanned per mailbox. Addresses and UPNs
+ * address, UPN and id, so nothing is scanned per mailbox, and the live
+ * mailboxes in address order with their grants beside them, for a walk that
+ * needs no lookup at all (the planner's). Addresses and UPNs
  * are lower-cased here, the one place, so neither consumer can report a
  * difference that is only one of case (providers already lower-case them;
  * this is the guard for the ones that do not).
