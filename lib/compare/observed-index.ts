@@ -78,9 +78,12 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
   }
   const groups = new Map<string, ObservedGroup>();
   for (const g of observed.groups ?? []) groups.set(lower(g.address), g);
-  let grants: Map<string, ObservedGrant[]> | undefined;
-  const grantsByMailbox = () => (grants ??= indexGrants(observed.grants));
-  const liveGrants = grantsOfLive(liveMailboxes, observed.grants, grantsByMailbox);
+  // the grants come as one run per mailbox from every provider: the live mailboxes' runs are joined to them in one
+  // walk, and the map by address is made of the same runs when asked for; a list in another order is grouped instead
+  const runs = runsInOrder(observed.grants);
+  let grants: ReadonlyMap<string, readonly ObservedGrant[]> | undefined;
+  const grantsByAddress = () => (grants ??= runs !== undefined ? new Map(runs.keys.map((key, i) => [key, runs.runs[i]!])) : groupGrants(observed.grants));
+  const liveGrants = runs !== undefined ? joinRuns(liveMailboxes, runs) : liveMailboxes.map((m) => grantsByAddress().get(m.address) ?? NO_GRANTS);
   return {
     users,
     deletedUsers,
@@ -88,7 +91,7 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
     mailboxes,
     deletedMailboxes,
     get grants() {
-      return grantsByMailbox();
+      return grantsByAddress();
     },
     liveMailboxes,
     liveGrants,
@@ -106,32 +109,44 @@ function strictlyAscending(list: readonly ObservedMailbox[]): boolean {
 
 const NO_GRANTS: readonly ObservedGrant[] = [];
 
+/** The grant list cut into one run per mailbox, mailbox by mailbox: the lower-cased addresses, and beside each its grants. */
+interface GrantRuns {
+  readonly keys: readonly string[];
+  readonly runs: ReadonlyArray<readonly ObservedGrant[]>;
+}
+
 /**
- * Each live mailbox's grants, beside it: the sorted grant list walked once
- * together with the sorted mailboxes, each mailbox's run of grants taken as
- * one slice (a million grants: issue 15). A grant list in another order is
- * read through the map by mailbox instead (which puts each mailbox's in order).
+ * The grant list as runs, when it is in (mailbox, right, trustee) order, as
+ * providers list it: each mailbox's run taken as one slice rather than
+ * pushed grant by grant (a million grants: issue 15). Undefined for a list
+ * in any other order.
  */
-function grantsOfLive(live: readonly ObservedMailbox[], list: readonly ObservedGrant[], byMailbox: () => ReadonlyMap<string, readonly ObservedGrant[]>): ReadonlyArray<readonly ObservedGrant[]> {
-  const out = new Array<readonly ObservedGrant[]>(live.length).fill(NO_GRANTS);
-  let k = 0;
+function runsInOrder(list: readonly ObservedGrant[]): GrantRuns | undefined {
+  const keys: string[] = [];
+  const runs: ObservedGrant[][] = [];
   let start = 0;
-  let previous = "";
   while (start < list.length) {
     const mailbox = list[start]!.mailbox;
     let end = start + 1;
     while (end < list.length && list[end]!.mailbox === mailbox) end++;
     const key = lower(mailbox);
-    if (key <= previous) return live.map((m) => byMailbox().get(m.address) ?? NO_GRANTS);
-    previous = key;
-    while (k < live.length && live[k]!.address < key) k++;
-    if (k < live.length && live[k]!.address === key) {
-      const run = lowerRun(list.slice(start, end), key, mailbox);
-      if (!inGrantOrder(run)) return live.map((m) => byMailbox().get(m.address) ?? NO_GRANTS);
-      out[k] = run;
-    }
+    const run = lowerRun(list.slice(start, end), key, mailbox);
+    if ((keys.length > 0 && key <= keys[keys.length - 1]!) || !inGrantOrder(run)) return undefined;
+    keys.push(key);
+    runs.push(run);
     start = end;
   }
+  return { keys, runs };
+}
+
+/** Each live mailbox's run (both lists in address order: one walk), none for a mailbox without grants. */
+function joinRuns(live: readonly ObservedMailbox[], { keys, runs }: GrantRuns): ReadonlyArray<readonly ObservedGrant[]> {
+  const out = new Array<readonly ObservedGrant[]>(live.length).fill(NO_GRANTS);
+  let r = 0;
+  live.forEach((m, k) => {
+    while (r < keys.length && keys[r]! < m.address) r++;
+    if (r < keys.length && keys[r] === m.address) out[k] = runs[r]!;
+  });
   return out;
 }
 
@@ -140,28 +155,15 @@ function lowerRun(run: ObservedGrant[], key: string, mailbox: string): ObservedG
   return key !== mailbox || run.some((g) => mayHaveCapitals(g.trustee)) ? run.map((g) => ({ ...g, mailbox: key, trustee: lower(g.trustee) })) : run;
 }
 
-/**
- * Grants by mailbox, each mailbox's in (right, trustee) order. Providers list
- * them sorted, so each mailbox's grants are one run of the list, taken as one
- * slice rather than pushed grant by grant (a million grants: issue 15); a
- * list in another order is indexed all the same, its runs joined and sorted.
- */
-function indexGrants(list: readonly ObservedGrant[]): Map<string, ObservedGrant[]> {
+/** Grants by lower-cased mailbox for a list in any order, each mailbox's put in (right, trustee) order. */
+function groupGrants(list: readonly ObservedGrant[]): Map<string, ObservedGrant[]> {
   const grants = new Map<string, ObservedGrant[]>();
-  let ordered = true;
-  let start = 0;
-  while (start < list.length) {
-    const mailbox = list[start]!.mailbox;
-    let end = start + 1;
-    while (end < list.length && list[end]!.mailbox === mailbox) end++;
-    const key = lower(mailbox);
-    const run = lowerRun(list.slice(start, end), key, mailbox);
-    const earlier = grants.get(key);
-    if (earlier !== undefined || !inGrantOrder(run)) ordered = false;
-    grants.set(key, earlier === undefined ? run : earlier.concat(run));
-    start = end;
+  for (const g of list) {
+    const mailbox = lower(g.mailbox);
+    const trustee = lower(g.trustee);
+    push(grants, mailbox, mailbox === g.mailbox && trustee === g.trustee ? g : { ...g, mailbox, trustee });
   }
-  if (!ordered) for (const run of grants.values()) run.sort(compareGrantOrder);
+  for (const run of grants.values()) run.sort(compareGrantOrder);
   return grants;
 }
 
