@@ -120,20 +120,11 @@ export class NamePool {
 const TRUSTEES = new WeakMap<CanonicalDesiredState, readonly string[]>();
 
 /**
- * Every trustee the code names, on any mailbox and right, once each: the
- * pool canonicalize filled anyway, or a walk of the grants for a state made
- * another way. The planner checks each trustee once per plan from this list.
+ * Every trustee the code names, on any mailbox and right, once each, as the
+ * pool canonicalize filled anyway; undefined for a state made another way.
  */
-export function declaredTrustees(state: CanonicalDesiredState): readonly string[] {
-  const known = TRUSTEES.get(state);
-  if (known !== undefined) return known;
-  const all = new Set<string>();
-  for (const m of state.sharedMailboxes) {
-    for (const g of m.fullAccess) all.add(g.trustee);
-    for (const t of m.sendAs) all.add(t);
-    for (const t of m.sendOnBehalf) all.add(t);
-  }
-  return [...all];
+export function pooledTrustees(state: CanonicalDesiredState): readonly string[] | undefined {
+  return TRUSTEES.get(state);
 }
 
 export function canonicalFullAccess(g: FullAccessGrant, names?: NamePool): CanonicalFullAccess {

@@ -5,7 +5,7 @@
  * autoMapping change is a revoke then a grant (R3.5). Trustees must be live
  * users of the tenant (R3.7, R3.8).
  */
-import { declaredTrustees, type CanonicalSharedMailbox } from "../model/normalize.js";
+import { pooledTrustees, type CanonicalSharedMailbox } from "../model/normalize.js";
 import type { GrantComparison } from "../compare/grants.js";
 import { trusteeState } from "../compare/observed-index.js";
 import type { Right } from "../provider/observed.js";
@@ -42,10 +42,15 @@ export function checkGrants(ctx: PlanContext, spec: CanonicalSharedMailbox, cmp:
     reportTrustee(ctx, spec.address, right, trustee, status);
     if (status !== "unlicensed") (refused ??= new Set()).add(trustee);
   };
-  for (const g of spec.fullAccess) check("FullAccess", g.trustee);
-  for (const t of spec.sendAs) check("SendAs", t);
-  for (const t of spec.sendOnBehalf) check("SendOnBehalf", t);
+  forEachDeclaredGrant(spec, check);
   return refused ?? NONE_REFUSED;
+}
+
+/** Each grant `spec` declares, as (right, trustee): its FullAccess, then SendAs, then SendOnBehalf list, in order. */
+export function forEachDeclaredGrant(spec: CanonicalSharedMailbox, visit: (right: Right, trustee: string) => void): void {
+  for (const g of spec.fullAccess) visit("FullAccess", g.trustee);
+  for (const t of spec.sendAs) visit("SendAs", t);
+  for (const t of spec.sendOnBehalf) visit("SendOnBehalf", t);
 }
 
 /**
@@ -129,7 +134,13 @@ export function planGrants(
  */
 export function settleTrustees(ctx: PlanContext): void {
   let allOk = true;
-  for (const trustee of declaredTrustees(ctx.desired)) if (trusteeStatus(ctx, trustee) !== "ok") allOk = false;
+  const settle = (trustee: string) => {
+    if (trusteeStatus(ctx, trustee) !== "ok") allOk = false;
+  };
+  // the names canonicalize pooled, or (a state made another way) every grant, each trustee worked out once all the same
+  const pooled = pooledTrustees(ctx.desired);
+  if (pooled !== undefined) pooled.forEach(settle);
+  else for (const m of ctx.desired.sharedMailboxes) forEachDeclaredGrant(m, (_right, trustee) => settle(trustee));
   ctx.trusteesAllOk = allOk;
 }
 

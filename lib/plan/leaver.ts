@@ -7,6 +7,7 @@
 import type { CanonicalDesiredState } from "../model/normalize.js";
 import type { Right } from "../provider/observed.js";
 import type { PlanContext } from "./context.js";
+import { forEachDeclaredGrant } from "./grants.js";
 
 interface DeclaredGrant {
   readonly mailbox: string;
@@ -22,11 +23,7 @@ function declaredGrantsTo(desired: CanonicalDesiredState, accounts: ReadonlySet<
     if (list) list.push({ mailbox, right });
     else byTrustee.set(trustee, [{ mailbox, right }]);
   };
-  for (const m of desired.sharedMailboxes) {
-    for (const g of m.fullAccess) add(g.trustee, m.address, "FullAccess");
-    for (const t of m.sendAs) add(t, m.address, "SendAs");
-    for (const t of m.sendOnBehalf) add(t, m.address, "SendOnBehalf");
-  }
+  for (const m of desired.sharedMailboxes) forEachDeclaredGrant(m, (right, trustee) => add(trustee, m.address, right));
   return byTrustee;
 }
 

@@ -57,7 +57,7 @@ export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox
       );
       return;
     }
-    planConversion(ctx, spec, live, anchor);
+    planConversion(ctx, spec, live, anchor, grants);
     return;
   }
   planLiveShared(ctx, spec, live, anchor, grants, [], waitIfNotReady(ctx, live));
@@ -102,7 +102,7 @@ function planLiveShared(
 
 // ------------------------------------------------------------------ paths
 
-function planConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, mbx: ObservedMailbox, anchor: ObservedUser): void {
+function planConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, mbx: ObservedMailbox, anchor: ObservedUser, grants: readonly ObservedGrant[]): void {
   if (anchor.onPremisesSyncEnabled) {
     ctx.error("hybrid_conversion", spec.address, hybridConvertMessage(spec.address, "Shared"));
     return;
@@ -115,7 +115,7 @@ function planConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, mbx: Obs
     usageLocation: anchor.usageLocation,
     after: [],
     mailbox: mbx,
-    grants: compareGrants(spec, grantsOn(ctx.ix, spec.address)),
+    grants: compareGrants(spec, grants),
     ready: () => [convert],
     convert: (assigns) => {
       convert = addConvert(ctx, spec, anchor.userPrincipalName, [...assigns, ...wait()], mbx.displayName);
