@@ -31,10 +31,11 @@ import { UserError } from "../diagnostics/errors.js";
 import type { PlanAction, PlanDocument } from "../plan/types.js";
 import { ProviderError } from "../provider/errors.js";
 import { observe } from "../provider/observe.js";
+import type { ObservedState } from "../provider/observed.js";
 import type { ITenantProvider, TenantClock } from "../provider/provider.js";
 import { checkNotStale, checkPlanDocument, keysTouchedBy, writeRefusal } from "./check-plan.js";
 import { AdaptiveLimit } from "./concurrency.js";
-import { actionLabel, execute, isReady, pointReader, serviceOf, type AttemptState, type EffectReader } from "./execute.js";
+import { actionLabel, execute, isDone, isReady, pointReader, serviceOf, snapshotReader, type AttemptState, type EffectReader } from "./execute.js";
 import { JournalWriteError, MemoryJournal, type Journal, type JournalState } from "./journal.js";
 import { currentHolder } from "./lock.js";
 import { Pacers, type WritePacer } from "./pacer.js";
@@ -146,7 +147,7 @@ export async function applyPlan(doc: PlanDocument, provider: ITenantProvider, op
         if (!(e instanceof Interrupted)) throw e;
       });
     }
-    const run = new Run(plan, provider, journal, options, policy, settle, prior, resumed, observed.tenant.domains);
+    const run = new Run(plan, provider, journal, options, policy, settle, prior, resumed, observed);
     const results = await run.execute();
     const summary = summarize(results, performance.now() - started);
     const complete = summary.failed === 0 && summary.notStarted === 0;
@@ -301,6 +302,8 @@ class Run {
   /** Each service's write budget, learned from its refusals (pacer.ts). */
   private readonly pacers: Pacers;
   private readonly reader: EffectReader;
+  /** The opening read, as a reader (built on first use): see runAction. */
+  private openingReader: EffectReader | undefined;
   /** The tenant's clock; its sleeps end early when the apply is interrupted. */
   private readonly clock: TenantClock;
   /** 1 once the sync covering the action's "done" entry resolved: the journal records it. */
@@ -315,6 +318,7 @@ class Run {
   private stopped = false;
   private fatal: unknown = null;
   private readonly plan: PlanDocument;
+  private readonly domains: readonly string[];
   private resolveEnd: (() => void) | null = null;
 
   constructor(
@@ -326,10 +330,11 @@ class Run {
     private readonly settle: SettlePolicy,
     private readonly prior: Prior,
     private readonly resumed: boolean,
-    /** The tenant's accepted domains: no grant goes outside them, whatever the plan file says. */
-    private readonly domains: readonly string[],
+    /** The read this apply opened with (its accepted domains: no grant goes outside them, whatever the plan file says). */
+    private readonly opening: ObservedState,
   ) {
     this.plan = plan;
+    this.domains = opening.tenant.domains;
     this.actions = plan.actions;
     const n = this.actions.length;
     this.results = new Array<ActionResult | undefined>(n);
@@ -567,12 +572,16 @@ class Run {
     const built = this.builtOn(action, since);
     /** Whether the effect is in place; `poll`: a write may have happened, re-read a lagging tenant before saying no. */
     const settled = (poll: boolean) => readDone(this.reader, action, ctx, this.settle, { poll, since });
-    // the precondition, read right before the write: is the effect already there?
+    // the precondition, read right before the write: is the effect already there? Not read for a grant or revoke
+    // the opening read showed still to do (half the calls of a large apply): were it done since, by another writer,
+    // the service refuses the write (conflict, notFound) and a read settles it as done below; and a grant written
+    // twice is the same grant. What the opening read shows done is read again, as every other action is.
     let pre: boolean | null = null;
+    const toDo = !halfRun && (action.type === "permission.grant" || action.type === "permission.revoke") && (await isDone(this.openingRead(), action)) === false;
     // an eventually consistent service may not know yet an object this apply created a moment ago (the backend
     // a read reaches lags, "couldn't be found"): that read is taken again once, when the lag window has passed
     const lagEnds = built === null ? null : built + this.settle.windowMs;
-    for (let again = false; ; again = true) {
+    for (let again = false; !toDo; again = true) {
       const sentAt = again || lagEnds === null ? null : await this.tenantMs();
       try {
         // a half-run action (an interrupted run started it) may have written: settle it like an unknown outcome
@@ -668,6 +677,11 @@ class Run {
       if (at !== undefined && (latest === null || at > latest)) latest = at;
     }
     return latest;
+  }
+
+  /** The opening read as an EffectReader: its maps are built for the first permission action, once. */
+  private openingRead(): EffectReader {
+    return (this.openingReader ??= snapshotReader(this.opening));
   }
 
   /** What the attempts of one action remember (execute.ts); a usage location of unknown outcome is read as settle.ts says. */

@@ -111,6 +111,10 @@ export function connect(path: string, mustExist: boolean): Database.Database {
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
+  // Checkpoint the WAL into the file every 10,000 pages (about 40 MB) rather than SQLite's 1,000: each checkpoint
+  // syncs the file, and an apply commits once per write. 100k grant writes: 4,464 -> 5,486-5,755 writes/s
+  // (issue 15). Durability is the same: what is committed is in the WAL, checkpointed or not.
+  db.pragma("wal_autocheckpoint = 10000");
   // bulk reads of a million grants: map the file and keep a large page cache
   db.pragma("mmap_size = 1073741824");
   db.pragma("cache_size = -65536");
