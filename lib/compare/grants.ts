@@ -9,6 +9,8 @@
 import type { CanonicalSharedMailbox } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { ObservedGrant, Right } from "../provider/observed.js";
+import { textHoldsExactly } from "../provider/packed-grants.js";
+import { heldGrants, type HeldGrants } from "./observed-index.js";
 import type { DriftField } from "./vocabulary.js";
 
 export const RIGHTS: readonly Right[] = ["FullAccess", "SendAs", "SendOnBehalf"];
@@ -54,9 +56,17 @@ function desiredOf(spec: CanonicalSharedMailbox, right: Right): Map<string, bool
 
 const EMPTY: readonly string[] = [];
 
-/** `spec`'s grants against `current`, the grants on its mailbox (lower-cased, as indexObserved gives them). */
-export function compareGrants(spec: CanonicalSharedMailbox, current: readonly ObservedGrant[]): GrantComparison {
-  if (heldExactly(spec, current)) return new GrantsAsDeclared(spec, current);
+/**
+ * `spec`'s grants against `grants`, those on its mailbox as indexObserved
+ * gives them: a list lower-cased, and the provider's text when it read one.
+ * A mailbox whose text or list is exactly the declared grants takes the short
+ * way (the common case at scale); only the others' grant objects are read.
+ */
+export function compareGrants(spec: CanonicalSharedMailbox, grants: HeldGrants | readonly ObservedGrant[]): GrantComparison {
+  const held = "text" in grants ? grants : heldGrants(grants);
+  if (held.text !== undefined && textHoldsExactly(held.text, spec.fullAccess, spec.sendAs, spec.sendOnBehalf)) return new GrantsAsDeclared(spec, held);
+  const current = held.list;
+  if (heldExactly(spec, current)) return new GrantsAsDeclared(spec, held);
   const byRight = new Map<Right, Map<string, ObservedGrant>>(RIGHTS.map((r) => [r, new Map()]));
   for (const g of current) byRight.get(g.right)?.set(g.trustee, g);
   let same = true;
@@ -116,7 +126,7 @@ class GrantsAsDeclared implements GrantComparison {
 
   constructor(
     private readonly spec: CanonicalSharedMailbox,
-    private readonly current: readonly ObservedGrant[],
+    private readonly held: HeldGrants,
   ) {}
 
   get authoritative(): boolean {
@@ -124,7 +134,7 @@ class GrantsAsDeclared implements GrantComparison {
   }
 
   get rights(): readonly RightComparison[] {
-    return (this.#rights ??= RIGHTS.map((right) => new HeldAsDeclared(this.spec, this.current, right)));
+    return (this.#rights ??= RIGHTS.map((right) => new HeldAsDeclared(this.spec, this.held, right)));
   }
 }
 
@@ -138,7 +148,7 @@ class HeldAsDeclared implements RightComparison {
 
   constructor(
     private readonly spec: CanonicalSharedMailbox,
-    private readonly current: readonly ObservedGrant[],
+    private readonly held: HeldGrants,
     readonly right: Right,
   ) {}
 
@@ -147,6 +157,6 @@ class HeldAsDeclared implements RightComparison {
   }
 
   get have(): ReadonlyMap<string, ObservedGrant> {
-    return (this.#have ??= new Map(this.current.filter((g) => g.right === this.right).map((g) => [g.trustee, g])));
+    return (this.#have ??= new Map(this.held.list.filter((g) => g.right === this.right).map((g) => [g.trustee, g])));
   }
 }

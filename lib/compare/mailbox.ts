@@ -13,6 +13,7 @@ import { formatManagementTag, parseManagementTag } from "../model/management-tag
 import type { CanonicalSharedMailbox, CanonicalUserMailbox } from "../model/normalize.js";
 import { compareStrings } from "../private/canonical-json.js";
 import { mailboxSettings, type ObservedGrant, type ObservedMailbox, type ObservedUser } from "../provider/observed.js";
+import type { HeldGrants } from "./observed-index.js";
 import { compareGrants, type GrantComparison } from "./grants.js";
 import { compareSettings, type SettingDifference } from "./settings.js";
 
@@ -117,7 +118,7 @@ export function compareSharedMailbox(
   spec: CanonicalSharedMailbox,
   live: ObservedMailbox,
   anchor: ObservedUser,
-  grants: readonly ObservedGrant[],
+  grants: HeldGrants | readonly ObservedGrant[],
   stack: string,
 ): SharedMailboxComparison {
   const signIn = compareSignIn(spec, anchor.accountEnabled);

@@ -10,6 +10,23 @@
 import { compareStrings } from "../private/canonical-json.js";
 import { lowerCase as lower, mayHaveCapitals } from "../private/text.js";
 import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedState, ObservedUser } from "../provider/observed.js";
+import { GrantTexts, grantsByMailboxOf, type GrantsByMailbox } from "../provider/packed-grants.js";
+
+/**
+ * A mailbox's grants as the index holds them: the provider's text when it
+ * read grants a mailbox at a time (lib/provider/packed-grants.ts), which a
+ * comparison can read as a whole, and the list, made from it on first read.
+ */
+export interface HeldGrants {
+  readonly text: string | undefined;
+  /** Lower-cased, in (right, trustee) order. */
+  readonly list: readonly ObservedGrant[];
+}
+
+/** A list of grants (lower-cased, in (right, trustee) order) as HeldGrants: no text. */
+export function heldGrants(list: readonly ObservedGrant[]): HeldGrants {
+  return { text: undefined, list };
+}
 
 export interface ObservedIndex {
   /** Live users by UPN. */
@@ -29,7 +46,7 @@ export interface ObservedIndex {
    * mailboxes in the same order, a merge-join with no lookup (the planner).
    */
   readonly liveMailboxes: readonly ObservedMailbox[];
-  readonly liveGrants: ReadonlyArray<readonly ObservedGrant[]>;
+  readonly liveGrants: readonly HeldGrants[];
   readonly skus: ReadonlyMap<string, ObservedSku>;
   readonly servicePlansBySku: ReadonlyMap<string, readonly string[]>;
   /** Extra SMTP addresses (emailAddresses) of every mailbox, live or soft-deleted, to the mailbox's address. */
@@ -79,11 +96,13 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
   const groups = new Map<string, ObservedGroup>();
   for (const g of observed.groups ?? []) groups.set(lower(g.address), g);
   // the grants come as one run per mailbox from every provider: the live mailboxes' runs are joined to them in one
-  // walk, and the map by address is made of the same runs when asked for; a list in another order is grouped instead
-  const runs = runsInOrder(observed.grants);
+  // walk, and the map by address is made of the same runs when asked for; a list in another order is grouped instead.
+  // Read a mailbox at a time, each run is the provider's text, made into grant objects only when asked for.
+  const texts = textRuns(grantsByMailboxOf(observed));
+  const runs = texts ?? listedRuns(observed.grants);
   let grants: ReadonlyMap<string, readonly ObservedGrant[]> | undefined;
-  const grantsByAddress = () => (grants ??= runs !== undefined ? new Map(runs.keys.map((key, i) => [key, runs.runs[i]!])) : groupGrants(observed.grants));
-  const liveGrants = runs !== undefined ? joinRuns(liveMailboxes, runs) : liveMailboxes.map((m) => grantsByAddress().get(m.address) ?? NO_GRANTS);
+  const grantsByAddress = () => (grants ??= runs !== undefined ? new Map(runs.keys.map((key, i) => [key, runs.runs[i]!.list])) : groupGrants(observed.grants));
+  const liveGrants = runs !== undefined ? joinRuns(liveMailboxes, runs) : liveMailboxes.map((m) => heldGrants(grantsByAddress().get(m.address) ?? NO_GRANTS));
   return {
     users,
     deletedUsers,
@@ -108,11 +127,43 @@ function strictlyAscending(list: readonly ObservedMailbox[]): boolean {
 }
 
 const NO_GRANTS: readonly ObservedGrant[] = [];
+const NO_HELD: HeldGrants = heldGrants(NO_GRANTS);
 
-/** The grant list cut into one run per mailbox, mailbox by mailbox: the lower-cased addresses, and beside each its grants. */
+/** The grants cut into one run per mailbox, mailbox by mailbox: the lower-cased addresses, and beside each its grants. */
 interface GrantRuns {
   readonly keys: readonly string[];
-  readonly runs: ReadonlyArray<readonly ObservedGrant[]>;
+  readonly runs: readonly HeldGrants[];
+}
+
+/** A mailbox's text, its grant objects made on first read, lower-cased and in order like any run. */
+class TextRun implements HeldGrants {
+  #list: readonly ObservedGrant[] | undefined;
+
+  constructor(
+    private readonly mailbox: string,
+    readonly text: string,
+    private readonly decoder: GrantTexts,
+  ) {}
+
+  get list(): readonly ObservedGrant[] {
+    return (this.#list ??= inOrder(lowerRun(this.decoder.unpack(this.mailbox, this.text), this.mailbox, this.mailbox)));
+  }
+}
+
+/** Runs of the provider's texts, when its mailboxes are lower-case and ascending as the contract says; otherwise undefined (the list is read instead). */
+function textRuns(byMailbox: GrantsByMailbox | undefined): GrantRuns | undefined {
+  if (byMailbox === undefined) return undefined;
+  const { mailboxes, texts } = byMailbox;
+  for (let i = 0; i < mailboxes.length; i++) {
+    if (mayHaveCapitals(mailboxes[i]!) || (i > 0 && !(mailboxes[i - 1]! < mailboxes[i]!))) return undefined;
+  }
+  const decoder = new GrantTexts();
+  return { keys: mailboxes, runs: mailboxes.map((mailbox, i) => new TextRun(mailbox, texts[i]!, decoder)) };
+}
+
+/** A run in (right, trustee) order: itself when it is (providers list grants so), else a sorted copy. */
+function inOrder(run: ObservedGrant[]): ObservedGrant[] {
+  return inGrantOrder(run) ? run : [...run].sort(compareGrantOrder);
 }
 
 /**
@@ -121,9 +172,9 @@ interface GrantRuns {
  * pushed grant by grant (a million grants: issue 15). Undefined for a list
  * in any other order.
  */
-function runsInOrder(list: readonly ObservedGrant[]): GrantRuns | undefined {
+function listedRuns(list: readonly ObservedGrant[]): GrantRuns | undefined {
   const keys: string[] = [];
-  const runs: ObservedGrant[][] = [];
+  const runs: HeldGrants[] = [];
   let start = 0;
   while (start < list.length) {
     const mailbox = list[start]!.mailbox;
@@ -133,15 +184,15 @@ function runsInOrder(list: readonly ObservedGrant[]): GrantRuns | undefined {
     const run = lowerRun(list.slice(start, end), key, mailbox);
     if ((keys.length > 0 && key <= keys[keys.length - 1]!) || !inGrantOrder(run)) return undefined;
     keys.push(key);
-    runs.push(run);
+    runs.push(heldGrants(run));
     start = end;
   }
   return { keys, runs };
 }
 
 /** Each live mailbox's run (both lists in address order: one walk), none for a mailbox without grants. */
-function joinRuns(live: readonly ObservedMailbox[], { keys, runs }: GrantRuns): ReadonlyArray<readonly ObservedGrant[]> {
-  const out = new Array<readonly ObservedGrant[]>(live.length).fill(NO_GRANTS);
+function joinRuns(live: readonly ObservedMailbox[], { keys, runs }: GrantRuns): readonly HeldGrants[] {
+  const out = new Array<HeldGrants>(live.length).fill(NO_HELD);
   let r = 0;
   live.forEach((m, k) => {
     while (r < keys.length && keys[r]! < m.address) r++;
@@ -189,7 +240,7 @@ export function grantsOn(ix: ObservedIndex, address: string): readonly ObservedG
     if (live[mid]!.address < address) lo = mid + 1;
     else hi = mid;
   }
-  return lo < live.length && live[lo]!.address === address ? ix.liveGrants[lo]! : (ix.grants.get(address) ?? NO_GRANTS);
+  return lo < live.length && live[lo]!.address === address ? ix.liveGrants[lo]!.list : (ix.grants.get(address) ?? NO_GRANTS);
 }
 
 /** The most recently soft-deleted of `list` (ties: the first listed), or undefined. */

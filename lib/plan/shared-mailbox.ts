@@ -5,7 +5,7 @@
  * R4.2, R5.1). Every path ends in the same tail: licences, settings, grants.
  */
 import { compareGrants, type GrantComparison } from "../compare/grants.js";
-import { grantsOn } from "../compare/observed-index.js";
+import { grantsOn, type HeldGrants } from "../compare/observed-index.js";
 import { compareSharedMailbox, compareSignIn, compareTag, desiredLicenses, renamedFrom, type SharedMailboxComparison } from "../compare/mailbox.js";
 import { compareSettings } from "../compare/settings.js";
 import type { MailboxNeeds } from "../model/licensing.js";
@@ -28,7 +28,7 @@ export const RECREATE_MINUTES = 30;
 export const PROVISION_MINUTES = 5;
 
 /** `live`: the live mailbox at the declared address, if any, with its grants (the planner's walk finds both, lib/plan/planner.ts). */
-export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox, live: ObservedMailbox | undefined, grants: readonly ObservedGrant[]): void {
+export function planSharedMailbox(ctx: PlanContext, spec: CanonicalSharedMailbox, live: ObservedMailbox | undefined, grants: HeldGrants): void {
   if (spec.signIn !== undefined) {
     ctx.note(
       "sign_in_exception",
@@ -73,7 +73,7 @@ function planLiveShared(
   spec: CanonicalSharedMailbox,
   live: ObservedMailbox,
   anchor: ObservedUser,
-  grants: readonly ObservedGrant[],
+  grants: HeldGrants | readonly ObservedGrant[],
   after: readonly string[],
   ready: () => readonly string[],
 ): void {
@@ -102,7 +102,7 @@ function planLiveShared(
 
 // ------------------------------------------------------------------ paths
 
-function planConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, mbx: ObservedMailbox, anchor: ObservedUser, grants: readonly ObservedGrant[]): void {
+function planConversion(ctx: PlanContext, spec: CanonicalSharedMailbox, mbx: ObservedMailbox, anchor: ObservedUser, grants: HeldGrants): void {
   if (anchor.onPremisesSyncEnabled) {
     ctx.error("hybrid_conversion", spec.address, hybridConvertMessage(spec.address, "Shared"));
     return;

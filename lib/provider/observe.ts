@@ -1,10 +1,12 @@
 import type { ITenantProvider } from "./provider.js";
-import type { ObservedState } from "./observed.js";
+import type { ObservedGrant, ObservedState } from "./observed.js";
+import { observedWithGrantTexts, type GrantsByMailbox } from "./packed-grants.js";
 
 /**
  * Read everything a plan needs: one bulk call per kind of object, in parallel.
  * Any failed read rejects the whole observation: a partial picture would make
  * missing objects look absent, which is how other tools cry wolf.
+ * Grants are read a mailbox at a time when the provider can (listGrantsByMailbox).
  */
 export async function observe(provider: ITenantProvider): Promise<ObservedState> {
   const [tenant, now, skus, users, mailboxes, grants, groups] = await Promise.all([
@@ -13,8 +15,14 @@ export async function observe(provider: ITenantProvider): Promise<ObservedState>
     provider.listSkus(),
     provider.listUsers(),
     provider.listMailboxes(),
-    provider.listGrants(),
+    provider.listGrantsByMailbox !== undefined ? provider.listGrantsByMailbox() : provider.listGrants(),
     provider.listGroups?.(),
   ]);
-  return { tenant, observedAt: now.toISOString(), skus, users, mailboxes, grants, ...(groups !== undefined ? { groups } : {}) };
+  const fields = { tenant, observedAt: now.toISOString(), skus, users, mailboxes };
+  if (!isList(grants)) return observedWithGrantTexts(fields, grants, groups);
+  return { ...fields, grants, ...(groups !== undefined ? { groups } : {}) };
+}
+
+function isList(grants: readonly ObservedGrant[] | GrantsByMailbox): grants is readonly ObservedGrant[] {
+  return Array.isArray(grants);
 }

@@ -37,6 +37,7 @@ import type {
   ObservedTenantInfo,
   ObservedUser,
 } from "./observed.js";
+import type { GrantsByMailbox } from "./packed-grants.js";
 
 /** The tenant's clock. Virtual in the simulated tenant (sleep advances it instantly). */
 export interface TenantClock {
@@ -133,6 +134,12 @@ export interface ITenantProvider {
    * a restore brings them back, so a plan that restores a mailbox must see them.
    */
   listGrants(): Promise<ObservedGrant[]>;
+  /**
+   * The same grants a mailbox at a time, each mailbox's as one JSON text (optional; the form is
+   * lib/provider/packed-grants.ts). observe() prefers it: the planner compares a mailbox's text with
+   * the declared grants as a whole and makes grant objects only for the mailboxes that differ.
+   */
+  listGrantsByMailbox?(): Promise<GrantsByMailbox>;
 
   /**
    * GET /groups?$filter=mailEnabled eq true and securityEnabled eq true, with each group's

@@ -28,6 +28,7 @@ import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import type { CreateSharedMailboxInput, ITenantProvider, TenantClock } from "../../lib/provider/provider.js";
 import type { ObservedGrant, ObservedGroup, ObservedMailbox, ObservedSku, ObservedTenantInfo, ObservedUser, Right } from "../../lib/provider/observed.js";
+import type { GrantsByMailbox } from "../../lib/provider/packed-grants.js";
 import { UserError } from "../../lib/diagnostics/errors.js";
 import { DEFAULT_MANAGEMENT_ATTRIBUTE, type ManagementAttribute } from "../../lib/model/management-tag.js";
 import { connect, SCHEMA_SQL, SCHEMA_VERSION } from "./db.js";
@@ -222,6 +223,11 @@ export class SimulatedTenant implements ITenantProvider {
 
   async listGrants(): Promise<ObservedGrant[]> {
     return this.run.read("listGrants", true, () => this.store.grants());
+  }
+
+  /** The same read as listGrants (logged and faulted as it), a mailbox at a time: one SQLite row each. */
+  async listGrantsByMailbox(): Promise<GrantsByMailbox> {
+    return this.run.read("listGrants", true, () => this.store.grantsByMailbox());
   }
 
   /** Every mailbox's non-empty custom attributes (CustomAttribute1..15), by address: what Get-Mailbox shows. */

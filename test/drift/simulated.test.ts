@@ -123,10 +123,10 @@ describe("drift before the first apply (the contoso fixture)", () => {
 describe("a failed read is an error, never drift", () => {
   it("rejects when listGrants fails transiently, saying nothing is concluded", async () => {
     const tenant = appliedTenant();
-    const failing: ITenantProvider = Object.assign(Object.create(tenant) as SimulatedTenant, {
-      listGrants: () =>
-        Promise.reject(new ProviderError({ kind: "transient", code: "ServiceUnavailable", message: "The service is temporarily unavailable.", operation: "listGrants", target: "" })),
-    });
+    const unavailable = () =>
+      Promise.reject(new ProviderError({ kind: "transient", code: "ServiceUnavailable", message: "The service is temporarily unavailable.", operation: "listGrants", target: "" }));
+    // the grant read fails whichever way it is made: as one list, or a mailbox at a time
+    const failing: ITenantProvider = Object.assign(Object.create(tenant) as SimulatedTenant, { listGrants: unavailable, listGrantsByMailbox: unavailable });
     const error = await checkDrift(failing, contosoDesired()).catch((e: unknown) => e);
     tenant.close();
     expect(UserError.is(error)).toBe(true);

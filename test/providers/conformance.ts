@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ITenantProvider } from "../../lib/provider/provider.js";
 import { ProviderError, type ProviderErrorKind } from "../../lib/provider/errors.js";
 import { observe } from "../../lib/provider/observe.js";
+import { GrantTexts } from "../../lib/provider/packed-grants.js";
 import { compareStrings } from "../../lib/private/canonical-json.js";
 import type { TenantFixture } from "../../providers/simulated/fixture.js";
 import type { ManagementAttribute } from "../../lib/model/management-tag.js";
@@ -122,6 +123,15 @@ export function runConformanceSuite(name: string, makeProvider: () => Promise<Co
       if (created.readyAt !== null) await p.clock.sleep(Date.parse(created.readyAt) - (await p.clock.now()).getTime());
       expect((await p.getMailbox(address))?.readyAt).toBeNull();
     }
+
+    it("reads the same grants a mailbox at a time as in one list, when it can, each mailbox's text in the contract's form", async () => {
+      if (p.listGrantsByMailbox === undefined) return; // optional: observe() reads the list instead
+      const byMailbox = await p.listGrantsByMailbox();
+      expect(byMailbox.mailboxes).toEqual([...new Set(byMailbox.mailboxes)].sort(compareStrings));
+      expect(byMailbox.texts).toHaveLength(byMailbox.mailboxes.length);
+      for (const text of byMailbox.texts) expect(text).toBe(JSON.stringify(JSON.parse(text)));
+      expect(new GrantTexts().unpackAll(byMailbox)).toEqual(await p.listGrants());
+    });
 
     it("returns every bulk read sorted by natural key with lower-cased identities", async () => {
       const users = await p.listUsers();
