@@ -61,11 +61,13 @@ export class GrantTexts {
 
 /**
  * Whether `text` holds exactly these grants: the declared lists in (right,
- * trustee) order, each list sorted. Read in place, nothing built: one pass
- * of the text per mailbox. Any other text (another order, a trustee the
- * text escapes, an unreadable autoMapping written null) answers false, and
- * the caller compares grant objects instead; so true is only ever said of a
- * text that JSON-decodes to exactly these grants.
+ * trustee) order, each list sorted. The text these grants would have is
+ * written out and compared whole (at a million grants, faster than reading
+ * the text in place). Any other text (another order, an unreadable
+ * autoMapping written null) answers false, and so does a trustee JSON would
+ * escape (a quote could even end the string early), so true is only ever said
+ * of a text that JSON-decodes to exactly these grants; the caller compares
+ * grant objects for the rest.
  */
 export function textHoldsExactly(
   text: string,
@@ -73,49 +75,36 @@ export function textHoldsExactly(
   sendAs: readonly string[],
   sendOnBehalf: readonly string[],
 ): boolean {
-  if (text.charCodeAt(0) !== OPEN) return false;
-  let at = 1;
-  for (const g of fullAccess) if ((at = cellAt(text, at, FULL_ACCESS, g.trustee, g.autoMapping ? MAPPED : NOT_MAPPED)) < 0) return false;
-  for (const t of sendAs) if ((at = cellAt(text, at, SEND_AS, t, NO_MAPPING)) < 0) return false;
-  for (const t of sendOnBehalf) if ((at = cellAt(text, at, SEND_ON_BEHALF, t, NO_MAPPING)) < 0) return false;
-  return at === text.length - 1 && text.charCodeAt(at) === CLOSE;
-}
-
-/**
- * Where the cell `open` + trustee + `end` that starts at `at` (after a comma,
- * unless it is the first) ends in `text`, or -1 when it is not there.
- * Compared a character at a time: a million grants, no call per piece.
- */
-function cellAt(text: string, at: number, open: string, trustee: string, end: string): number {
-  if (at > 1 && text.charCodeAt(at++) !== COMMA) return -1;
-  if ((at = piece(text, at, open)) < 0) return -1;
-  if (at + trustee.length > text.length) return -1;
-  for (let i = 0; i < trustee.length; i++) {
-    const c = trustee.charCodeAt(i);
-    // a trustee JSON would escape is written differently in the text: never a match (a quote could even end the string early)
-    if (c === QUOTE || c === BACKSLASH || text.charCodeAt(at + i) !== c) return -1;
+  let expected = "[";
+  for (const g of fullAccess) {
+    if (escaped(g.trustee)) return false;
+    expected += (expected.length > 1 ? NEXT_FULL_ACCESS : FULL_ACCESS) + g.trustee + (g.autoMapping ? MAPPED : NOT_MAPPED);
   }
-  return piece(text, at + trustee.length, end);
+  for (const t of sendAs) {
+    if (escaped(t)) return false;
+    expected += (expected.length > 1 ? NEXT_SEND_AS : SEND_AS) + t + NO_MAPPING;
+  }
+  for (const t of sendOnBehalf) {
+    if (escaped(t)) return false;
+    expected += (expected.length > 1 ? NEXT_SEND_ON_BEHALF : SEND_ON_BEHALF) + t + NO_MAPPING;
+  }
+  return expected.length + 1 === text.length && `${expected}]` === text;
 }
 
-/** Where `s` ends when `text` holds it at `at`, or -1. */
-function piece(text: string, at: number, s: string): number {
-  if (at + s.length > text.length) return -1;
-  for (let i = 0; i < s.length; i++) if (text.charCodeAt(at + i) !== s.charCodeAt(i)) return -1;
-  return at + s.length;
+/** Whether JSON would write `s` otherwise than as it is (a control character it would escape too, but a text never holds one raw, so never matches). */
+function escaped(s: string): boolean {
+  return s.includes('"') || s.includes("\\");
 }
 
 const FULL_ACCESS = '["FullAccess","';
 const SEND_AS = '["SendAs","';
 const SEND_ON_BEHALF = '["SendOnBehalf","';
+const NEXT_FULL_ACCESS = `,${FULL_ACCESS}`;
+const NEXT_SEND_AS = `,${SEND_AS}`;
+const NEXT_SEND_ON_BEHALF = `,${SEND_ON_BEHALF}`;
 const MAPPED = '",1]';
 const NOT_MAPPED = '",0]';
 const NO_MAPPING = '",null]';
-const OPEN = 0x5b; // [
-const CLOSE = 0x5d; // ]
-const COMMA = 0x2c; // ,
-const QUOTE = 0x22; // "
-const BACKSLASH = 0x5c; // backslash
 
 /** The texts an observation's grants were read as, beside the observation (not part of it). */
 const TEXTS = new WeakMap<ObservedState, GrantsByMailbox>();
