@@ -87,19 +87,23 @@ export function parseJsonText(text: string, source: string, what: string): unkno
 
 /**
  * How deeply arrays and objects nest in `text` (brackets outside strings),
- * scanning without recursion; stops counting once past `limit`.
+ * scanning without recursion; stops counting once past `limit`. A string is
+ * skipped in one jump to its closing quote (the first not escaped by an odd
+ * run of backslashes): a desired state is mostly strings, and indexOf finds
+ * a quote far faster than a loop reads each character (42 MB: 130-200 ms
+ * down to about 60).
  */
 export function jsonDepth(text: string, limit = Infinity): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
+    if (c === 0x22) {
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && escapedQuote(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) return deepest; // an unterminated string: JSON.parse says so
+      i = end;
+    } else if (c === 0x5b || c === 0x7b) {
       if (++depth > deepest) {
         deepest = depth;
         if (deepest > limit) return deepest;
@@ -107,6 +111,13 @@ export function jsonDepth(text: string, limit = Infinity): number {
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return deepest;
+}
+
+/** Whether the quote at `at` is escaped: an odd run of backslashes before it. */
+function escapedQuote(text: string, at: number): boolean {
+  let k = at - 1;
+  while (text.charCodeAt(k) === 0x5c) k--;
+  return ((at - 1 - k) & 1) === 1;
 }
 
 /** Validate a document or throw every diagnostic as one UserError. */

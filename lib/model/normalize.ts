@@ -132,10 +132,18 @@ export function canonicalFullAccess(g: FullAccessGrant, names?: NamePool): Canon
 }
 
 /** The declared licences as a sorted set: `licenses`, or the `license` shorthand ("none" is none). */
-export function declaredLicenses(m: Pick<SharedMailboxSpec, "license" | "licenses">): string[] {
-  const list = m.licenses ?? (m.license === undefined || m.license === "none" ? [] : [m.license]);
-  return [...new Set(list)].sort(compareStrings);
+export function declaredLicenses(m: Pick<SharedMailboxSpec, "license" | "licenses">): readonly string[] {
+  const list = m.licenses ?? (m.license === undefined || m.license === "none" ? NONE : [m.license]);
+  return list.length === 0 ? NONE : [...new Set(list)].sort(compareStrings);
 }
+
+/**
+ * The one empty list every absent or empty list of the canonical form is (it
+ * is read-only): a hundred thousand mailboxes without extra or previous
+ * addresses or licences make no arrays for them.
+ */
+const NONE: readonly string[] = Object.freeze([]);
+const NO_FULL_ACCESS: readonly CanonicalFullAccess[] = Object.freeze([]);
 
 export function canonicalSharedMailbox(m: SharedMailboxSpec, names: NamePool = new NamePool()): CanonicalSharedMailbox {
   // keys in sorted order, as canonical JSON writes them: digesting the state then copies nothing (lib/private/canonical-json.ts)
@@ -144,8 +152,8 @@ export function canonicalSharedMailbox(m: SharedMailboxSpec, names: NamePool = n
     ...(m.alias !== undefined ? { alias: m.alias } : {}),
     archive: m.archive ?? false,
     displayName: m.displayName,
-    emailAddresses: sortedUniqueLower(m.emailAddresses ?? []),
-    fullAccess: (m.fullAccess ?? []).map((g) => canonicalFullAccess(g, names)).sort((a, b) => compareStrings(a.trustee, b.trustee)),
+    emailAddresses: sortedUniqueLower(m.emailAddresses ?? NONE),
+    fullAccess: m.fullAccess === undefined || m.fullAccess.length === 0 ? NO_FULL_ACCESS : m.fullAccess.map((g) => canonicalFullAccess(g, names)).sort((a, b) => compareStrings(a.trustee, b.trustee)),
     hiddenFromAddressLists: m.hiddenFromAddressLists ?? false,
     licenses: declaredLicenses(m),
     litigationHold: m.litigationHold ?? false,
@@ -153,10 +161,10 @@ export function canonicalSharedMailbox(m: SharedMailboxSpec, names: NamePool = n
     messageCopyForSentAs: m.messageCopyForSentAs ?? false,
     origin: m.origin ?? "new",
     permissionsMode: m.permissionsMode ?? "authoritative",
-    previousAddresses: sortedUniqueLower(m.previousAddresses ?? []),
+    previousAddresses: sortedUniqueLower(m.previousAddresses ?? NONE),
     removalPolicy: m.removalPolicy ?? "retain",
-    sendAs: sortedNames(m.sendAs ?? [], names),
-    sendOnBehalf: sortedNames(m.sendOnBehalf ?? [], names),
+    sendAs: sortedNames(m.sendAs ?? NONE, names),
+    sendOnBehalf: sortedNames(m.sendOnBehalf ?? NONE, names),
     ...(m.signIn?.allowed === true ? { signIn: { allowed: true as const, reason: m.signIn.reason ?? "" } } : {}),
     ...(m.usageLocation !== undefined ? { usageLocation: m.usageLocation } : {}),
   };
@@ -206,13 +214,13 @@ function sortedLower(list: readonly string[]): string[] {
 }
 
 /** Trustee lists: lower-cased through the document's pool, sorted. */
-function sortedNames(list: readonly string[], names: NamePool): string[] {
-  return list.map((s) => names.lower(s)).sort(compareStrings);
+function sortedNames(list: readonly string[], names: NamePool): readonly string[] {
+  return list.length === 0 ? NONE : list.map((s) => names.lower(s)).sort(compareStrings);
 }
 
 /** Address sets (repeats are a validation error; the canonical form holds each once). */
-function sortedUniqueLower(list: readonly string[]): string[] {
-  return sortedLower(list).filter((a, i, all) => a !== all[i - 1]);
+function sortedUniqueLower(list: readonly string[]): readonly string[] {
+  return list.length === 0 ? NONE : sortedLower(list).filter((a, i, all) => a !== all[i - 1]);
 }
 
 /** The domain part of an address, lower-cased. */

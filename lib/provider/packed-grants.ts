@@ -26,7 +26,11 @@ export interface GrantsByMailbox {
 }
 
 /** One string per right, whatever text it was read from. */
-const RIGHTS: Readonly<Record<string, Right>> = { FullAccess: "FullAccess", SendAs: "SendAs", SendOnBehalf: "SendOnBehalf" };
+const RIGHTS: ReadonlyMap<string, Right> = new Map<string, Right>([
+  ["FullAccess", "FullAccess"],
+  ["SendAs", "SendAs"],
+  ["SendOnBehalf", "SendOnBehalf"],
+]);
 
 /** Makes the grant objects of mailbox texts, one string per distinct trustee across all of them. */
 export class GrantTexts {
@@ -34,27 +38,31 @@ export class GrantTexts {
 
   /** The grants of `mailbox` from its text; a text that is not this form throws (a provider's fault). */
   unpack(mailbox: string, text: string): ObservedGrant[] {
+    const out: ObservedGrant[] = [];
+    this.unpackInto(out, mailbox, text);
+    return out;
+  }
+
+  private unpackInto(out: ObservedGrant[], mailbox: string, text: string): void {
     const cells = JSON.parse(text) as unknown;
     if (!Array.isArray(cells)) throw new TypeError(`grants of ${mailbox}: expected a JSON array of [right, trustee, autoMapping], got ${text.slice(0, 80)}`);
-    const out: ObservedGrant[] = [];
-    for (const cell of cells as unknown[]) {
-      const [right, name, autoMapping] = Array.isArray(cell) ? (cell as unknown[]) : [];
-      const known = typeof right === "string" ? RIGHTS[right] : undefined;
-      if (known === undefined || typeof name !== "string") throw new TypeError(`grants of ${mailbox}: ${JSON.stringify(cell)} is not [right, trustee, autoMapping]`);
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i] as unknown;
+      const right = Array.isArray(cell) && typeof cell[0] === "string" ? RIGHTS.get(cell[0]) : undefined;
+      const name = right !== undefined ? (cell as unknown[])[1] : undefined;
+      if (typeof name !== "string") throw new TypeError(`grants of ${mailbox}: ${JSON.stringify(cell)} is not [right, trustee, autoMapping]`);
+      const autoMapping = (cell as unknown[])[2];
       let trustee = this.trustees.get(name);
       if (trustee === undefined) this.trustees.set(name, (trustee = name));
       // autoMapping as FullAccess carries it; null (unreadable) leaves it out, as ObservedGrant says
-      out.push(known === "FullAccess" && autoMapping !== null ? { mailbox, right: known, trustee, autoMapping: autoMapping === 1 } : { mailbox, right: known, trustee });
+      out.push(right === "FullAccess" && autoMapping !== null ? { mailbox, right, trustee, autoMapping: autoMapping === 1 } : { mailbox, right: right!, trustee });
     }
-    return out;
   }
 
   /** Every grant of `all`, mailbox by mailbox: what listGrants returns for the same read. */
   unpackAll(all: GrantsByMailbox): ObservedGrant[] {
     const out: ObservedGrant[] = [];
-    all.mailboxes.forEach((mailbox, i) => {
-      for (const g of this.unpack(mailbox, all.texts[i]!)) out.push(g);
-    });
+    for (let i = 0; i < all.mailboxes.length; i++) this.unpackInto(out, all.mailboxes[i]!, all.texts[i]!);
     return out;
   }
 }

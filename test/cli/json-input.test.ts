@@ -7,6 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonDepth, MAX_JSON_DEPTH } from "../../lib/cli/desired.js";
 import { contosoDesired, createTenant } from "../integration/helpers.js";
@@ -50,6 +51,31 @@ describe("JSON input", () => {
     expect(jsonDepth('{"a":[1,{"b":"[[[{{{"}]}')).toBe(3);
     expect(jsonDepth('["\\"[[["]')).toBe(1);
     expect(jsonDepth(deep(1000), 64)).toBe(65);
+  });
+
+  it("counts as a reader going character by character does, for any text of brackets, quotes and backslashes", () => {
+    /** The reference: every character read, a backslash in a string skipping the next. */
+    const byCharacter = (text: string): number => {
+      let depth = 0;
+      let deepest = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === "\\") i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === "[" || c === "{") deepest = Math.max(deepest, ++depth);
+        else if (c === "]" || c === "}") depth--;
+      }
+      return deepest;
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("[", "]", "{", "}", '"', "\\", "a", ","), maxLength: 40 }), (text) => {
+        expect(jsonDepth(text)).toBe(byCharacter(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("accepts a desired state and a plan file that start with a UTF-8 byte-order mark", async () => {

@@ -90,6 +90,8 @@ describe("GrantTexts", () => {
     const texts = new GrantTexts();
     expect(() => texts.unpack("a@contoso.com", '{"FullAccess":1}')).toThrow(/grants of a@contoso\.com/);
     expect(() => texts.unpack("a@contoso.com", '[["ReadPermission","ann@contoso.com",null]]')).toThrow(/grants of a@contoso\.com: \["ReadPermission"/);
+    expect(() => texts.unpack("a@contoso.com", '[["toString","ann@contoso.com",null]]')).toThrow(/is not \[right, trustee, autoMapping\]/);
+    expect(() => texts.unpack("a@contoso.com", '[["SendAs",7,null]]')).toThrow(/is not \[right, trustee, autoMapping\]/);
   });
 });
 
