@@ -40,6 +40,8 @@ export interface ObservedIndex {
   readonly deletedMailboxes: ReadonlyMap<string, readonly ObservedMailbox[]>;
   /** Grants by mailbox address (built on first use: the planner walks `liveMailboxes` instead). */
   readonly grants: ReadonlyMap<string, readonly ObservedGrant[]>;
+  /** The grants on one mailbox, live or soft-deleted, found without building `grants` (see grantsOn): a text, when read as one. */
+  readonly heldAt: (address: string) => HeldGrants;
   /**
    * The live mailboxes in address order, and beside each (same position in
    * `liveGrants`) its grants: for a consumer that walks the declared
@@ -103,6 +105,7 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
   let grants: ReadonlyMap<string, readonly ObservedGrant[]> | undefined;
   const grantsByAddress = () => (grants ??= runs !== undefined ? new Map(runs.keys.map((key, i) => [key, runs.runs[i]!.list])) : groupGrants(observed.grants));
   const liveGrants = runs !== undefined ? joinRuns(liveMailboxes, runs) : liveMailboxes.map((m) => heldGrants(grantsByAddress().get(m.address) ?? NO_GRANTS));
+  const heldAt = runs !== undefined ? (address: string) => runAt(runs, address) : (address: string) => heldGrants(grantsByAddress().get(address) ?? NO_GRANTS);
   return {
     users,
     deletedUsers,
@@ -112,6 +115,7 @@ export function indexObserved(observed: ObservedState): ObservedIndex {
     get grants() {
       return grantsByAddress();
     },
+    heldAt,
     liveMailboxes,
     liveGrants,
     skus,
@@ -227,20 +231,26 @@ function inGrantOrder(run: readonly ObservedGrant[]): boolean {
   return true;
 }
 
-/**
- * The grants on the mailbox at `address`: a live mailbox's found by binary
- * search of the live list (no map to build), any other's from the map.
- */
-export function grantsOn(ix: ObservedIndex, address: string): readonly ObservedGrant[] {
-  const live = ix.liveMailboxes;
+/** The run of the mailbox at `address`, found by binary search of the runs' addresses (no map to build); none when it has no grants. */
+function runAt({ keys, runs }: GrantRuns, address: string): HeldGrants {
   let lo = 0;
-  let hi = live.length;
+  let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (live[mid]!.address < address) lo = mid + 1;
+    if (keys[mid]! < address) lo = mid + 1;
     else hi = mid;
   }
-  return lo < live.length && live[lo]!.address === address ? ix.liveGrants[lo]!.list : (ix.grants.get(address) ?? NO_GRANTS);
+  return lo < keys.length && keys[lo] === address ? runs[lo]! : NO_HELD;
+}
+
+/**
+ * The grants on the mailbox at `address`, live or soft-deleted, lower-cased,
+ * in (right, trustee) order; none for an address with no grants. Found by
+ * binary search (a few lookups: the planner's deletions and renames, a
+ * plan's fingerprints) rather than through the map of every mailbox's.
+ */
+export function grantsOn(ix: ObservedIndex, address: string): readonly ObservedGrant[] {
+  return ix.heldAt(address).list;
 }
 
 /** The most recently soft-deleted of `list` (ties: the first listed), or undefined. */

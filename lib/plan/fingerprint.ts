@@ -21,7 +21,7 @@
  * user, a licence removal the mailbox whose needs the tenant re-checks
  * (docs/decisions/0005-plan-fingerprint-scope.md has the table).
  */
-import { indexObserved, type ObservedIndex } from "../compare/observed-index.js";
+import { grantsOn, indexObserved, type ObservedIndex } from "../compare/observed-index.js";
 import type { ObservedState } from "../provider/observed.js";
 import { canonicalJson, sha256Hex } from "../private/canonical-json.js";
 
@@ -56,8 +56,9 @@ export class FingerprintIndex {
         break;
       }
       case "grants": {
-        const list = this.ix.grants.get(id);
-        value = list ? sortedByJson(list) : undefined;
+        // one mailbox's run, found without making every mailbox's grant objects (a text each, read a mailbox at a time)
+        const list = grantsOn(this.ix, id);
+        value = list.length > 0 ? sortedByJson(list) : undefined;
         break;
       }
       case "user": {
