@@ -10,6 +10,7 @@
  * writes blindly twice; the engine reads first.
  */
 import type { PlanAction } from "../plan/types.js";
+import { indexObserved } from "../compare/observed-index.js";
 import { ProviderError } from "../provider/errors.js";
 import type { ITenantProvider, UpdateMailboxInput } from "../provider/provider.js";
 import { mailboxSettings, type ObservedGrant, type ObservedMailbox, type ObservedState, type ObservedUser, type Right } from "../provider/observed.js";
@@ -33,23 +34,20 @@ export function pointReader(provider: ITenantProvider): EffectReader {
   };
 }
 
-/** An EffectReader over one bulk observation: verification without a read per action. */
+/**
+ * An EffectReader over one bulk observation: verification without a read per
+ * action, and apply's opening read. Over the observation's index, so a
+ * mailbox's grants are found by search (and made into objects only for the
+ * mailboxes asked about, when they were read a mailbox at a time).
+ */
 export function snapshotReader(observed: ObservedState): EffectReader {
-  const mailboxes = new Map<string, ObservedMailbox>();
-  for (const m of observed.mailboxes) {
-    // a live mailbox wins over a soft-deleted one at the same address, as Get-Mailbox does
-    const seen = mailboxes.get(m.address);
-    if (!seen || seen.deletedAt !== null) mailboxes.set(m.address, m);
-  }
-  const users = new Map<string, ObservedUser>();
-  for (const u of observed.users) if (u.deletedAt === null) users.set(u.userPrincipalName, u);
-  const grants = new Map<string, ObservedGrant>();
-  for (const g of observed.grants) grants.set(grantKey(g.mailbox, g.right, g.trustee), g);
+  const ix = indexObserved(observed);
   const now = new Date(observed.observedAt);
   return {
-    mailbox: async (a) => mailboxes.get(a) ?? null,
-    user: async (u) => users.get(u) ?? null,
-    grant: async (a, right, trustee) => grants.get(grantKey(a, right, trustee)) ?? null,
+    // a live mailbox wins over a soft-deleted one at the same address, as Get-Mailbox does
+    mailbox: async (a) => ix.mailboxes.get(a) ?? ix.deletedMailboxes.get(a)?.at(-1) ?? null,
+    user: async (u) => ix.users.get(u) ?? null,
+    grant: async (a, right, trustee) => ix.heldAt(a).list.find((g) => g.right === right && g.trustee === trustee) ?? null,
     now: async () => now,
   };
 }
@@ -106,10 +104,6 @@ function showsUpdate(m: ObservedMailbox, input: UpdateMailboxInput): boolean {
     const { add, remove } = value as NonNullable<UpdateMailboxInput["emailAddresses"]>;
     return add.every((a) => held.has(a)) && !remove.some((a) => held.has(a));
   });
-}
-
-function grantKey(mailbox: string, right: Right, trustee: string): string {
-  return `${mailbox}\n${right}\n${trustee}`;
 }
 
 /** Whether the action's grant is on the mailbox (for a grant: with the planned autoMapping). */
