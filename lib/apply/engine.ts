@@ -572,12 +572,14 @@ class Run {
     const built = this.builtOn(action, since);
     /** Whether the effect is in place; `poll`: a write may have happened, re-read a lagging tenant before saying no. */
     const settled = (poll: boolean) => readDone(this.reader, action, ctx, this.settle, { poll, since });
-    // the precondition, read right before the write: is the effect already there? Not read for a grant or revoke
-    // the opening read showed still to do (half the calls of a large apply): were it done since, by another writer,
-    // the service refuses the write (conflict, notFound) and a read settles it as done below; and a grant written
-    // twice is the same grant. What the opening read shows done is read again, as every other action is.
+    // the precondition, read right before the write: is the effect already there? In a first run, not read for a
+    // grant or revoke the opening read showed still to do (half the calls of a large apply): were it done since, by
+    // another writer, the service refuses the write (conflict, notFound) and a read settles it as done below; and a
+    // grant written twice is the same grant. What the opening read shows done is read again, as is every action of a
+    // resumed run (its pre-checks settle what the interrupted run did, after the settle wait: decision 0004).
     let pre: boolean | null = null;
-    const toDo = !halfRun && (action.type === "permission.grant" || action.type === "permission.revoke") && (await isDone(this.openingRead(), action)) === false;
+    const toDo =
+      !this.resumed && (action.type === "permission.grant" || action.type === "permission.revoke") && (await isDone(this.openingRead(), action)) === false;
     // an eventually consistent service may not know yet an object this apply created a moment ago (the backend
     // a read reaches lags, "couldn't be found"): that read is taken again once, when the lag window has passed
     const lagEnds = built === null ? null : built + this.settle.windowMs;

@@ -161,6 +161,18 @@ describe("apply engine", () => {
     expect(tenant.calls.filter((c) => c.op === "getGrants")).toHaveLength(1);
   });
 
+  it("reads before every grant and revoke again when it resumes an interrupted run, whose writes the opening read may predate", async () => {
+    const tenant = contoso();
+    const plan = await buildPlan(tenant, [
+      { type: "permission.grant", target: "support@contoso.com", params: { right: "SendAs", trustee: "ben.ortiz@contoso.com" } },
+      { type: "permission.revoke", target: "support@contoso.com", params: { right: "FullAccess", trustee: "gina.rossi@contoso.com" } },
+    ]);
+    const result = await applyPlan(plan, tenant, { ...FAST, verify: false, journal: new MemoryJournal({ begun: true, entries: [] }) });
+    expect(result.resumed).toBe(true);
+    expect(result.actions.map((a) => a.status)).toEqual(["done", "done"]);
+    expect(tenant.calls.filter((c) => c.op === "getGrants")).toHaveLength(2);
+  });
+
   it("fails a conflict whose effect is not there (FullAccess held with another autoMapping)", async () => {
     const tenant = contoso();
     const plan = await buildPlan(tenant, [
