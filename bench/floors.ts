@@ -27,16 +27,7 @@ const NOT_OBSERVED = new Set(["meta", "log", "requests", "sqlite_sequence"]);
 
 /** CPU seconds of `fn`, median of `runs` after one warm-up. */
 export function cpuMedian(runs: number, fn: () => unknown): number {
-  fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.cpuUsage();
-    fn();
-    const used = process.cpuUsage(start);
-    samples.push((used.user + used.system) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1]!;
+  return cpuMedians(runs, [fn])[0]!;
 }
 
 /** Read and JSON.parse the desired-state file. */

@@ -131,7 +131,8 @@ function strictlyAscending(list: readonly ObservedMailbox[]): boolean {
 }
 
 const NO_GRANTS: readonly ObservedGrant[] = [];
-const NO_HELD: HeldGrants = heldGrants(NO_GRANTS);
+/** What a mailbox without grants holds (one for all). */
+export const NO_HELD: HeldGrants = heldGrants(NO_GRANTS);
 
 /** The grants cut into one run per mailbox, mailbox by mailbox: the lower-cased addresses, and beside each its grants. */
 interface GrantRuns {

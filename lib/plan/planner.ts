@@ -12,7 +12,7 @@
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { groupAutoMappingWarnings } from "../model/group-trustees.js";
 import type { CanonicalDesiredState, CanonicalSharedMailbox, CanonicalUserMailbox } from "../model/normalize.js";
-import { heldGrants } from "../compare/observed-index.js";
+import { NO_HELD } from "../compare/observed-index.js";
 import { compareStrings } from "../private/canonical-json.js";
 import type { ObservedMailbox, ObservedState } from "../provider/observed.js";
 import { PlanContext } from "./context.js";
@@ -69,7 +69,7 @@ export function planDraft(desired: CanonicalDesiredState, observed: ObservedStat
       if (!inScope(next)) continue;
       while (l < live.length && live[l]!.address < next) l++;
       const found = l < live.length && live[l]!.address === next;
-      planSharedMailbox(ctx, spec, found ? live[l] : undefined, found ? ctx.ix.liveGrants[l]! : NO_GRANTS);
+      planSharedMailbox(ctx, spec, found ? live[l] : undefined, found ? ctx.ix.liveGrants[l]! : NO_HELD);
     } else if (users[u]?.address === next) {
       const spec = users[u++]!;
       if (inScope(next)) planUserMailbox(ctx, spec);
@@ -139,9 +139,6 @@ function undeclaredLive(live: readonly ObservedMailbox[], shared: readonly Canon
 }
 
 /** Seat errors whose cause may be --target itself: conversions outside the targets would free seats. */
-/** What a declared mailbox with no live mailbox holds. */
-const NO_GRANTS = heldGrants([]);
-
 const SEAT_CODES = new Set(["no_seat_for_conversion", "no_free_seat", "cannot_license_user_mailbox"]);
 
 function withTargetSeatHint(d: Diagnostic): Diagnostic {

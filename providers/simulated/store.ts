@@ -72,7 +72,6 @@ export interface MailboxSettingsRow {
 }
 /** A grant as read raw: mailbox, right, trustee, auto_mapping. */
 type GrantTuple = [string, Right, string, number | null];
-/** One grant of a mailbox's JSON array (grantsByMailbox): right, trustee, auto_mapping. */
 /** A sku as read raw: part number, sku id, prepaid, service plans (JSON). */
 export type SkuTuple = [string, string, number, string];
 
